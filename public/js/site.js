@@ -1,0 +1,66 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  'use strict';
+
+  function numberFormat(lang) {
+    return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'id-ID', { maximumFractionDigits: 2 });
+  }
+
+  // Charts: <canvas data-chart data-slug data-group data-measure data-fn data-order data-filter data-type>
+  function drawChart(canvas) {
+    if (!window.Chart) return;
+    var d = canvas.dataset;
+    var params = new URLSearchParams({ group: d.group, measure: d.measure, fn: d.fn, order: d.order || 'group' });
+    var filter = {};
+    try { filter = JSON.parse(d.filter || '{}') || {}; } catch (e) { filter = {}; }
+    Object.keys(filter).forEach(function (k) { params.set('filter[' + k + ']', filter[k]); });
+    fetch('/api/v1/datasets/' + encodeURIComponent(d.slug) + '/aggregate?' + params.toString(), { headers: { Accept: 'application/json' } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (body) {
+        var rows = body.data || [];
+        var fmt = numberFormat(d.lang);
+        var color = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#0b6e4f';
+        new window.Chart(canvas, {
+          type: d.type === 'line' ? 'line' : 'bar',
+          data: {
+            labels: rows.map(function (r) { return String(r[d.group]); }),
+            datasets: [{ label: d.label, data: rows.map(function (r) { return r.value; }), backgroundColor: color, borderColor: color, tension: 0.2 }],
+          },
+          options: {
+            responsive: true,
+            maintainAspectRatio: false,
+            indexAxis: d.type === 'bar' && rows.length > 8 ? 'y' : 'x',
+            plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (c) { return d.label + ': ' + fmt.format(c.parsed.y !== undefined && c.chart.options.indexAxis !== 'y' ? c.parsed.y : c.parsed.x); } } } },
+            scales: { x: { ticks: { autoSkip: true } }, y: { ticks: { callback: function (v) { return typeof v === 'number' ? fmt.format(v) : this.getLabelForValue(v); } } } },
+          },
+        });
+      })
+      .catch(function () { canvas.replaceWith(document.createTextNode('—')); });
+  }
+
+  // Progress of a loading version: poll its API until it leaves `processing`, then reload.
+  function pollProgress(box) {
+    var url = box.getAttribute('data-progress-url');
+    var text = document.querySelector('[data-progress-text]');
+    function tick() {
+      fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
+        .then(function (r) { return r.json(); })
+        .then(function (body) {
+          var v = body.data;
+          if (!v || v.state !== 'processing') { window.location.reload(); return; }
+          var p = v.progress || {};
+          var pct = p.bytes_total ? Math.min(100, Math.round((p.bytes_done / p.bytes_total) * 100)) : 0;
+          box.value = pct;
+          if (text) text.textContent = (p.phase || '') + ' · ' + pct + '% · ' + numberFormat(document.documentElement.lang).format(p.rows || 0);
+          setTimeout(tick, 1000);
+        })
+        .catch(function () { setTimeout(tick, 3000); });
+    }
+    setTimeout(tick, 500);
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('canvas[data-chart]'), drawChart);
+    Array.prototype.forEach.call(document.querySelectorAll('[data-progress-url]'), pollProgress);
+  });
+})();

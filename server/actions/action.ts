@@ -1,0 +1,105 @@
+import type { Knex } from 'knex';
+import type { z } from 'zod';
+import { Forbidden, Invalid, NotFound, Unauthenticated } from '../errors';
+import type { Actor } from '../policies/actor';
+import type { Services } from '../services';
+
+/** What one performed action records in the audit log. */
+export interface AuditEntry {
+  targetType: 'organization' | 'user' | 'dataset' | 'version' | 'token';
+  targetId: string | number | null;
+  datasetId?: number | null;
+  versionId?: number | null;
+  organizationId?: number | null;
+  details?: Record<string, unknown>;
+}
+
+/** Everything an action's run step may use: the open transaction and the app's services. */
+export interface ActionContext extends Services {
+  tx: Knex.Transaction;
+  ip?: string;
+  /** Work to do once the transaction has committed (enqueue a job, notify a worker). */
+  afterCommit(fn: () => unknown): void;
+}
+
+/** true: allowed; false: forbidden (401 for the public); 'hidden': the actor may not know it exists (404). */
+export type Verdict = boolean | 'hidden';
+
+/** A verb of the portal: the only way state changes. Every action names its policy. */
+export interface Action<S extends z.ZodType, R, O> {
+  name: string;
+  input: S;
+  /** Loads (and locks, where needed) the records the policy looks at; throws NotFound. */
+  load(tx: Knex.Transaction, input: z.output<S>, actor: Actor | null): Promise<R>;
+  /** The permission check: a call into server/policies, pure. */
+  authorize(actor: Actor | null, record: R, input: z.output<S>): Verdict;
+  run(ctx: ActionContext, actor: Actor, record: R, input: z.output<S>): Promise<{ result: O; audit: AuditEntry }>;
+}
+
+/** Declares an action (identity function that keeps the types). */
+export function defineAction<S extends z.ZodType, R, O>(def: Action<S, R, O>): Action<S, R, O> {
+  return def;
+}
+
+/** Options of one performance of an action. */
+export interface PerformOptions {
+  ip?: string;
+}
+
+/**
+ * Runs an action: validate the input, then in one transaction load → authorize → run → audit.
+ * Nothing reaches `run` without the policy's yes.
+ */
+export async function perform<S extends z.ZodType, R, O>(
+  action: Action<S, R, O>,
+  actor: Actor | null,
+  rawInput: z.input<S>,
+  services: Services,
+  opts: PerformOptions = {},
+): Promise<O> {
+  const parsed = action.input.safeParse(rawInput);
+  if (!parsed.success) {
+    throw new Invalid('Masukan tidak valid.', 'Invalid input.', zodIssues(parsed.error));
+  }
+  const input = parsed.data as z.output<S>;
+  const after: Array<() => unknown> = [];
+  const result = await services.db.transaction(async (tx) => {
+    const record = await action.load(tx, input, actor);
+    const verdict = action.authorize(actor, record, input);
+    if (verdict === 'hidden') throw new NotFound();
+    if (verdict !== true || !actor) throw actor ? new Forbidden() : new Unauthenticated();
+    const ctx: ActionContext = { ...services, tx, ip: opts.ip, afterCommit: (fn) => after.push(fn) };
+    const { result: out, audit } = await action.run(ctx, actor, record, input);
+    await recordAudit(tx, actor, action.name, audit, opts.ip);
+    return out;
+  });
+  for (const fn of after) await fn();
+  return result;
+}
+
+/** Appends one event to the audit log (inside the caller's transaction). */
+export async function recordAudit(
+  tx: Knex | Knex.Transaction,
+  actor: Actor | null,
+  action: string,
+  audit: AuditEntry,
+  ip?: string,
+): Promise<void> {
+  await tx('audit_events').insert({
+    actor_id: actor?.id ?? null,
+    actor_label: actor ? (actor.system ? 'cli' : actor.email) : 'sistem',
+    action,
+    target_type: audit.targetType,
+    target_id: audit.targetId === null ? null : String(audit.targetId),
+    dataset_id: audit.datasetId ?? null,
+    version_id: audit.versionId ?? null,
+    organization_id: audit.organizationId ?? null,
+    details: JSON.stringify(audit.details ?? {}),
+    ip: ip ?? null,
+  });
+}
+
+/** zod issues as `{path, message}` pairs for the error `details`. */
+export function zodIssues(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+}

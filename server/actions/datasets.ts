@@ -1,0 +1,135 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { Conflict, Invalid, NotFound } from '../errors';
+import { isCustodian } from '../policies/actor';
+import { canCreateDataset, canRetractDataset, canUpdateDataset, canViewWork } from '../policies/dataset';
+import type { DatasetRecord } from '../policies/records';
+import { defineAction } from './action';
+import { datasetFieldsSchema, slugSchema } from './schemas';
+import { uniqueDatasetSlug } from './slug';
+
+/** A dataset row as stored. */
+export type DatasetRow = DatasetRecord & {
+  slug: string;
+  title: string;
+  description: string;
+  topic_id: number | null;
+  tags: string[];
+  metadata: Record<string, string>;
+  [k: string]: unknown;
+};
+
+/** Loads a dataset by slug, locked for the rest of the transaction. */
+export async function lockDataset(tx: Knex.Transaction, slug: string): Promise<DatasetRow> {
+  const ds = await tx('datasets').where({ slug }).forUpdate().first();
+  if (!ds) throw new NotFound('Dataset tidak ditemukan.', 'Dataset not found.');
+  return ds as DatasetRow;
+}
+
+async function topicId(tx: Knex.Transaction, slug: string): Promise<number> {
+  const topic = await tx('topics').where({ slug }).first();
+  if (!topic) throw new Invalid(`Topik ${slug} tidak dikenal.`, `Unknown topic ${slug}.`, [{ path: 'topic', message: 'unknown' }]);
+  return topic.id;
+}
+
+/** Create a dataset (metadata only; data comes with the first version). */
+export const createDataset = defineAction({
+  name: 'dataset.create',
+  input: datasetFieldsSchema.extend({ organization: slugSchema }),
+  async load(tx, input) {
+    const org = await tx('organizations').where({ slug: input.organization }).first();
+    if (!org) throw new NotFound(`Organisasi ${input.organization} tidak ditemukan.`, `Organization ${input.organization} not found.`);
+    return org as { id: number; kind: 'opd' | 'walidata' | 'pembina'; slug: string };
+  },
+  authorize: (actor, org) => canCreateDataset(actor, org),
+  async run({ tx }, actor, org, input) {
+    const { organization: _o, topic, metadata, tags, ...fields } = input;
+    const [ds] = await tx('datasets')
+      .insert({
+        ...fields,
+        contact_email: fields.contact_email || null,
+        slug: await uniqueDatasetSlug(tx, input.title),
+        organization_id: org.id,
+        topic_id: await topicId(tx, topic),
+        tags,
+        metadata: JSON.stringify(metadata),
+        created_by: actor.id,
+      })
+      .returning('*');
+    return {
+      result: ds as DatasetRow,
+      audit: { targetType: 'dataset', targetId: ds.slug, datasetId: ds.id, organizationId: org.id, details: { title: ds.title } },
+    };
+  },
+});
+
+/** Change a dataset's metadata. Producers cannot while a version is under review. */
+export const updateDataset = defineAction({
+  name: 'dataset.update',
+  input: datasetFieldsSchema.partial().extend({ slug: slugSchema }),
+  async load(tx, input) {
+    const ds = await lockDataset(tx, input.slug);
+    const inReview = await tx('versions').where({ dataset_id: ds.id }).whereIn('state', ['submitted', 'verified']).first();
+    return { ds, inReview: Boolean(inReview) };
+  },
+  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canUpdateDataset(actor, ds) : 'hidden'),
+  async run({ tx }, actor, { ds, inReview }, input) {
+    if (inReview && !isCustodian(actor)) {
+      throw new Conflict(
+        'Metadata tidak dapat diubah selama versi sedang ditinjau. Tarik kembali pengajuan terlebih dahulu.',
+        'Metadata cannot change while a version is under review. Withdraw the submission first.',
+      );
+    }
+    const { slug: _s, topic, metadata, tags, ...fields } = input;
+    const changes: Record<string, unknown> = { ...fields, updated_at: tx.fn.now() };
+    if (fields.contact_email !== undefined) changes.contact_email = fields.contact_email || null;
+    if (topic !== undefined) changes.topic_id = await topicId(tx, topic);
+    if (tags !== undefined) changes.tags = tags;
+    if (metadata !== undefined) changes.metadata = JSON.stringify({ ...ds.metadata, ...metadata });
+    const [updated] = await tx('datasets').where({ id: ds.id }).update(changes).returning('*');
+    const changed = Object.keys(input).filter((k) => k !== 'slug');
+    return {
+      result: updated as DatasetRow,
+      audit: { targetType: 'dataset', targetId: ds.slug, datasetId: ds.id, organizationId: ds.organization_id, details: { fields: changed } },
+    };
+  },
+});
+
+/** Take a published dataset off the public site with a reason (data kept), or restore it. */
+export const retractDataset = defineAction({
+  name: 'dataset.retract',
+  input: z.object({
+    slug: slugSchema,
+    retract: z.boolean().default(true),
+    reason: z.string().trim().max(2000).default(''),
+  }),
+  load: (tx, input) => lockDataset(tx, input.slug),
+  authorize: (actor, ds) => (canViewWork(actor, ds) ? canRetractDataset(actor, ds) : 'hidden'),
+  async run({ tx }, _actor, ds, input) {
+    if (input.retract) {
+      if (!input.reason) throw new Invalid('Alasan penarikan wajib diisi.', 'A reason is required.', [{ path: 'reason', message: 'required' }]);
+      if (ds.retracted_at) throw new Conflict('Dataset sudah ditarik.', 'The dataset is already retracted.');
+      if (!ds.current_version_id) throw new Conflict('Dataset belum terbit.', 'The dataset is not published.');
+    } else if (!ds.retracted_at) {
+      throw new Conflict('Dataset tidak sedang ditarik.', 'The dataset is not retracted.');
+    }
+    const [updated] = await tx('datasets')
+      .where({ id: ds.id })
+      .update(
+        input.retract
+          ? { retracted_at: tx.fn.now(), retracted_reason: input.reason, updated_at: tx.fn.now() }
+          : { retracted_at: null, retracted_reason: null, updated_at: tx.fn.now() },
+      )
+      .returning('*');
+    return {
+      result: updated as DatasetRow,
+      audit: {
+        targetType: 'dataset',
+        targetId: ds.slug,
+        datasetId: ds.id,
+        organizationId: ds.organization_id,
+        details: input.retract ? { retracted: true, reason: input.reason } : { retracted: false },
+      },
+    };
+  },
+});

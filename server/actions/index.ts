@@ -1,0 +1,20 @@
+import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
+import { createDataset, retractDataset, updateDataset } from './datasets';
+import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from './versions';
+
+/** Every action of the portal. A test walks this list: each must name a policy and fail closed. */
+export const actions = {
+  createOrganization,
+  createUser,
+  issueToken,
+  revokeToken,
+  signIn,
+  createDataset,
+  updateDataset,
+  retractDataset,
+  uploadVersion,
+  reloadVersion,
+  submitVersion,
+  withdrawVersion,
+  reviewVersion,
+};

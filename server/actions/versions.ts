@@ -1,0 +1,251 @@
+import type { Knex } from 'knex';
+import { z } from 'zod';
+import { Conflict, Invalid, NotFound } from '../errors';
+import { loadVersion } from '../ingest/load-version';
+import { loadOptionsSchema } from '../ingest/options';
+import type { Report } from '../ingest/report';
+import type { Actor } from '../policies/actor';
+import { canUploadVersion, canViewWork } from '../policies/dataset';
+import type { VersionRecord, VersionState } from '../policies/records';
+import { canCommentVersion, canDecideVersion, canManageVersion, reviewStage } from '../policies/version';
+import type { Services } from '../services';
+import { defineAction } from './action';
+import { type DatasetRow, lockDataset } from './datasets';
+import { slugSchema } from './schemas';
+
+export type VersionRow = VersionRecord & {
+  number: number;
+  table_name: string | null;
+  report: Report | null;
+  raw_size: number;
+  [k: string]: unknown;
+};
+
+/** Loads a dataset and one of its versions, both locked, so concurrent decisions queue up. */
+async function lockVersion(tx: Knex.Transaction, slug: string, number: number): Promise<{ ds: DatasetRow; v: VersionRow }> {
+  const ds = await lockDataset(tx, slug);
+  const v = await tx('versions').where({ dataset_id: ds.id, number }).forUpdate().first();
+  if (!v) throw new NotFound('Versi tidak ditemukan.', 'Version not found.');
+  return { ds, v: v as VersionRow };
+}
+
+/**
+ * Moves a version from one of `from` to `to` only if it is still there (guarded update): of two
+ * concurrent requests, the second finds the state changed and gets a 409.
+ */
+async function transition(
+  tx: Knex.Transaction,
+  v: VersionRow,
+  from: VersionState[],
+  to: VersionState,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
+  const n = await tx('versions')
+    .where({ id: v.id })
+    .whereIn('state', from)
+    .update({ state: to, updated_at: tx.fn.now(), ...extra });
+  if (n !== 1) throw stateConflict(v.state);
+}
+
+function stateConflict(state: string): Conflict {
+  return new Conflict(
+    `Tindakan ini tidak dapat dilakukan pada versi berstatus "${state}".`,
+    `This cannot be done to a version in state "${state}".`,
+    { state },
+  );
+}
+
+const versionRef = z.object({ slug: slugSchema, number: z.coerce.number().int().positive() });
+
+/** Starts loading a version: inline for small files, in the job queue for large ones. */
+function scheduleLoad(services: Services, versionId: number, size: number): () => Promise<void> {
+  return () =>
+    size <= services.config.inlineLoadMaxBytes ? loadVersion(services, versionId) : services.jobs.enqueueLoad(versionId);
+}
+
+/** Upload a file as the dataset's next version. The file is already in storage. */
+export const uploadVersion = defineAction({
+  name: 'version.upload',
+  input: z.object({
+    slug: slugSchema,
+    file: z.object({
+      key: z.string().regex(/^raw\/[0-9a-f]{2}\/[0-9a-f]{64}$/),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      size: z.number().int().min(0),
+      filename: z.string().trim().min(1).max(255),
+      media_type: z.string().max(200).optional(),
+    }),
+    options: loadOptionsSchema.default({}),
+  }),
+  load: (tx, input) => lockDataset(tx, input.slug),
+  authorize: (actor, ds) => (canViewWork(actor, ds) ? canUploadVersion(actor, ds) : 'hidden'),
+  async run(ctx, actor, ds, input) {
+    const { tx } = ctx;
+    const [{ next }] = await tx('versions').where({ dataset_id: ds.id }).select(tx.raw('coalesce(max(number), 0) + 1 as next'));
+    const [v] = await tx('versions')
+      .insert({
+        dataset_id: ds.id,
+        number: next,
+        state: 'processing',
+        filename: input.file.filename,
+        media_type: input.file.media_type ?? null,
+        raw_path: input.file.key,
+        raw_sha256: input.file.sha256,
+        raw_size: input.file.size,
+        options: JSON.stringify(input.options),
+        uploaded_by: actor.id,
+      })
+      .returning('*');
+    ctx.afterCommit(scheduleLoad(ctx, v.id, input.file.size));
+    return {
+      result: v as VersionRow,
+      audit: {
+        targetType: 'version',
+        targetId: v.number,
+        datasetId: ds.id,
+        versionId: v.id,
+        organizationId: ds.organization_id,
+        details: { filename: v.filename, size: input.file.size, sha256: input.file.sha256 },
+      },
+    };
+  },
+});
+
+/** Read a draft (or failed) version's file again with other options (encoding, delimiter, types …). */
+export const reloadVersion = defineAction({
+  name: 'version.reload',
+  input: versionRef.extend({ options: loadOptionsSchema }),
+  load: (tx, input) => lockVersion(tx, input.slug, input.number),
+  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : 'hidden'),
+  async run(ctx, _actor, { ds, v }, input) {
+    await transition(ctx.tx, v, ['draft', 'failed'], 'processing', {
+      options: JSON.stringify(input.options),
+      report: null,
+      progress: null,
+      heartbeat_at: null,
+      table_name: null,
+      row_count: null,
+    });
+    ctx.afterCommit(scheduleLoad(ctx, v.id, Number(v.raw_size)));
+    return {
+      result: { ...v, state: 'processing' as const },
+      audit: { targetType: 'version', targetId: v.number, datasetId: ds.id, versionId: v.id, organizationId: ds.organization_id, details: { options: input.options } },
+    };
+  },
+});
+
+/** Hand a clean draft to the walidata. */
+export const submitVersion = defineAction({
+  name: 'version.submit',
+  input: versionRef,
+  load: (tx, input) => lockVersion(tx, input.slug, input.number),
+  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : 'hidden'),
+  async run({ tx }, actor, { ds, v }) {
+    if (v.state !== 'draft' && v.state !== 'changes_requested') throw stateConflict(v.state);
+    const errors = Object.values(v.report?.counts?.errors ?? {}).reduce((a, b) => a + b, 0);
+    if (errors > 0 || !v.table_name) {
+      throw new Conflict(
+        'Versi masih memiliki galat validasi; perbaiki berkasnya lalu unggah ulang.',
+        'The version still has validation errors; fix the file and upload it again.',
+        { errors },
+      );
+    }
+    const other = await tx('versions').where({ dataset_id: ds.id }).whereIn('state', ['submitted', 'verified']).whereNot({ id: v.id }).first();
+    if (other) {
+      throw new Conflict(
+        `Versi ${other.number} dataset ini masih dalam tinjauan.`,
+        `Version ${other.number} of this dataset is still under review.`,
+      );
+    }
+    await transition(tx, v, ['draft', 'changes_requested'], 'submitted', { submitted_by: actor.id, submitted_at: tx.fn.now() });
+    return {
+      result: { ...v, state: 'submitted' as const },
+      audit: { targetType: 'version', targetId: v.number, datasetId: ds.id, versionId: v.id, organizationId: ds.organization_id },
+    };
+  },
+});
+
+/** Take a submission back before review (it returns to draft). */
+export const withdrawVersion = defineAction({
+  name: 'version.withdraw',
+  input: versionRef,
+  load: (tx, input) => lockVersion(tx, input.slug, input.number),
+  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : 'hidden'),
+  async run({ tx }, _actor, { ds, v }) {
+    await transition(tx, v, ['submitted'], 'draft');
+    return {
+      result: { ...v, state: 'draft' as const },
+      audit: { targetType: 'version', targetId: v.number, datasetId: ds.id, versionId: v.id, organizationId: ds.organization_id },
+    };
+  },
+});
+
+export const DECISIONS = ['approve', 'request_changes', 'reject', 'comment'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+function commentStage(actor: Actor): 'produsen' | 'walidata' | 'pembina' {
+  if (actor.role === 'produsen') return 'produsen';
+  if (actor.role === 'pembina') return 'pembina';
+  return 'walidata';
+}
+
+/**
+ * A reviewer's decision or anyone's comment on a version. Approval by the walidata publishes
+ * (or, for a priority dataset, moves it to `verified` for the pembina); publishing makes the
+ * version current and the previous one `superseded`, in this one transaction.
+ */
+export const reviewVersion = defineAction({
+  name: 'version.review',
+  input: versionRef.extend({
+    decision: z.enum(DECISIONS),
+    comment: z.string().trim().max(10_000).default(''),
+  }),
+  load: (tx, input) => lockVersion(tx, input.slug, input.number),
+  authorize(actor, { ds, v }, input) {
+    if (!canViewWork(actor, ds)) return 'hidden';
+    return input.decision === 'comment' ? canCommentVersion(actor, ds, v) : canDecideVersion(actor, ds, v);
+  },
+  async run({ tx }, actor, { ds, v }, input) {
+    const { decision, comment } = input;
+    if ((decision === 'comment' || decision === 'request_changes' || decision === 'reject') && !comment) {
+      throw new Invalid('Komentar wajib diisi.', 'A comment is required.', [{ path: 'comment', message: 'required' }]);
+    }
+    let state: VersionState = v.state;
+    let stage: 'produsen' | 'walidata' | 'pembina' = commentStage(actor);
+    if (decision !== 'comment') {
+      const awaiting = reviewStage(v);
+      if (!awaiting) throw stateConflict(v.state);
+      stage = awaiting;
+      const from: VersionState[] = [v.state];
+      if (decision === 'request_changes') {
+        state = 'changes_requested';
+        await transition(tx, v, from, state);
+      } else if (decision === 'reject') {
+        state = 'rejected';
+        await transition(tx, v, from, state);
+      } else if (awaiting === 'walidata' && ds.prioritas) {
+        state = 'verified';
+        await transition(tx, v, from, state);
+      } else {
+        state = 'published';
+        await tx('versions').where({ dataset_id: ds.id, state: 'published' }).update({ state: 'superseded', updated_at: tx.fn.now() });
+        await transition(tx, v, from, state, { published_at: tx.fn.now() });
+        await tx('datasets').where({ id: ds.id }).update({ current_version_id: v.id, updated_at: tx.fn.now() });
+      }
+    }
+    const [review] = await tx('reviews')
+      .insert({ version_id: v.id, author_id: actor.id, stage, decision, comment: comment || null })
+      .returning('*');
+    return {
+      result: { review, state },
+      audit: {
+        targetType: 'version',
+        targetId: v.number,
+        datasetId: ds.id,
+        versionId: v.id,
+        organizationId: ds.organization_id,
+        details: { decision, stage, from: v.state, to: state, ...(comment ? { comment } : {}) },
+      },
+    };
+  },
+});

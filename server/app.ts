@@ -1,0 +1,124 @@
+import path from 'node:path';
+import connectPgSimple from 'connect-pg-simple';
+import cookieParser from 'cookie-parser';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { engine } from 'express-handlebars';
+import session from 'express-session';
+import helmet from 'helmet';
+import pinoHttp from 'pino-http';
+import { actorForToken, actorForUser } from './auth/actors';
+import { errorHandler } from './routes/errors';
+import { log } from './log';
+import { apiRouter } from './routes/api/v1';
+import { webRouter } from './routes/web';
+import type { Services } from './services';
+import { helpers } from './views/helpers';
+import { Unauthenticated } from './errors';
+
+const ROOT = path.join(__dirname, '..');
+
+/** Builds the Express app (it never listens; main.ts and the tests do). */
+export function createApp(services: Services): express.Express {
+  const { config, db } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'extended');
+
+  app.engine('hbs', engine({
+    extname: '.hbs',
+    defaultLayout: 'main',
+    layoutsDir: path.join(ROOT, 'views/layouts'),
+    partialsDir: path.join(ROOT, 'views/partials'),
+    helpers,
+  }));
+  app.set('view engine', 'hbs');
+  app.set('views', path.join(ROOT, 'views'));
+  if (config.env === 'production') app.enable('view cache');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      crossOriginEmbedderPolicy: false,
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  if (config.env !== 'test') app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+
+  app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
+  app.get('/static/vendor/chart.umd.js', (_req, res) => {
+    res.sendFile(require.resolve('chart.js/dist/chart.umd.js'));
+  });
+
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await db.raw('SELECT 1');
+      res.json({ status: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable' });
+    }
+  });
+
+  app.use(cookieParser());
+  const PgStore = connectPgSimple(session);
+  app.use(
+    session({
+      store: new PgStore({
+        pool: services.sessionPool,
+        tableName: 'sessions',
+        createTableIfMissing: false,
+        pruneSessionInterval: config.env === 'test' ? false : 900,
+      }),
+      name: 'sdp.sid',
+      secret: config.sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.publicUrl?.startsWith('https://') ?? false,
+        maxAge: 8 * 60 * 60 * 1000,
+      },
+    }),
+  );
+
+  // Who is asking: a bearer token (API clients) or the session (browsers).
+  app.use(async (req: Request, _res: Response, next: NextFunction) => {
+    req.lang = pickLang(req);
+    req.actor = null;
+    const auth = req.get('authorization');
+    if (auth?.startsWith('Bearer ')) {
+      req.actor = await actorForToken(db, auth.slice(7).trim());
+      if (!req.actor) return next(new Unauthenticated());
+    } else if (req.session?.userId) {
+      req.actor = await actorForUser(db, req.session.userId);
+      if (!req.actor) delete req.session.userId;
+    }
+    next();
+  });
+
+  app.use('/api/v1', apiRouter(services));
+  app.use(webRouter(services));
+  app.use(errorHandler(services));
+  return app;
+}
+
+/** The reader's language: `?lang=`, then the `lang` cookie, then Bahasa Indonesia. */
+function pickLang(req: Request): 'id' | 'en' {
+  const q = typeof req.query.lang === 'string' ? req.query.lang : undefined;
+  const c = req.cookies?.lang as string | undefined;
+  const l = q ?? c;
+  return l === 'en' ? 'en' : 'id';
+}

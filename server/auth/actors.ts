@@ -1,0 +1,51 @@
+import type { Knex } from 'knex';
+import type { Actor, Role } from '../policies/actor';
+import { hashToken } from './tokens';
+import { verifyPassword } from './password';
+
+interface UserRow {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  organization_id: number | null;
+  password_hash: string;
+  active: boolean;
+}
+
+function toActor(u: UserRow): Actor {
+  return { id: u.id, role: u.role, organizationId: u.organization_id, email: u.email, name: u.name };
+}
+
+/** The actor for an active user id (a session), or null. */
+export async function actorForUser(db: Knex, userId: number): Promise<Actor | null> {
+  const u = await db<UserRow>('users').where({ id: userId, active: true }).first();
+  return u ? toActor(u) : null;
+}
+
+/** The actor for a bearer token that is not revoked, or null; notes when it was used. */
+export async function actorForToken(db: Knex, token: string): Promise<Actor | null> {
+  const row = await db('api_tokens as t')
+    .join('users as u', 'u.id', 't.user_id')
+    .where({ 't.token_hash': hashToken(token), 'u.active': true })
+    .whereNull('t.revoked_at')
+    .select('u.*', 't.id as token_id', 't.last_used_at')
+    .first();
+  if (!row) return null;
+  // Writing on every request would turn reads into writes; a minute's precision is enough.
+  if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
+    await db('api_tokens').where({ id: row.token_id }).update({ last_used_at: db.fn.now() });
+  }
+  return toActor(row as UserRow);
+}
+
+/** The actor whose email and password match, or null. Takes the same time for unknown emails. */
+export async function actorForCredentials(db: Knex, email: string, password: string): Promise<Actor | null> {
+  const u = await db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email.trim()]).first();
+  const ok = await verifyPassword(password, u?.password_hash ?? DUMMY_HASH);
+  return u && u.active && ok ? toActor(u) : null;
+}
+
+// A valid hash of a random password, so unknown emails cost one scrypt as well.
+const DUMMY_HASH =
+  'scrypt$14$8$1$AAAAAAAAAAAAAAAAAAAAAA==$2Jr5cVb5rU5aGx5wKXwC7yQk9n1yq3mJb4p6r0gJtQ0=';

@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z.string().optional(),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().default('./data'),
+  SESSION_SECRET: z.string().optional(),
+  MAX_UPLOAD_MB: z.coerce.number().positive().default(200),
+  PUBLIC_URL: z.string().optional(),
+  DEMO_PASSWORD: z.string().default('satudata-demo'),
+  LOAD_DEMO: z.enum(['auto', 'yes', 'no']).default('auto'),
+  /** Files up to this size load within the upload request; larger ones go to the job queue. */
+  INLINE_LOAD_MAX_MB: z.coerce.number().min(0).default(5),
+  /** log2 of the scrypt cost; lowered only by the test suite to keep it fast. */
+  SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(16),
+  RUN_WORKER: z.enum(['yes', 'no']).default('yes'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = {
+  env: 'development' | 'production' | 'test';
+  databaseUrl?: string;
+  port: number;
+  dataDir: string;
+  storageDir: string;
+  sessionSecret: string;
+  maxUploadBytes: number;
+  inlineLoadMaxBytes: number;
+  publicUrl?: string;
+  demoPassword: string;
+  loadDemo: 'auto' | 'yes' | 'no';
+  scryptLogN: number;
+  runWorker: boolean;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+};
+
+/** Reads and checks the environment once; every other module receives the result. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid configuration: ${issues}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
+    throw new Error('SESSION_SECRET is required when NODE_ENV=production');
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    env: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL || undefined,
+    port: e.PORT,
+    dataDir,
+    storageDir: path.join(dataDir, 'uploads'),
+    // Outside production an unset secret is derived per data directory, so sessions survive restarts.
+    sessionSecret: e.SESSION_SECRET ?? `dev-secret:${dataDir}`,
+    maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    inlineLoadMaxBytes: Math.round(e.INLINE_LOAD_MAX_MB * 1024 * 1024),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    demoPassword: e.DEMO_PASSWORD,
+    loadDemo: e.LOAD_DEMO,
+    scryptLogN: e.SCRYPT_LOG_N,
+    runWorker: e.RUN_WORKER === 'yes',
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,46 @@
+import knexFactory, { Knex } from 'knex';
+import pg, { type PoolClient } from 'pg';
+
+// bigint counts and numeric measures come back as JS numbers: the sizes we handle fit safely,
+// and the API contract says "numbers as JSON numbers".
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+// Dates stay ISO strings: a `date` has no time zone and must not shift when serialised.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+/** Creates the knex instance for a PostgreSQL connection string. */
+export function createDb(connectionString: string, poolMax = 10): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: { connectionString, application_name: 'satudata' },
+    pool: { min: 0, max: poolMax },
+    migrations: migrationConfig(),
+  });
+}
+
+/** Where migrations live; shared by the app, the tests and knexfile.ts. */
+export function migrationConfig(): Knex.MigratorConfig {
+  return {
+    directory: `${__dirname}/../../migrations`,
+    tableName: 'knex_migrations',
+    loadExtensions: ['.ts'],
+  };
+}
+
+/**
+ * Runs `fn` with one raw pg client from knex's pool (COPY streams and multi-statement
+ * transactions need the same connection throughout).
+ */
+export async function withClient<T>(db: Knex, fn: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = (await db.client.acquireConnection()) as PoolClient;
+  try {
+    return await fn(client);
+  } finally {
+    await db.client.releaseConnection(client);
+  }
+}
+
+/** Brings the schema up to date. */
+export async function migrate(db: Knex): Promise<void> {
+  await db.migrate.latest(migrationConfig());
+}

@@ -1,0 +1,67 @@
+/** An error meant for the user: a code, an HTTP status and messages in Bahasa Indonesia and English. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly messageEn: string = message,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** 400: the input does not have the expected shape. */
+export class Invalid extends AppError {
+  constructor(message = 'Masukan tidak valid.', messageEn = 'Invalid input.', details?: unknown) {
+    super(400, 'invalid', message, messageEn, details);
+  }
+}
+
+/** 401: the caller must sign in first. */
+export class Unauthenticated extends AppError {
+  constructor() {
+    super(401, 'unauthenticated', 'Silakan masuk terlebih dahulu.', 'Please sign in first.');
+  }
+}
+
+/** 403: signed in, but not allowed. */
+export class Forbidden extends AppError {
+  constructor(message = 'Anda tidak berwenang melakukan ini.', messageEn = 'You are not allowed to do this.') {
+    super(403, 'forbidden', message, messageEn);
+  }
+}
+
+/** 404: unknown, or not visible to the caller (the two are not told apart). */
+export class NotFound extends AppError {
+  constructor(message = 'Tidak ditemukan.', messageEn = 'Not found.') {
+    super(404, 'not_found', message, messageEn);
+  }
+}
+
+/** 409: the record is not in a state that allows this (or someone else was first). */
+export class Conflict extends AppError {
+  constructor(message: string, messageEn: string = message, details?: unknown) {
+    super(409, 'conflict', message, messageEn, details);
+  }
+}
+
+/** 413: the upload is larger than allowed. */
+export class TooLarge extends AppError {
+  constructor(limitMb: number) {
+    super(
+      413,
+      'too_large',
+      `Berkas melebihi batas ukuran ${limitMb} MB.`,
+      `The file exceeds the ${limitMb} MB size limit.`,
+      { limit_mb: limitMb },
+    );
+  }
+}
+
+/** 422: the file could not be accepted. */
+export class InvalidFile extends AppError {
+  constructor(message: string, messageEn: string = message, details?: unknown) {
+    super(422, 'invalid_file', message, messageEn, details);
+  }
+}

@@ -1,0 +1,21 @@
+import type { Actor } from './policies/actor';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** Who is calling: resolved from the bearer token or the session; null for the public. */
+      actor: Actor | null;
+      /** The reader's language. */
+      lang: 'id' | 'en';
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    userId?: number;
+    flash?: { kind: 'ok' | 'error'; text: string };
+  }
+}
+
+export {};

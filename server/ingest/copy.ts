@@ -1,0 +1,304 @@
+import fs from 'node:fs';
+import { Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { quoteIdent, tableSql } from '../db/datastore';
+import type { InferredColumn } from './infer';
+import type { Encoding } from './options';
+import type { ReportBuilder } from './report';
+import { MAX_FIELD_BYTES, type Sniffed } from './sniff';
+import { normalizeCell, normalizeNumber } from './values';
+
+/** Progress callback: bytes of the file read so far, rows loaded so far. */
+export type OnProgress = (bytes: number, rows: number) => void;
+
+/** Maps a row's `_id` to its physical line in the file. */
+export interface LineMap {
+  /** Breakpoints (ascending `_id`): from that row on, line = _id + offset. */
+  breaks: Array<[number, number]>;
+}
+
+/** The physical line of row `_id`. */
+export function lineOf(map: LineMap, id: number): number {
+  let offset = map.breaks[0]?.[1] ?? 0;
+  for (const [from, off] of map.breaks) {
+    if (from > id) break;
+    offset = off;
+  }
+  return id + offset;
+}
+
+const PG_ENCODING: Partial<Record<Encoding, string>> = {
+  'utf-8': 'UTF8',
+  'windows-1252': 'WIN1252',
+  'iso-8859-1': 'LATIN1',
+};
+
+/** Names of the placeholder columns that absorb dropped fields during a fast COPY. */
+export function placeholderNames(sniffed: Sniffed): Map<number, string> {
+  const kept = new Set(sniffed.keep);
+  const out = new Map<number, string>();
+  for (let i = 0; i < sniffed.fieldCount; i++) if (!kept.has(i)) out.set(i, `_skip_${i}`);
+  return out;
+}
+
+/**
+ * The fast path: PostgreSQL parses and types the file's data bytes itself in one COPY. Throws
+ * the database's error when any value does not fit (the caller then takes the validating path).
+ */
+export async function fastCopy(
+  client: PoolClient,
+  table: string,
+  file: string,
+  sniffed: Sniffed,
+  columns: InferredColumn[],
+  encoding: Encoding,
+  onProgress: OnProgress,
+): Promise<{ rows: number; lineMap: LineMap }> {
+  const placeholders = placeholderNames(sniffed);
+  const byIndex = new Map(columns.map((c) => [c.index, c.name]));
+  const fieldNames: string[] = [];
+  for (let i = 0; i < sniffed.fieldCount; i++) fieldNames.push(byIndex.get(i) ?? placeholders.get(i)!);
+  const delimiter = sniffed.delimiter === '\t' ? 'E\'\\t\'' : `'${sniffed.delimiter}'`;
+  const forceNull = columns.map((c) => quoteIdent(c.name)).join(', ');
+  const sql =
+    `COPY ${tableSql(table)} (${fieldNames.map(quoteIdent).join(', ')}) FROM STDIN WITH (` +
+    `FORMAT csv, DELIMITER ${delimiter}, QUOTE '"', NULL '', FORCE_NULL (${forceNull}), ENCODING '${PG_ENCODING[encoding]}')`;
+  const copy = client.query(copyFrom(sql));
+  let bytes = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      bytes += chunk.length;
+      onProgress(bytes, 0);
+      cb(null, chunk);
+    },
+  });
+  if (sniffed.dataEndByte > sniffed.dataStartByte) {
+    await pipeline(
+      fs.createReadStream(file, { start: sniffed.dataStartByte, end: sniffed.dataEndByte - 1, highWaterMark: 1 << 20 }),
+      meter,
+      copy,
+    );
+  } else {
+    copy.end();
+    await new Promise((resolve, reject) => copy.on('finish', resolve).on('error', reject));
+  }
+  const rows = Number(copy.rowCount ?? 0);
+  // COPY cannot tell where multi-line records were; assume one line per row (exact otherwise).
+  return { rows, lineMap: { breaks: [[1, sniffed.dataStartLine - 1]] } };
+}
+
+/** Thrown inside the validating path when the bytes are not valid UTF-8 after all. */
+export class NotUtf8 extends Error {}
+
+/** A strict UTF-8 decoder stream (iconv-lite would silently replace bad bytes). */
+function strictUtf8(): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  return new Transform({
+    readableObjectMode: false,
+    transform(chunk: Buffer, _e, cb) {
+      try {
+        cb(null, decoder.decode(chunk, { stream: true }));
+      } catch {
+        cb(new NotUtf8('invalid UTF-8'));
+      }
+    },
+    flush(cb) {
+      try {
+        const rest = decoder.decode();
+        cb(null, rest || undefined);
+      } catch {
+        cb(new NotUtf8('invalid UTF-8'));
+      }
+    },
+  });
+}
+
+/** Escapes a value for COPY's text format. */
+function copyText(v: string): string {
+  return /[\\\t\n\r]/.test(v) ? v.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!) : v;
+}
+
+const TYPE_MESSAGES: Record<string, [string, string]> = {
+  integer: ['bukan bilangan bulat', 'is not a whole number'],
+  number: ['bukan angka', 'is not a number'],
+  year: ['bukan tahun (1900–2100)', 'is not a year (1900–2100)'],
+  date: ['bukan tanggal (yyyy-mm-dd atau dd/mm/yyyy)', 'is not a date (yyyy-mm-dd or dd/mm/yyyy)'],
+  boolean: ['bukan nilai ya/tidak', 'is not a yes/no value'],
+};
+
+/** A row-level transformation applied before typing (used to reshape wide tables). */
+export type RowExpander = (cells: string[]) => string[][];
+
+/** Outcome of the validating path. */
+export interface ValidatedLoad {
+  rows: number;
+  lineMap: LineMap;
+  /** Integer columns whose only misfits were fractional numbers (the caller may widen them). */
+  widen: string[];
+}
+
+/**
+ * The validating path: decode, parse and check every cell in JavaScript, streaming canonical
+ * values into COPY. Problems go into the report with their line and column; once one is found,
+ * nothing more is written (the caller rolls back), but reading goes on to count them all.
+ */
+export async function validatingCopy(
+  client: PoolClient,
+  table: string,
+  file: string,
+  sniffed: Sniffed,
+  fileColumns: InferredColumn[],
+  tableColumns: InferredColumn[],
+  encoding: Encoding,
+  report: ReportBuilder,
+  onProgress: OnProgress,
+  expand?: RowExpander,
+): Promise<ValidatedLoad> {
+  const copy = client.query(
+    copyFrom(`COPY ${tableSql(table)} (${tableColumns.map((c) => quoteIdent(c.name)).join(', ')}) FROM STDIN`),
+  );
+  const expected = sniffed.fieldCount;
+  const lastKept = Math.max(...sniffed.keep);
+  let bytes = 0;
+  let rows = 0;
+  let prevEnd = sniffed.dataStartLine - 1;
+  let failed = false;
+  const breaks: Array<[number, number]> = [];
+  const fractionalOnly = new Map<string, boolean>();
+  let lastProgress = 0;
+
+  const meter = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      bytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  const decoder = encoding === 'utf-8' ? strictUtf8() : iconv.decodeStream(encoding);
+  const parser = parse({
+    delimiter: sniffed.delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+    max_record_size: MAX_FIELD_BYTES,
+  });
+
+  let batch: string[] = [];
+  const typer = new Transform({
+    writableObjectMode: true,
+    transform(rec: { record: string[]; info: { lines: number } }, _e, cb) {
+      const cells = rec.record;
+      const endLine = sniffed.dataStartLine - 1 + rec.info.lines;
+      const inner = cells.reduce((n, c) => n + (c.includes('\n') ? c.split('\n').length - 1 : 0), 0);
+      const line = endLine - inner;
+      prevEnd = endLine;
+      if (cells.every((c) => c.trim() === '')) {
+        report.warning({ code: 'blank_row', line, message: 'Baris kosong dilewati.', message_en: 'Blank row skipped.' });
+        return cb();
+      }
+      if (cells.length !== expected) {
+        const extraFilled = cells.slice(expected).some((c) => c.trim() !== '');
+        const tooShort = cells.length < expected && cells.length <= lastKept;
+        if (extraFilled || tooShort) {
+          failed = true;
+          report.error({
+            code: 'ragged_row',
+            line,
+            message: `Baris berisi ${cells.length} kolom, seharusnya ${expected}.`,
+            message_en: `The row has ${cells.length} fields; expected ${expected}.`,
+          });
+          return cb();
+        }
+      }
+      const sources = expand ? expand(cells) : [cells];
+      for (const src of sources) {
+        const out: string[] = [];
+        for (let i = 0; i < tableColumns.length; i++) {
+          const col = tableColumns[i];
+          const raw = expand ? (src[i] ?? '') : (cells[col.index] ?? '');
+          const v = normalizeCell(raw, col);
+          if (v === undefined) {
+            failed = true;
+            const [id, en] = TYPE_MESSAGES[col.type];
+            report.error({
+              code: 'type_mismatch',
+              line,
+              column: col.name,
+              value: raw,
+              message: `Nilai "${raw}" pada kolom ${col.label} ${id}.`,
+              message_en: `Value "${raw}" in column ${col.label} ${en}.`,
+            });
+            if (col.type === 'integer') {
+              const asNumber = normalizeNumber(raw, col.numberFormat) !== null;
+              fractionalOnly.set(col.name, (fractionalOnly.get(col.name) ?? true) && asNumber);
+            } else {
+              fractionalOnly.set(col.name, false);
+            }
+            continue;
+          }
+          out.push(v === null ? '\\N' : copyText(v));
+        }
+        if (failed) continue;
+        rows++;
+        const offset = line - rows;
+        if (breaks.length === 0 || breaks[breaks.length - 1][1] !== offset) breaks.push([rows, offset]);
+        batch.push(out.join('\t'));
+      }
+      if (batch.length >= 1000 && !failed) {
+        const chunk = batch.join('\n') + '\n';
+        batch = [];
+        this.push(chunk);
+      } else if (failed) batch = [];
+      if (bytes - lastProgress > 1 << 20) {
+        lastProgress = bytes;
+        onProgress(bytes, rows);
+      }
+      cb();
+    },
+    flush(cb) {
+      if (batch.length && !failed) this.push(batch.join('\n') + '\n');
+      cb();
+    },
+  });
+
+  const source =
+    sniffed.dataEndByte > sniffed.dataStartByte
+      ? fs.createReadStream(file, { start: sniffed.dataStartByte, end: sniffed.dataEndByte - 1, highWaterMark: 1 << 20 })
+      : fs.createReadStream(file, { start: 0, end: -1 });
+  try {
+    await pipeline(source, meter, decoder, parser, typer, copy);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'CSV_MAX_RECORD_SIZE') {
+      report.error({
+        code: 'field_too_large',
+        line: prevEnd + 1,
+        message: 'Ada kolom yang isinya lebih dari 1 MB (mungkin tanda kutip tidak ditutup).',
+        message_en: 'A field is larger than 1 MB (perhaps an unclosed quote).',
+      });
+      return { rows: 0, lineMap: { breaks }, widen: [] };
+    }
+    if (code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_INVALID_CLOSING_QUOTE') {
+      report.error({
+        code: 'unclosed_quote',
+        line: prevEnd + 1,
+        message: 'Tanda kutip (") dibuka tetapi tidak ditutup.',
+        message_en: 'A quote (") is opened but never closed.',
+      });
+      return { rows: 0, lineMap: { breaks }, widen: [] };
+    }
+    throw err;
+  }
+  onProgress(bytes, rows);
+  const onlyWidening = report.errorCount > 0 && [...fractionalOnly.values()].every(Boolean) && fractionalOnly.size > 0;
+  const raggedOrOther = Object.keys(report.toJSON().counts.errors).some((c) => c !== 'type_mismatch');
+  return {
+    rows,
+    lineMap: { breaks },
+    widen: onlyWidening && !raggedOrOther ? [...fractionalOnly.keys()] : [],
+  };
+}

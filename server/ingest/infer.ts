@@ -1,0 +1,143 @@
+import type { ColumnRole, ColumnType } from '../db/datastore';
+import type { HeaderName } from './headers';
+import type { ColumnOverride } from './options';
+import {
+  isCanonical,
+  isMissing,
+  normalizeBoolean,
+  normalizeDate,
+  normalizeNumber,
+  normalizeYear,
+  NumberFormat,
+  numberEvidence,
+  PLAIN_NUMBERS,
+} from './values';
+
+/** A column as inferred from the sample (and the producer's overrides). */
+export interface InferredColumn extends HeaderName {
+  /** Position of the column among the file's fields (0-based). */
+  index: number;
+  type: ColumnType;
+  role: ColumnRole;
+  numberFormat: NumberFormat;
+  unit: string | null;
+  description: string | null;
+  refScheme: 'bps' | 'kemendagri' | null;
+  /** Every sampled cell is already in the form PostgreSQL's COPY reads. */
+  canonical: boolean;
+}
+
+/** Names that hold codes: kept as text whatever their digits look like. */
+const CODE_NAME = /^(kode|kd|code|id|nik|nip|npsn|nuptk|nomor_induk|no_reg)(_|$)|_(kode|code|kd)$/;
+/** Names that hold a year. */
+const YEAR_NAME = /^(tahun|thn|year)(_|$)|_(tahun|thn|year)$/;
+/** Names of time columns (a year, a month, a period). */
+const TIME_NAME =
+  /^(tahun|thn|year|bulan|month|triwulan|kuartal|quarter|semester|periode|period|tanggal|tgl|date)(_|$)|_(tahun|thn|year|bulan|periode|tanggal)$/;
+/** Region code columns checked against the reference codes. */
+export const REGION_NAME =
+  /^(kode|kd)_(provinsi|prov|kabupaten_kota|kab_kota|kabkota|kabupaten|kab|kota|wilayah|daerah|bps|kemendagri)$/;
+
+/** Formats in order of preference when the cells cannot tell (e.g. all plain integers). */
+const PREFER_ID: NumberFormat[] = [
+  { decimal: ',', thousands: '.' }, { decimal: ',', thousands: '' }, { decimal: '.', thousands: '' },
+  { decimal: '.', thousands: ',' }, { decimal: ',', thousands: ' ' }, { decimal: '.', thousands: ' ' },
+];
+const PREFER_EN: NumberFormat[] = [
+  { decimal: '.', thousands: '' }, { decimal: '.', thousands: ',' }, { decimal: ',', thousands: '.' },
+  { decimal: ',', thousands: '' }, { decimal: '.', thousands: ' ' }, { decimal: ',', thousands: ' ' },
+];
+
+const sameFormat = (a: NumberFormat, b: NumberFormat) => a.decimal === b.decimal && a.thousands === b.thousands;
+
+/** Share of fitting cells a type needs among the non-missing ones: the rest become errors. */
+function enough(fit: number, total: number): boolean {
+  if (total === 0) return false;
+  return fit / total >= (total <= 10 ? 0.8 : 0.9);
+}
+
+/** Hints that hold for the whole file. */
+export interface InferHints {
+  /** The file's convention leans Indonesian (semicolon-delimited, or the producer said comma decimals). */
+  indonesian: boolean;
+  /** The decimal mark the producer chose, if any. */
+  decimal?: '.' | ',';
+}
+
+/** The number format that fits the most cells, preferring the file's convention on ties. */
+function chooseFormat(cells: string[], hints: InferHints): { format: NumberFormat; fit: number } {
+  const prefs = (hints.indonesian ? PREFER_ID : PREFER_EN).filter((f) => !hints.decimal || f.decimal === hints.decimal);
+  let best = { format: prefs[0], fit: -1 };
+  for (const f of prefs) {
+    let fit = 0;
+    for (const c of cells) if (numberEvidence(c).formats.some((g) => sameFormat(g, f))) fit++;
+    if (fit > best.fit) best = { format: f, fit };
+  }
+  return best;
+}
+
+/** The unit in a header's trailing parentheses: `Jumlah Penduduk (Jiwa)` → `Jiwa`. */
+export function unitFromLabel(label: string): string | null {
+  const m = /\(([^()]{1,40})\)\s*$/.exec(label);
+  return m ? m[1].trim() : null;
+}
+
+/** Infers one column's type, role and number format from sampled cells. */
+export function inferColumn(
+  header: HeaderName,
+  index: number,
+  cells: string[],
+  hints: InferHints,
+  override: ColumnOverride = {},
+): InferredColumn {
+  const present = cells.filter((c) => !isMissing(c)).map((c) => c.trim());
+  const n = present.length;
+  const codeLike = CODE_NAME.test(header.name) || present.some((c) => /^0\d/.test(c));
+  let type: ColumnType = 'text';
+  let numberFormat = PLAIN_NUMBERS;
+
+  if (!codeLike && n > 0) {
+    const booleans = present.filter((c) => normalizeBoolean(c) !== null).length;
+    const years = present.filter((c) => normalizeYear(c) !== null).length;
+    const dates = present.filter((c) => normalizeDate(c) !== null).length;
+    const numeric = present.filter((c) => numberEvidence(c).numeric);
+    if (booleans === n && present.some((c) => !/^[01]$/.test(c))) type = 'boolean';
+    else if (YEAR_NAME.test(header.name) && enough(years, n)) type = 'year';
+    else if (enough(dates, n)) type = 'date';
+    else if (enough(numeric.length, n)) {
+      const { format, fit } = chooseFormat(numeric, hints);
+      if (enough(fit, n)) {
+        numberFormat = format;
+        const fractional = numeric.some((c) => /[.eE]/.test(normalizeNumber(c, format) ?? ''));
+        type = fractional ? 'number' : 'integer';
+      }
+    }
+  }
+  if (override.type) type = override.type;
+  if ((type === 'integer' || type === 'number') && hints.decimal && numberFormat.decimal !== hints.decimal) {
+    numberFormat = { decimal: hints.decimal, thousands: hints.decimal === ',' ? '.' : '' };
+  }
+
+  const role: ColumnRole =
+    override.role ??
+    (REGION_NAME.test(header.name) && type === 'text'
+      ? 'region'
+      : type === 'year' || type === 'date' || TIME_NAME.test(header.name)
+        ? 'time'
+        : type === 'integer' || type === 'number'
+          ? 'measure'
+          : 'dimension');
+
+  const plain = sameFormat(numberFormat, PLAIN_NUMBERS);
+  return {
+    ...header,
+    index,
+    type,
+    role,
+    numberFormat,
+    unit: override.unit ?? unitFromLabel(header.label),
+    description: override.description ?? null,
+    refScheme: override.ref_scheme ?? null,
+    canonical: (type === 'text' || type === 'date' || plain) && cells.every((c) => isCanonical(c, type)),
+  };
+}

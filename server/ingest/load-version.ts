@@ -1,0 +1,166 @@
+import type { Knex } from 'knex';
+import { recordAudit } from '../actions/action';
+import { dropTable, tableNameFor } from '../db/datastore';
+import { log } from '../log';
+import type { Services } from '../services';
+import { loadFile, type LoadProgress } from './load';
+import { loadOptionsSchema } from './options';
+import { failure } from './report';
+import type { Wilayah } from './regions';
+
+/** A loader that has not reported for this long is considered dead; its version is picked up again. */
+export const STALL_SECONDS = 60;
+/** Loads that stall this many times end `failed`. */
+export const MAX_ATTEMPTS = 3;
+
+/**
+ * Loads one version in state `processing` (from the queue or inline after an upload). Claims it
+ * first, so two workers never load the same version; beats a heartbeat while loading; ends it
+ * `draft` (with its report) or `failed`, with a guarded update and one audit event.
+ */
+export async function loadVersion(services: Services, versionId: number): Promise<void> {
+  const { db, storage } = services;
+  const [v] = await db('versions')
+    .where({ id: versionId, state: 'processing' })
+    .andWhere((q) => q.whereNull('heartbeat_at').orWhere('heartbeat_at', '<', db.raw(`now() - interval '${STALL_SECONDS} seconds'`)))
+    .update({ load_attempt: db.raw('load_attempt + 1'), heartbeat_at: db.fn.now(), updated_at: db.fn.now() })
+    .returning('*');
+  if (!v) return; // done already, or another worker holds it
+  const attempt: number = v.load_attempt;
+  const table = tableNameFor(v.id, attempt);
+  let progress: LoadProgress = { phase: 'reading', bytes_done: 0, bytes_total: Number(v.raw_size), rows: 0 };
+  const beat = setInterval(() => {
+    db('versions')
+      .where({ id: v.id, state: 'processing', load_attempt: attempt })
+      .update({ heartbeat_at: db.fn.now(), progress: JSON.stringify(progress) })
+      .catch((err) => log.warn({ err, versionId }, 'heartbeat failed'));
+  }, 1000);
+  beat.unref();
+
+  try {
+    // Tables of earlier, interrupted attempts are never visible (the version was processing): drop them.
+    for (let a = 1; a < attempt; a++) await dropTable(db, tableNameFor(v.id, a));
+    const wilayah: Wilayah[] = await db('wilayah').select('level', 'kode_bps', 'kode_kemendagri', 'nama');
+    const options = loadOptionsSchema.parse(v.options ?? {});
+    const result = await loadFile(
+      {
+        db,
+        file: storage.path(v.raw_path),
+        filename: v.filename,
+        derivedPath: (suffix) => storage.derivedPath(`${v.raw_sha256}-${v.id}-${attempt}-${suffix}`),
+        table,
+        options,
+        onProgress: (p) => (progress = p),
+      },
+      wilayah,
+    );
+    clearInterval(beat);
+    await db.transaction(async (tx) => {
+      const updated = await tx('versions')
+        .where({ id: v.id, state: 'processing', load_attempt: attempt })
+        .update({
+          state: result.state,
+          report: JSON.stringify(result.report),
+          encoding: result.encoding,
+          dialect: result.dialect ? JSON.stringify(result.dialect) : null,
+          options: JSON.stringify(options),
+          table_name: result.table,
+          row_count: result.rows,
+          sample: JSON.stringify(result.sample),
+          progress: null,
+          heartbeat_at: null,
+          updated_at: tx.fn.now(),
+        });
+      if (updated === 0) {
+        // Someone else finished or failed this version meanwhile: our table is not wanted.
+        if (result.table) await dropTable(tx, result.table);
+        return;
+      }
+      await tx('version_columns').where({ version_id: v.id }).delete();
+      if (result.columns.length > 0) {
+        await tx('version_columns').insert(
+          result.columns.map((c, i) => ({
+            version_id: v.id,
+            position: i,
+            name: c.name,
+            label: c.label,
+            type: c.type,
+            unit: c.unit,
+            role: c.role,
+            description: c.description,
+            ref_scheme: c.refScheme,
+            stats: result.stats[c.name] ? JSON.stringify(result.stats[c.name]) : null,
+          })),
+        );
+      }
+      await recordAudit(tx, null, result.state === 'failed' ? 'version.load_failed' : 'version.loaded', {
+        targetType: 'version',
+        targetId: v.number,
+        datasetId: v.dataset_id,
+        versionId: v.id,
+        details: {
+          rows: result.rows,
+          errors: Object.values(result.report.counts.errors).reduce((a, b) => a + b, 0),
+          warnings: Object.values(result.report.counts.warnings).reduce((a, b) => a + b, 0),
+          attempt,
+        },
+      });
+    });
+  } catch (err) {
+    clearInterval(beat);
+    log.error({ err, versionId }, 'loading failed');
+    await dropTable(db, table).catch(() => undefined);
+    await failVersion(db, v.id, attempt, failure(
+      'internal_error',
+      'Berkas tidak dapat dimuat karena kesalahan sistem. Coba unggah ulang; bila berulang, hubungi admin.',
+      'The file could not be loaded because of a system error. Try uploading again; if it persists, contact the admin.',
+    ));
+  }
+}
+
+async function failVersion(db: Knex, id: number, attempt: number | null, report: object): Promise<void> {
+  await db.transaction(async (tx) => {
+    const q = tx('versions').where({ id, state: 'processing' });
+    if (attempt !== null) void q.andWhere({ load_attempt: attempt });
+    const [v] = await q
+      .update({ state: 'failed', report: JSON.stringify(report), progress: null, heartbeat_at: null, updated_at: tx.fn.now() })
+      .returning(['id', 'number', 'dataset_id']);
+    if (v) {
+      await recordAudit(tx, null, 'version.load_failed', {
+        targetType: 'version',
+        targetId: v.number,
+        datasetId: v.dataset_id,
+        versionId: v.id,
+        details: { reason: 'stalled' },
+      });
+    }
+  });
+}
+
+/**
+ * Finds loads whose worker went away (no heartbeat for STALL_SECONDS, e.g. the server was
+ * restarted mid-load): queues them again, or fails them after MAX_ATTEMPTS.
+ */
+export async function recoverStalledLoads(services: Services): Promise<number> {
+  const { db, jobs } = services;
+  const stalled: Array<{ id: number; load_attempt: number }> = await db('versions')
+    .where({ state: 'processing' })
+    .andWhere((q) =>
+      q
+        .where('heartbeat_at', '<', db.raw(`now() - interval '${STALL_SECONDS} seconds'`))
+        .orWhere((w) => w.whereNull('heartbeat_at').andWhere('updated_at', '<', db.raw(`now() - interval '${STALL_SECONDS} seconds'`))),
+    )
+    .select('id', 'load_attempt');
+  for (const v of stalled) {
+    if (v.load_attempt >= MAX_ATTEMPTS) {
+      await failVersion(db, v.id, null, failure(
+        'load_interrupted',
+        `Pemuatan terhenti ${v.load_attempt} kali (server dimulai ulang atau kehabisan sumber daya). Unggah ulang berkas.`,
+        `Loading was interrupted ${v.load_attempt} times (server restarted or out of resources). Upload the file again.`,
+      ));
+    } else {
+      await jobs.enqueueLoad(v.id);
+    }
+  }
+  return stalled.length;
+}

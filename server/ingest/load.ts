@@ -1,0 +1,324 @@
+import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import iconv from 'iconv-lite';
+import type { Knex } from 'knex';
+import type { PoolClient } from 'pg';
+import { createTableSql, dropTable, quoteIdent, tableSql } from '../db/datastore';
+import { withClient } from '../db/knex';
+import { fastCopy, NotUtf8, placeholderNames, validatingCopy, type LineMap } from './copy';
+import { buildIndexes, columnStats, type ColumnStats } from './finish';
+import { inferColumn, type InferredColumn } from './infer';
+import type { Encoding, LoadOptions } from './options';
+import { checkRegions, type Wilayah } from './regions';
+import { failure, ReportBuilder, type Report } from './report';
+import { reshapeToLong, wideColumns } from './reshape';
+import { detectBinary, detectEncoding, HEAD_BYTES, looksLikeXlsx, sniffText, TAIL_BYTES } from './sniff';
+import { xlsxToCsv } from './xlsx';
+
+/** What reading a file produced. */
+export interface LoadResult {
+  state: 'draft' | 'failed';
+  report: Report;
+  encoding: Encoding | null;
+  dialect: Record<string, unknown> | null;
+  columns: InferredColumn[];
+  stats: Record<string, ColumnStats>;
+  table: string | null;
+  rows: number | null;
+  /** The first rows as read, for a preview when no table was kept. */
+  sample: string[][];
+}
+
+/** Progress of a load, reported as it goes. */
+export interface LoadProgress {
+  phase: 'reading' | 'loading' | 'checking' | 'indexing';
+  bytes_done: number;
+  bytes_total: number;
+  rows: number;
+}
+
+export interface LoadInput {
+  db: Knex;
+  /** The raw file as stored. */
+  file: string;
+  filename: string;
+  /** Where converted copies (an XLSX sheet as CSV, UTF-16 as UTF-8) are written. */
+  derivedPath: (suffix: string) => string;
+  table: string;
+  options: LoadOptions;
+  onProgress: (p: LoadProgress) => void;
+}
+
+function failed(report: Report, extra: Partial<LoadResult> = {}): LoadResult {
+  return { state: 'failed', report, encoding: null, dialect: null, columns: [], stats: {}, table: null, rows: null, sample: [], ...extra };
+}
+
+async function readRange(file: string, start: number, length: number): Promise<Buffer> {
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fh.read(buf, 0, length, start);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Re-encodes a file as UTF-8 with LF line ends (for UTF-16 and old Mac CR-only files). */
+async function toUtf8(file: string, encoding: Encoding, out: string): Promise<void> {
+  let lastCr = false;
+  const fixCr = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      let s = chunk.toString('utf8');
+      if (lastCr && s.startsWith('\n')) s = s.slice(1);
+      lastCr = s.endsWith('\r');
+      cb(null, s.replace(/\r\n?/g, '\n'));
+    },
+  });
+  await pipeline(fs.createReadStream(file), iconv.decodeStream(encoding), iconv.encodeStream('utf-8'), fixCr, fs.createWriteStream(out));
+}
+
+/**
+ * Reads a stored file into a new typed table `datastore.<table>`: sniff, infer, COPY (fast path,
+ * or the validating path when the file needs it or the fast path fails), check reference codes,
+ * then index and compute statistics. A file with errors leaves no table behind.
+ */
+export async function loadFile(input: LoadInput, wilayah: Wilayah[]): Promise<LoadResult> {
+  const { db, table, options } = input;
+  let file = input.file;
+  const dialect: Record<string, unknown> = {};
+  let size = (await fs.promises.stat(file)).size;
+  if (size === 0) return failed(failure('empty_file', 'Berkas kosong.', 'The file is empty.'));
+  let head = await readRange(file, 0, Math.min(size, HEAD_BYTES));
+
+  if (looksLikeXlsx(head, input.filename)) {
+    const out = input.derivedPath(`sheet-${options.sheet ?? 1}.csv`);
+    const sheet = await xlsxToCsv(file, out, options.sheet).catch(() => undefined);
+    if (sheet === undefined) return failed(failure('bad_xlsx', 'Berkas XLSX tidak dapat dibaca.', 'The XLSX file could not be read.'));
+    if (sheet === null) {
+      return failed(failure('no_such_sheet', `Lembar "${options.sheet}" tidak ada di berkas XLSX.`, `The workbook has no sheet "${options.sheet}".`));
+    }
+    Object.assign(dialect, { format: 'xlsx', sheets: sheet.sheets, sheet: sheet.sheet });
+    file = out;
+    size = (await fs.promises.stat(file)).size;
+    if (size === 0) return failed(failure('empty_file', `Lembar "${sheet.sheet}" kosong.`, `Sheet "${sheet.sheet}" is empty.`));
+    head = await readRange(file, 0, Math.min(size, HEAD_BYTES));
+  }
+
+  const detected = detectEncoding(head);
+  let encoding: Encoding = options.encoding ?? detected.encoding;
+  if (encoding === 'utf-8' || encoding === 'windows-1252' || encoding === 'iso-8859-1') {
+    const binary = detectBinary(head);
+    if (binary) return failed(failure(binary.code, binary.message, binary.message_en));
+  }
+  const crOnly = !head.includes(0x0a) && head.includes(0x0d);
+  if (encoding === 'utf-16le' || encoding === 'utf-16be' || crOnly) {
+    const out = input.derivedPath('utf8.csv');
+    await toUtf8(file, encoding, out);
+    dialect.converted_from = encoding;
+    file = out;
+    encoding = 'utf-8';
+    size = (await fs.promises.stat(file)).size;
+    head = await readRange(file, 0, Math.min(size, HEAD_BYTES));
+  }
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = await readText(input, file, size, head, encoding, options, dialect, wilayah);
+    if (result === 'retry-as-1252') {
+      encoding = 'windows-1252';
+      dialect.encoding_fallback = true;
+      continue;
+    }
+    if (result === 'widen') continue; // options were widened in place
+    return result;
+  }
+  throw new Error('loading did not settle');
+}
+
+async function readText(
+  input: LoadInput,
+  file: string,
+  size: number,
+  head: Buffer,
+  encoding: Encoding,
+  options: LoadOptions,
+  dialect: Record<string, unknown>,
+  wilayah: Wilayah[],
+): Promise<LoadResult | 'retry-as-1252' | 'widen'> {
+  const { db, table, onProgress } = input;
+  const tailOffset = size > HEAD_BYTES ? size - TAIL_BYTES : 0;
+  const tail = tailOffset > 0 ? await readRange(file, tailOffset, TAIL_BYTES) : head;
+  const sniff = sniffText({ head, tail, tailOffset, size, encoding, delimiter: options.delimiter });
+  if (!sniff.ok) return failed(failure(sniff.code, sniff.message, sniff.message_en), { encoding });
+  const sniffed = sniff.sniffed;
+  if (sniffed.hugeField) {
+    return failed(failure('field_too_large', 'Ada kolom yang isinya lebih dari 1 MB.', 'A field is larger than 1 MB.'), { encoding });
+  }
+
+  const report = new ReportBuilder();
+  if (dialect.encoding_fallback) {
+    report.warning({
+      code: 'encoding_fallback',
+      message: 'Berkas tidak sepenuhnya UTF-8; dibaca sebagai Windows-1252.',
+      message_en: 'The file is not entirely UTF-8; it was read as Windows-1252.',
+    });
+  }
+  for (const s of sniffed.skipped) {
+    if (s.kind === 'blank') continue;
+    const [id, en] = {
+      title: ['Baris judul di atas tabel dilewati', 'Title line above the table skipped'],
+      column_numbers: ['Baris nomor kolom di bawah header dilewati', 'Column-number row under the header skipped'],
+      footnote: ['Catatan kaki di bawah tabel dilewati', 'Footnote below the table skipped'],
+    }[s.kind];
+    report.warning({ code: `${s.kind}_skipped`, line: s.line, value: s.text, message: `${id}: "${s.text}"`, message_en: `${en}: "${s.text}"` });
+  }
+  const dropped = sniffed.fieldCount - sniffed.keep.length;
+  if (dropped > 0) {
+    report.warning({
+      code: 'empty_columns_dropped',
+      message: `${dropped} kolom kosong tanpa judul dibuang.`,
+      message_en: `${dropped} empty untitled column(s) dropped.`,
+    });
+  }
+
+  const hints = { indonesian: sniffed.delimiter === ';' || options.decimal === ',', decimal: options.decimal };
+  const sampleRows = sniffed.sample.map((r) => r.cells);
+  let columns = sniffed.headers.map((h, i) =>
+    inferColumn(h, sniffed.keep[i], sampleRows.map((cells) => cells[i] ?? ''), hints, options.columns?.[h.name]),
+  );
+  let expand: ReturnType<typeof reshapeToLong> = null;
+  if (options.reshape) {
+    expand = reshapeToLong(columns, sampleRows, hints, options.reshape);
+    if (!expand) {
+      return failed(
+        failure('not_wide', 'Tabel tidak memiliki kolom per tahun untuk diubah ke bentuk panjang.', 'The table has no per-year columns to reshape.'),
+        { encoding },
+      );
+    }
+    columns = expand.columns.map((c) => ({ ...c, ...pickOverride(options.columns?.[c.name]) }));
+  } else if (wideColumns(columns).length > 0) {
+    report.warning({
+      code: 'wide_table',
+      message: 'Tabel berbentuk lebar (satu kolom per tahun). Satu Data menganjurkan bentuk panjang (…, tahun, nilai); ubah di pratinjau.',
+      message_en: 'The table is wide (one column per year). Satu Data asks for the long form (…, tahun, nilai); reshape it in the preview.',
+    });
+  }
+
+  const fast = !expand && ['utf-8', 'windows-1252', 'iso-8859-1'].includes(encoding) && sniffed.lineEnding !== 'cr' && columns.every((c) => c.canonical);
+  const placeholders = fast ? [...placeholderNames(sniffed).values()] : [];
+  const progress = (phase: LoadProgress['phase'], bytes: number, rows: number) =>
+    onProgress({ phase, bytes_done: bytes, bytes_total: size, rows });
+
+  let rows = 0;
+  let lineMap: LineMap = { breaks: [] };
+  let path: 'fast' | 'validating' = fast ? 'fast' : 'validating';
+  const outcome = await withClient(db, async (client) => {
+    await client.query('BEGIN');
+    try {
+      await client.query(createTableSql(table, columns, placeholders));
+      if (fast) {
+        await client.query('SAVEPOINT fast_path');
+        try {
+          ({ rows, lineMap } = await fastCopy(client, table, file, sniffed, columns, encoding, (b) => progress('loading', b, 0)));
+        } catch (err) {
+          if (!isDataError(err)) throw err;
+          await client.query('ROLLBACK TO SAVEPOINT fast_path');
+          path = 'validating';
+        }
+      }
+      if (path === 'validating') {
+        try {
+          const v = await validatingCopy(client, table, file, sniffed, columns, columns, encoding, report, (b, r) => progress('loading', b, r), expand?.expand);
+          rows = v.rows;
+          lineMap = v.lineMap;
+          if (v.widen.length > 0) {
+            await client.query('ROLLBACK');
+            options.columns = { ...options.columns };
+            for (const name of v.widen) options.columns[name] = { ...options.columns[name], type: 'number' };
+            return 'widen' as const;
+          }
+        } catch (err) {
+          if (err instanceof NotUtf8) {
+            await client.query('ROLLBACK');
+            return 'retry-as-1252' as const;
+          }
+          throw err;
+        }
+      }
+      for (const p of placeholders) await client.query(`ALTER TABLE ${tableSql(table)} DROP COLUMN ${quoteIdent(p)}`);
+      if (report.errorCount === 0 && rows === 0) {
+        report.error({ code: 'no_data_rows', message: 'Berkas tidak berisi baris data.', message_en: 'The file has no data rows.' });
+      }
+      if (report.errorCount === 0) {
+        progress('checking', size, rows);
+        await checkRegions(client, table, columns, wilayah, lineMap, report);
+      }
+      if (report.errorCount > 0) {
+        await client.query('ROLLBACK');
+        return 'rejected' as const;
+      }
+      await client.query('COMMIT');
+      return 'loaded' as const;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
+  if (outcome === 'widen' || outcome === 'retry-as-1252') return outcome;
+
+  const result: LoadResult = {
+    state: 'draft',
+    report: report.toJSON(),
+    encoding,
+    dialect: {
+      ...dialect,
+      delimiter: sniffed.delimiter,
+      quote: '"',
+      line_ending: sniffed.lineEnding,
+      header_line: sniffed.headerLine,
+      data_start_line: sniffed.dataStartLine,
+      path,
+      number_formats: Object.fromEntries(
+        columns.filter((c) => c.type === 'integer' || c.type === 'number').map((c) => [c.name, c.numberFormat]),
+      ),
+      reshaped: Boolean(expand),
+      wide_columns: expand ? [] : wideColumns(columns).map((c) => c.name),
+    },
+    columns,
+    stats: {},
+    table: null,
+    rows: null,
+    sample: sniffed.sample.slice(0, 20).map((r) => r.cells),
+  };
+  if (outcome === 'rejected') return result;
+
+  try {
+    progress('indexing', size, rows);
+    const [stats] = await Promise.all([
+      withClient(db, (client) => columnStats(client, table, columns, rows)),
+      buildIndexes(db, table, columns, rows),
+    ]);
+    return { ...result, stats, table, rows };
+  } catch (err) {
+    await dropTable(db, table).catch(() => undefined);
+    throw err;
+  }
+}
+
+function pickOverride(o: LoadOptions['columns'] extends Record<string, infer V> | undefined ? V | undefined : never) {
+  if (!o) return {};
+  const out: Partial<InferredColumn> = {};
+  if (o.type) out.type = o.type;
+  if (o.role) out.role = o.role;
+  if (o.unit !== undefined) out.unit = o.unit;
+  if (o.description !== undefined) out.description = o.description;
+  if (o.ref_scheme !== undefined) out.refScheme = o.ref_scheme;
+  return out;
+}
+
+/** SQLSTATE class 22 (data exception) and COPY format errors: the file, not the system, is at fault. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: string }).code ?? '';
+  return code.startsWith('22') || code === '0A000';
+}

@@ -1,0 +1,115 @@
+import type { PoolClient } from 'pg';
+import { quoteIdent, tableSql } from '../db/datastore';
+import { lineOf, type LineMap } from './copy';
+import type { InferredColumn } from './infer';
+import type { ReportBuilder } from './report';
+
+/** One row of the reference table. */
+export interface Wilayah {
+  level: 'provinsi' | 'kabupaten_kota';
+  kode_bps: string;
+  kode_kemendagri: string;
+  nama: string;
+}
+
+/** Upper case, without "Kabupaten"/"Kab."/"Kota"/"Provinsi" prefixes and extra spaces. */
+export function normalizeRegionName(name: string): string {
+  return name
+    .toUpperCase()
+    .replace(/^(PROVINSI|PROV\.?|KABUPATEN|KAB\.?|KOTA|KOTAMADYA)\s+/, '')
+    .replace(/[^A-Z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The name column that goes with a region code column: kode_x ↔ nama_x, else a `nama…` right after it. */
+export function pairedNameColumn<C extends { name: string; type: string }>(code: C, columns: C[]): C | undefined {
+  const suffix = code.name.replace(/^(kode|kd)_/, '');
+  const next = columns[columns.indexOf(code) + 1];
+  return (
+    columns.find((c) => c.name === `nama_${suffix}`) ??
+    (next && /^(nama|name)(_|$)/.test(next.name) && next.type === 'text' ? next : undefined)
+  );
+}
+
+interface CodeRow {
+  code: string;
+  name: string | null;
+  n: number;
+  first: number;
+}
+
+const undotted = (code: string) => code.replace(/\./g, '');
+
+/**
+ * Checks every region column of a loaded table against the reference codes: detects the scheme
+ * (dotted codes are Kemendagri; undotted ones are matched by name where a name column exists,
+ * BPS otherwise), stores it on the column, reports unknown codes as errors and names that do not
+ * match their code as warnings.
+ */
+export async function checkRegions(
+  client: PoolClient,
+  table: string,
+  columns: InferredColumn[],
+  wilayah: Wilayah[],
+  lineMap: LineMap,
+  report: ReportBuilder,
+): Promise<void> {
+  for (const col of columns.filter((c) => c.role === 'region')) {
+    const nameCol = pairedNameColumn(col, columns);
+    const nameSql = nameCol ? quoteIdent(nameCol.name) : 'NULL';
+    const { rows } = await client.query<CodeRow>(
+      `SELECT ${quoteIdent(col.name)}::text AS code, ${nameSql}::text AS name, count(*)::int AS n, min("_id")::int AS first
+         FROM ${tableSql(table)}
+        WHERE ${quoteIdent(col.name)} IS NOT NULL
+        GROUP BY 1, 2 ORDER BY 4`,
+    );
+    if (rows.length === 0) continue;
+
+    const bps = new Map(wilayah.map((w) => [w.kode_bps, w]));
+    const kemendagri = new Map(wilayah.map((w) => [w.kode_kemendagri, w]));
+    const kemendagriUndotted = new Map(wilayah.map((w) => [undotted(w.kode_kemendagri), w]));
+    const dotted = rows.some((r) => r.code.includes('.'));
+    const score = (lookup: Map<string, Wilayah>) =>
+      rows.reduce((s, r) => {
+        const w = lookup.get(r.code.trim());
+        if (!w) return s;
+        return s + 1 + (r.name && normalizeRegionName(r.name) === normalizeRegionName(w.nama) ? 2 : 0);
+      }, 0);
+    let scheme: 'bps' | 'kemendagri' = col.refScheme ?? 'bps';
+    let lookup = bps;
+    if (!col.refScheme) {
+      if (dotted) scheme = 'kemendagri';
+      else if (score(kemendagriUndotted) > score(bps)) scheme = 'kemendagri';
+    }
+    if (scheme === 'kemendagri') lookup = dotted ? kemendagri : kemendagriUndotted;
+    col.refScheme = scheme;
+    const schemeLabel = scheme === 'bps' ? 'BPS' : 'Kemendagri';
+
+    for (const r of rows) {
+      const w = lookup.get(r.code.trim());
+      const line = lineOf(lineMap, r.first);
+      if (!w) {
+        report.error({
+          code: 'unknown_region_code',
+          line,
+          column: col.name,
+          value: r.code,
+          message: `Kode wilayah "${r.code}" tidak dikenal dalam kode referensi ${schemeLabel} (${r.n} baris).`,
+          message_en: `Region code "${r.code}" is not in the ${schemeLabel} reference codes (${r.n} rows).`,
+        });
+        continue;
+      }
+      if (nameCol && r.name && normalizeRegionName(r.name) !== normalizeRegionName(w.nama)) {
+        report.warning({
+          code: 'region_name_mismatch',
+          line,
+          column: nameCol.name,
+          value: r.name,
+          message: `Nama "${r.name}" tidak sesuai dengan kode ${r.code} (${schemeLabel}: ${w.nama}).`,
+          message_en: `Name "${r.name}" does not match code ${r.code} (${schemeLabel}: ${w.nama}).`,
+        });
+      }
+    }
+  }
+}

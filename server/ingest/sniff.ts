@@ -1,0 +1,356 @@
+import chardet from 'chardet';
+import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
+import { HeaderName, nameHeaders } from './headers';
+import type { Delimiter, Encoding } from './options';
+import { DELIMITERS } from './options';
+
+/** How many bytes from the start of a file are read to sniff it. */
+export const HEAD_BYTES = 1024 * 1024;
+/** How many bytes from the end are read to find footnotes and sample late rows. */
+export const TAIL_BYTES = 64 * 1024;
+export const MAX_COLUMNS = 1000;
+export const MAX_FIELD_BYTES = 1024 * 1024;
+
+/** Why a file is not a text table, or null when it looks like one. */
+export function detectBinary(head: Buffer): { code: string; message: string; message_en: string } | null {
+  const magic: Array<[number[], string]> = [
+    [[0x25, 0x50, 0x44, 0x46], 'PDF'],
+    [[0x1f, 0x8b], 'GZIP'],
+    [[0x89, 0x50, 0x4e, 0x47], 'PNG'],
+    [[0xff, 0xd8, 0xff], 'JPEG'],
+    [[0x50, 0x4b, 0x03, 0x04], 'ZIP'],
+  ];
+  if (head.length >= 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0) {
+    return {
+      code: 'legacy_xls',
+      message: 'Berkas .xls (Excel 97–2003) tidak didukung. Simpan ulang sebagai .xlsx atau CSV.',
+      message_en: 'Legacy .xls files are not supported. Save the file as .xlsx or CSV.',
+    };
+  }
+  for (const [bytes, kind] of magic) {
+    if (bytes.every((b, i) => head[i] === b)) {
+      return {
+        code: 'binary_file',
+        message: `Berkas ini bukan teks CSV (terdeteksi ${kind}).`,
+        message_en: `This file is not CSV text (looks like ${kind}).`,
+      };
+    }
+  }
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) return binaryMessage();
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) control++;
+  }
+  return head.length > 0 && control / head.length > 0.005 ? binaryMessage() : null;
+}
+
+function binaryMessage() {
+  return {
+    code: 'binary_file',
+    message: 'Berkas ini bukan teks CSV (berisi data biner).',
+    message_en: 'This file is not CSV text (it contains binary data).',
+  };
+}
+
+/** True for the start of an XLSX (a ZIP holding an Office document). */
+export function looksLikeXlsx(head: Buffer, filename: string): boolean {
+  return head.length >= 4 && head.readUInt32LE(0) === 0x04034b50 && /\.(xlsx|xlsm)$/i.test(filename);
+}
+
+/** The encoding of a file from its first bytes: BOM, then strict UTF-8, then chardet. */
+export function detectEncoding(head: Buffer): { encoding: Encoding; bom: boolean } {
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: true };
+  if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: true };
+  if (head[0] === 0xfe && head[1] === 0xff) return { encoding: 'utf-16be', bom: true };
+  if (isUtf8(head)) return { encoding: 'utf-8', bom: false };
+  const guess = (chardet.detect(head) ?? '').toLowerCase();
+  if (guess === 'iso-8859-1') return { encoding: 'windows-1252', bom: false }; // 1252 is its superset
+  if (guess === 'utf-16le' || guess === 'utf-16be') return { encoding: guess, bom: false };
+  return { encoding: 'windows-1252', bom: false };
+}
+
+/** Strict UTF-8 check that tolerates a multi-byte sequence cut off at the end of a chunk. */
+export function isUtf8(buf: Buffer): boolean {
+  let end = buf.length;
+  for (let i = 1; i <= 3 && end - i >= 0; i++) {
+    const b = buf[end - i];
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    if ((b & 0xe0) === 0xc0 && i < 2) end -= i;
+    else if ((b & 0xf0) === 0xe0 && i < 3) end -= i;
+    else if ((b & 0xf8) === 0xf0 && i < 4) end -= i;
+    break;
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, end));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** One parsed record with the physical lines it spans (1-based). */
+export interface RawRecord {
+  cells: string[];
+  startLine: number;
+  endLine: number;
+}
+
+/** Parses CSV text leniently (ragged rows allowed), keeping line numbers; stops at a broken quote. */
+export function parseRecords(text: string, delimiter: string, limit = Infinity): RawRecord[] {
+  const opts = {
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    info: true,
+    bom: true,
+    ...(Number.isFinite(limit) ? { to: limit } : {}),
+  } as const;
+  let rows: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    rows = parse(text, opts) as never;
+  } catch (err) {
+    // A quoted field cut by the end of the sniffed bytes: keep the records before it.
+    const line = (err as { lines?: number }).lines;
+    if (!line || line <= 1) return [];
+    try {
+      rows = parse(text, { ...opts, to_line: line - 1 }) as never;
+    } catch {
+      return [];
+    }
+  }
+  const out: RawRecord[] = [];
+  let prevEnd = 0;
+  for (const r of rows) {
+    // csv-parse counts the line break that ends a record; the record itself ends a line earlier.
+    const endLine = Math.max(prevEnd + 1, r.info.lines);
+    out.push({ cells: r.record, startLine: prevEnd + 1, endLine });
+    prevEnd = endLine;
+  }
+  return out;
+}
+
+const nonEmpty = (cells: string[]) => cells.reduce((n, c) => (c.trim() !== '' ? n + 1 : n), 0);
+
+/** The delimiter that splits the records most consistently into more than one field. */
+export function detectDelimiter(text: string): Delimiter {
+  let best: { d: Delimiter; score: number; width: number } = { d: ',', score: -1, width: 1 };
+  for (const d of DELIMITERS) {
+    const recs = parseRecords(text, d, 200).filter((r) => nonEmpty(r.cells) > 0);
+    if (recs.length === 0) continue;
+    const counts = new Map<number, number>();
+    for (const r of recs) counts.set(r.cells.length, (counts.get(r.cells.length) ?? 0) + 1);
+    const [width, hits] = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0];
+    if (width < 2) continue;
+    const score = hits / recs.length;
+    if (score > best.score + 1e-9 || (Math.abs(score - best.score) < 1e-9 && width > best.width)) {
+      best = { d, score, width };
+    }
+  }
+  return best.d;
+}
+
+/** A line above the header or below the data that is not part of the table. */
+export interface SkippedLine {
+  line?: number;
+  text: string;
+  kind: 'title' | 'column_numbers' | 'footnote' | 'blank';
+}
+
+/** What sniffing learned about a text file. */
+export interface Sniffed {
+  delimiter: Delimiter;
+  lineEnding: 'crlf' | 'lf' | 'cr';
+  /** Number of fields of the header record (including dropped empty ones). */
+  fieldCount: number;
+  /** Positions of the fields that become columns. */
+  keep: number[];
+  headers: HeaderName[];
+  headerLine: number;
+  /** First physical line (1-based) and byte of the data; the byte where the data ends (exclusive). */
+  dataStartLine: number;
+  dataStartByte: number;
+  dataEndByte: number;
+  skipped: SkippedLine[];
+  /** Sampled data rows (kept fields only); `line` is 0 for rows sampled from the tail. */
+  sample: Array<{ line: number; cells: string[] }>;
+  /** A field larger than MAX_FIELD_BYTES was seen. */
+  hugeField: boolean;
+}
+
+export type SniffOutcome = { ok: true; sniffed: Sniffed } | { ok: false; code: string; message: string; message_en: string };
+
+const FOOTNOTE = /^\s*(sumber|source|keterangan|ket\.?|catatan|note|notes|\*|\d{1,2}[).]|[a-z]\))/i;
+const COLUMN_NUMBER = /^\(\d{1,3}\)$/;
+
+/** Byte offsets at which each line starts (lines split on LF). */
+function lineStarts(buf: Buffer): number[] {
+  const starts = [0];
+  for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * Reads the head (and tail) of a text file: delimiter, title lines above the header, the header,
+ * a column-number row under it, trailing empty columns, footnotes below the data, and a sample
+ * of data rows for type inference. `head` is the first bytes of the file, `tail` the last ones
+ * starting at `tailOffset` (the same bytes as head when the file is small).
+ */
+export function sniffText(input: {
+  head: Buffer;
+  tail: Buffer;
+  tailOffset: number;
+  size: number;
+  encoding: Encoding;
+  delimiter?: Delimiter;
+}): SniffOutcome {
+  const { head, tail, tailOffset, size, encoding } = input;
+  const complete = head.length >= size;
+  let headText = iconv.decode(head, encoding, { stripBOM: true });
+  if (!complete) headText = headText.slice(0, headText.lastIndexOf('\n') + 1); // whole lines only
+  if (headText.trim() === '') {
+    return { ok: false, code: 'empty_file', message: 'Berkas kosong.', message_en: 'The file is empty.' };
+  }
+  const crlf = (headText.match(/\r\n/g) ?? []).length;
+  const lf = (headText.match(/\n/g) ?? []).length;
+  const cr = (headText.match(/\r/g) ?? []).length;
+  const lineEnding = lf === 0 && cr > 0 ? 'cr' : crlf > 0 && crlf >= lf / 2 ? 'crlf' : 'lf';
+
+  const delimiter = input.delimiter ?? detectDelimiter(headText);
+  const records = parseRecords(headText, delimiter);
+  if (!complete && records.length > 1) records.pop(); // may be cut short by the head's end
+  const widths = records.map((r) => nonEmpty(r.cells)).filter((n) => n > 0);
+  const modalWidth = mode(widths);
+
+  // Title lines: blank records, or ones with a single filled cell, above a header of 2+ cells.
+  const skipped: SkippedLine[] = [];
+  let h = 0;
+  while (h < records.length && h < 30) {
+    const filled = nonEmpty(records[h].cells);
+    if (filled === 0) skipped.push({ line: records[h].startLine, text: '', kind: 'blank' });
+    else if (modalWidth >= 2 && filled === 1) skipped.push({ line: records[h].startLine, text: records[h].cells.join(' ').trim(), kind: 'title' });
+    else break;
+    h++;
+  }
+  if (h >= records.length) {
+    return { ok: false, code: 'no_header', message: 'Baris judul kolom (header) tidak ditemukan.', message_en: 'No header row found.' };
+  }
+  const header = records[h];
+  if (header.cells.length > MAX_COLUMNS) {
+    return {
+      ok: false,
+      code: 'too_many_columns',
+      message: `Berkas memiliki ${header.cells.length} kolom; batasnya ${MAX_COLUMNS}.`,
+      message_en: `The file has ${header.cells.length} columns; the limit is ${MAX_COLUMNS}.`,
+    };
+  }
+  let dataIdx = h + 1;
+  const next = records[dataIdx];
+  if (next && isColumnNumberRow(next.cells)) {
+    skipped.push({ line: next.startLine, text: next.cells.join(delimiter), kind: 'column_numbers' });
+    dataIdx++;
+  }
+  const dataStartLine = records[dataIdx]?.startLine ?? header.endLine + 1;
+  const starts = lineStarts(head);
+  const dataStartByte = dataStartLine - 1 < starts.length ? starts[dataStartLine - 1] : head.length;
+
+  // Footnotes and trailing blank lines, read upwards from the end of the file: a line belongs to
+  // the trailer only if every line below it does.
+  const tailLines = splitLines(tail, tailOffset === 0 ? 0 : 1);
+  let dataEndByte = size;
+  let inTrailer = true;
+  const footnotes: SkippedLine[] = [];
+  const lateRows: string[][] = [];
+  for (let i = tailLines.length - 1; i >= 0 && lateRows.length < 200; i--) {
+    const abs = tailOffset + tailLines[i].start;
+    if (abs < dataStartByte) break;
+    const text = iconv.decode(tailLines[i].bytes, encoding).replace(/\r$/, '');
+    const cells = parseRecords(text, delimiter, 1)[0]?.cells ?? [''];
+    if (inTrailer) {
+      const filled = nonEmpty(cells);
+      const firstOnly = filled === 1 && cells[0].trim() !== '';
+      const trailer =
+        filled === 0 ||
+        (firstOnly && (FOOTNOTE.test(cells[0]) || footnotes.length > 0 || cells.length < header.cells.length));
+      if (trailer) {
+        if (filled > 0) footnotes.unshift({ text: cells[0].trim(), kind: 'footnote' });
+        dataEndByte = abs;
+        continue;
+      }
+      inTrailer = false;
+    }
+    if (cells.length === header.cells.length) lateRows.unshift(cells);
+  }
+
+  const dataRows = records
+    .slice(dataIdx)
+    .filter((r) => (starts[r.startLine - 1] ?? Infinity) < dataEndByte && nonEmpty(r.cells) > 0);
+  if (dataRows.length === 0 && lateRows.length === 0) {
+    return {
+      ok: false,
+      code: 'no_data_rows',
+      message: 'Berkas hanya berisi judul kolom, tanpa baris data.',
+      message_en: 'The file has a header but no data rows.',
+    };
+  }
+
+  // Drop columns with no header and no values (Excel's trailing delimiters).
+  const allRows = [...dataRows.map((r) => r.cells), ...(complete ? [] : lateRows)];
+  const keep: number[] = [];
+  header.cells.forEach((label, i) => {
+    const hasValue = allRows.some((cells) => (cells[i] ?? '').trim() !== '');
+    if (label.trim() !== '' || hasValue) keep.push(i);
+  });
+  const headers = nameHeaders(keep.map((i) => header.cells[i]));
+  const pick = (cells: string[]) => keep.map((i) => cells[i] ?? '');
+  const sample = [
+    ...dataRows.slice(0, 5000).map((r) => ({ line: r.startLine, cells: pick(r.cells) })),
+    ...(complete ? [] : lateRows.map((cells) => ({ line: 0, cells: pick(cells) }))),
+  ];
+  const hugeField = allRows.some((cells) => cells.some((c) => c.length > MAX_FIELD_BYTES));
+
+  return {
+    ok: true,
+    sniffed: {
+      delimiter,
+      lineEnding,
+      fieldCount: header.cells.length,
+      keep,
+      headers,
+      headerLine: header.startLine,
+      dataStartLine,
+      dataStartByte,
+      dataEndByte,
+      skipped: [...skipped, ...footnotes],
+      sample,
+      hugeField,
+    },
+  };
+}
+
+function isColumnNumberRow(cells: string[]): boolean {
+  const filled = cells.map((c) => c.trim()).filter((c) => c !== '');
+  return filled.length >= 2 && filled.every((c) => COLUMN_NUMBER.test(c));
+}
+
+function splitLines(buf: Buffer, skipFirst: number): Array<{ start: number; bytes: Buffer }> {
+  const out: Array<{ start: number; bytes: Buffer }> = [];
+  let start = 0;
+  for (let i = buf.indexOf(0x0a); ; i = buf.indexOf(0x0a, i + 1)) {
+    const end = i === -1 ? buf.length : i + 1;
+    if (end > start) out.push({ start, bytes: buf.subarray(start, i === -1 ? buf.length : i) });
+    if (i === -1) break;
+    start = end;
+  }
+  return out.slice(skipFirst);
+}
+
+function mode(values: number[]): number {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best = 0;
+  let hits = -1;
+  for (const [v, n] of counts) if (n > hits || (n === hits && v > best)) [best, hits] = [v, n];
+  return best;
+}

@@ -1,0 +1,83 @@
+import fs from 'node:fs';
+import { once } from 'node:events';
+import ExcelJS from 'exceljs';
+import { stringify } from 'csv-stringify';
+
+/** The result of turning one XLSX sheet into CSV. */
+export interface SheetExport {
+  sheets: string[];
+  sheet: string;
+  rows: number;
+}
+
+/** Cell value → CSV text: numbers as written by JS (dot decimal), dates as ISO, formulas by result. */
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) {
+    const iso = v.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
+  }
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15)));
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'string') return v;
+  if (typeof v === 'object') {
+    if ('result' in v) return cellText((v as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
+    if ('richText' in v) return (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
+    if ('text' in v) return String((v as ExcelJS.CellHyperlinkValue).text);
+    if ('error' in v) return '';
+  }
+  return String(v);
+}
+
+/**
+ * Streams one sheet of an XLSX file (by 1-based number or name; the first by default) into a
+ * UTF-8 CSV file, row by row. Returns null when the workbook has no such sheet.
+ */
+export async function xlsxToCsv(file: string, out: string, sheet?: string | number): Promise<SheetExport | null> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    worksheets: 'emit',
+    entries: 'ignore',
+  });
+  const names: string[] = [];
+  let exported: SheetExport | null = null;
+  let position = 0;
+  for await (const ws of reader) {
+    position++;
+    const name = (ws as unknown as { name: string }).name ?? `Sheet${position}`;
+    names.push(name);
+    const wanted = sheet === undefined ? position === 1 : typeof sheet === 'number' ? position === sheet : name === sheet;
+    if (!wanted || exported) continue;
+    const csv = stringify({ record_delimiter: '\n' });
+    const dest = fs.createWriteStream(out);
+    csv.pipe(dest);
+    let rows = 0;
+    let width = 0;
+    let pendingBlank = 0;
+    for await (const row of ws as AsyncIterable<ExcelJS.Row>) {
+      const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellText);
+      // Rows may be sparse: write the blank rows between them so line numbers match the sheet.
+      const gap = row.number - 1 - rows - pendingBlank;
+      pendingBlank += Math.max(0, gap);
+      while (values.length && values[values.length - 1] === '') values.pop();
+      if (values.length === 0) {
+        pendingBlank++;
+        continue;
+      }
+      for (; pendingBlank > 0; pendingBlank--) {
+        rows++;
+        if (!csv.write([''])) await once(csv, 'drain');
+      }
+      width = Math.max(width, values.length);
+      rows++;
+      if (!csv.write(values)) await once(csv, 'drain');
+    }
+    csv.end();
+    await once(dest, 'finish');
+    exported = { sheets: names, sheet: name, rows };
+  }
+  if (exported) exported.sheets = names;
+  return exported;
+}

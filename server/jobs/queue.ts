@@ -1,0 +1,46 @@
+import PgBoss from 'pg-boss';
+import { loadVersion, recoverStalledLoads } from '../ingest/load-version';
+import { log } from '../log';
+import type { Jobs, Services } from '../services';
+
+const LOAD_QUEUE = 'load-version';
+
+/** The job queue (pg-boss, in PostgreSQL): loads survive restarts and any app process may work them. */
+export class JobQueue implements Jobs {
+  private workerId: string | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+
+  private constructor(private readonly boss: PgBoss) {}
+
+  /** Connects to the queue's schema (created on first start). */
+  static async start(connectionString: string): Promise<JobQueue> {
+    const boss = new PgBoss({ connectionString, max: 4, application_name: 'satudata-jobs' });
+    boss.on('error', (err) => log.error({ err }, 'job queue error'));
+    await boss.start();
+    await boss.createQueue(LOAD_QUEUE, { name: LOAD_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
+    return new JobQueue(boss);
+  }
+
+  async enqueueLoad(versionId: number): Promise<void> {
+    await this.boss.send(LOAD_QUEUE, { versionId }, { singletonKey: `load-${versionId}` });
+    if (this.workerId) this.boss.notifyWorker(this.workerId);
+  }
+
+  /** Works load jobs one at a time in this process, and picks up loads whose worker died. */
+  async work(services: Services): Promise<void> {
+    this.workerId = await this.boss.work<{ versionId: number }>(
+      LOAD_QUEUE,
+      { pollingIntervalSeconds: 2, batchSize: 1 },
+      async ([job]) => loadVersion(services, job.data.versionId),
+    );
+    const sweep = () => recoverStalledLoads(services).catch((err) => log.error({ err }, 'recovering stalled loads failed'));
+    await sweep();
+    this.sweeper = setInterval(sweep, 30_000);
+    this.sweeper.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
+  }
+}

@@ -1,0 +1,31 @@
+export const ROLES = ['admin', 'walidata', 'pembina', 'produsen'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is acting: a signed-in user, the operator's CLI (system), or nobody (null = public). */
+export interface Actor {
+  id: number | null;
+  role: Role;
+  organizationId: number | null;
+  email: string;
+  name: string;
+  /** The operator's command line: acts with admin rights, recorded as "cli" in the audit log. */
+  system?: boolean;
+}
+
+/** The actor of operator commands (`npm run cli`). */
+export const systemActor: Actor = { id: null, role: 'admin', organizationId: null, email: 'cli', name: 'CLI', system: true };
+
+/** True for the platform operator. */
+export function isAdmin(actor: Actor | null): boolean {
+  return actor?.role === 'admin';
+}
+
+/** True for the data custodian and the operator, who may see every dataset. */
+export function isCustodian(actor: Actor | null): boolean {
+  return actor?.role === 'admin' || actor?.role === 'walidata';
+}
+
+/** True when the actor is a producer of the given organization. */
+export function isProducerOf(actor: Actor | null, organizationId: number): boolean {
+  return actor?.role === 'produsen' && actor.organizationId === organizationId;
+}

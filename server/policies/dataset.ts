@@ -1,0 +1,76 @@
+import type { Knex } from 'knex';
+import { Actor, isAdmin, isCustodian, isProducerOf } from './actor';
+import type { DatasetRecord, OrganizationRecord } from './records';
+
+/** Published and not retracted: the dataset has a public face. */
+export function isLive(ds: DatasetRecord): boolean {
+  return ds.current_version_id !== null && !ds.retracted_at;
+}
+
+/** May the actor see the dataset's public face (metadata and current published data)? */
+export function canViewDataset(actor: Actor | null, ds: DatasetRecord): boolean {
+  if (canViewWork(actor, ds)) return true;
+  if (!isLive(ds)) return false;
+  if (ds.access_level === 'terbuka') return true;
+  return actor !== null && ds.access_level === 'terbatas';
+}
+
+/**
+ * May the actor see the dataset's unpublished work (drafts, submissions, reports)? Its own OPD,
+ * the custodian, and the pembina for priority datasets (they give the second check).
+ */
+export function canViewWork(actor: Actor | null, ds: DatasetRecord): boolean {
+  if (!actor) return false;
+  if (isCustodian(actor) || isProducerOf(actor, ds.organization_id)) return true;
+  return actor.role === 'pembina' && ds.prioritas;
+}
+
+/** Create a dataset for an organization: that OPD's producers, or the operator. */
+export function canCreateDataset(actor: Actor | null, org: OrganizationRecord): boolean {
+  if (org.kind !== 'opd') return false;
+  return isAdmin(actor) || isProducerOf(actor, org.id);
+}
+
+/** Change a dataset's metadata: its OPD's producers, the custodian, the operator. */
+export function canUpdateDataset(actor: Actor | null, ds: DatasetRecord): boolean {
+  return isCustodian(actor) || isProducerOf(actor, ds.organization_id);
+}
+
+/** Upload a new version: its OPD's producers, or the operator. */
+export function canUploadVersion(actor: Actor | null, ds: DatasetRecord): boolean {
+  return isAdmin(actor) || isProducerOf(actor, ds.organization_id);
+}
+
+/** Take a published dataset off the public site (or put it back): the custodian. */
+export function canRetractDataset(actor: Actor | null, _ds: DatasetRecord): boolean {
+  return isCustodian(actor);
+}
+
+/**
+ * Listing rules as SQL over `datasets` (aliased `d`). The catalog lists live datasets the actor
+ * may read (canViewDataset for live ones); `work` lists datasets whose unpublished work the
+ * actor may see (canViewWork), for dashboards and queues.
+ */
+export function visibleDatasetsScope(actor: Actor | null, opts: { publicOnly?: boolean; work?: boolean } = {}) {
+  return (qb: Knex.QueryBuilder): void => {
+    if (opts.work) {
+      if (!actor) void qb.whereRaw('false');
+      else if (isCustodian(actor)) return;
+      else if (actor.role === 'produsen') void qb.where('d.organization_id', actor.organizationId ?? -1);
+      else if (actor.role === 'pembina') void qb.where('d.prioritas', true);
+      else void qb.whereRaw('false');
+      return;
+    }
+    void qb.whereNotNull('d.current_version_id').whereNull('d.retracted_at');
+    if (opts.publicOnly || !actor) {
+      void qb.where('d.access_level', 'terbuka');
+      return;
+    }
+    if (isCustodian(actor)) return;
+    void qb.where((w) => {
+      void w.whereIn('d.access_level', ['terbuka', 'terbatas']);
+      if (actor.role === 'produsen') void w.orWhere('d.organization_id', actor.organizationId ?? -1);
+      if (actor.role === 'pembina') void w.orWhere('d.prioritas', true);
+    });
+  };
+}

@@ -1,0 +1,11 @@
+import { Actor, isAdmin } from './actor';
+
+/** Create organizations and users, and manage roles: the operator. */
+export function canManageAccounts(actor: Actor | null): boolean {
+  return isAdmin(actor);
+}
+
+/** Issue an API token for a user: that user, or the operator. */
+export function canIssueToken(actor: Actor | null, userId: number): boolean {
+  return isAdmin(actor) || (actor?.id != null && actor.id === userId);
+}

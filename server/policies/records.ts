@@ -1,0 +1,27 @@
+/** The fields of stored records that policies look at. */
+export interface DatasetRecord {
+  id: number;
+  organization_id: number;
+  access_level: 'terbuka' | 'terbatas' | 'tertutup';
+  prioritas: boolean;
+  current_version_id: number | null;
+  retracted_at: Date | string | null;
+}
+
+export interface VersionRecord {
+  id: number;
+  dataset_id: number;
+  state: VersionState;
+  uploaded_by: number | null;
+  submitted_by: number | null;
+}
+
+export const VERSION_STATES = [
+  'processing', 'failed', 'draft', 'submitted', 'changes_requested', 'verified', 'published', 'superseded', 'rejected',
+] as const;
+export type VersionState = (typeof VERSION_STATES)[number];
+
+export interface OrganizationRecord {
+  id: number;
+  kind: 'opd' | 'walidata' | 'pembina';
+}

@@ -1,0 +1,46 @@
+import { Actor, isAdmin, isProducerOf } from './actor';
+import { canViewDataset, canViewWork } from './dataset';
+import type { DatasetRecord, VersionRecord } from './records';
+
+/** Published versions (current or older) are as visible as their dataset; other states are work. */
+export function canViewVersion(actor: Actor | null, ds: DatasetRecord, v: VersionRecord): boolean {
+  if (v.state === 'published' || v.state === 'superseded') {
+    return canViewDataset(actor, ds) || canViewWork(actor, ds);
+  }
+  return canViewWork(actor, ds);
+}
+
+/** Submit, withdraw or reload a version: the dataset's OPD producers, or the operator. */
+export function canManageVersion(actor: Actor | null, ds: DatasetRecord): boolean {
+  return isAdmin(actor) || isProducerOf(actor, ds.organization_id);
+}
+
+/** The review stage a version in this state is waiting for, if any. */
+export function reviewStage(v: VersionRecord): 'walidata' | 'pembina' | null {
+  if (v.state === 'submitted') return 'walidata';
+  if (v.state === 'verified') return 'pembina';
+  return null;
+}
+
+/** Separation of duties: nobody reviews a version they uploaded or submitted. */
+export function isOwnWork(actor: Actor | null, v: VersionRecord): boolean {
+  return actor?.id != null && (actor.id === v.uploaded_by || actor.id === v.submitted_by);
+}
+
+/**
+ * Decide on a version (approve, request changes, reject): the walidata at the first stage, the
+ * pembina at the second (priority data), the operator at either — never on one's own work.
+ */
+export function canDecideVersion(actor: Actor | null, _ds: DatasetRecord, v: VersionRecord): boolean {
+  if (!actor || isOwnWork(actor, v)) return false;
+  const stage = reviewStage(v);
+  if (stage === 'walidata') return actor.role === 'walidata' || actor.role === 'admin';
+  if (stage === 'pembina') return actor.role === 'pembina' || actor.role === 'admin';
+  // Not awaiting review: allowed to ask, so the action can answer with a 409 for the state.
+  return actor.role === 'walidata' || actor.role === 'pembina' || actor.role === 'admin';
+}
+
+/** Comment on a version: anyone who may see its work (producer answers, reviewers ask). */
+export function canCommentVersion(actor: Actor | null, ds: DatasetRecord, _v: VersionRecord): boolean {
+  return canViewWork(actor, ds);
+}

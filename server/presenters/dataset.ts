@@ -1,0 +1,63 @@
+import { MS_IND_FIELDS } from '../actions/schemas';
+import { presentOrganization, presentTopic } from './catalog';
+import { presentColumn, presentVersionSummary } from './version';
+
+/** Base URL of the site, for absolute links in API output. */
+export function absolute(base: string, path: string): string {
+  return `${base}${path}`;
+}
+
+/** A dataset row joined with its organization (`org_*`) and topic (`topic_*`) columns. */
+export type DatasetJoinedRow = Record<string, any>;
+
+function pickMetadata(m: Record<string, unknown> | null | undefined): Record<string, string | null> {
+  return Object.fromEntries(MS_IND_FIELDS.map((f) => [f, typeof m?.[f] === 'string' && m[f] !== '' ? (m[f] as string) : null]));
+}
+
+/** A dataset as listed and returned by the API (allow-listed fields only). */
+export function presentDataset(d: DatasetJoinedRow, opts: { base: string; lang: string }) {
+  return {
+    slug: d.slug as string,
+    title: d.title as string,
+    description: d.description as string,
+    organization: presentOrganization({
+      slug: d.org_slug, name: d.org_name, short_name: d.org_short_name, kind: d.org_kind,
+      description: null, contact_email: null, website: null,
+    }),
+    topic: d.topic_slug ? presentTopic({ slug: d.topic_slug, name_id: d.topic_name_id, name_en: d.topic_name_en }, opts.lang) : null,
+    tags: (d.tags ?? []) as string[],
+    frequency: d.frequency as string,
+    license: d.license as string,
+    access_level: d.access_level as string,
+    prioritas: Boolean(d.prioritas),
+    source: (d.source ?? null) as string | null,
+    contact: { name: (d.contact_name ?? null) as string | null, email: (d.contact_email ?? null) as string | null },
+    metadata: pickMetadata(d.metadata),
+    methodology_note: (d.methodology_note ?? null) as string | null,
+    retracted: d.retracted_at ? { at: d.retracted_at, reason: d.retracted_reason as string } : null,
+    current_version: d.current_number != null
+      ? { number: Number(d.current_number), row_count: d.current_row_count == null ? null : Number(d.current_row_count), published_at: d.current_published_at }
+      : null,
+    download_count: Number(d.download_count ?? 0),
+    created_at: d.created_at,
+    updated_at: d.updated_at,
+    url: `${opts.base}/dataset/${d.slug}`,
+    download_url: d.current_number != null ? `${opts.base}/dataset/${d.slug}/download.csv` : null,
+  };
+}
+export type DatasetView = ReturnType<typeof presentDataset>;
+
+/** The dataset with its columns and version history (detail view). */
+export function presentDatasetDetail(
+  d: DatasetJoinedRow,
+  columns: Array<Record<string, any>>,
+  versions: Array<Record<string, any>>,
+  opts: { base: string; lang: string },
+) {
+  return {
+    ...presentDataset(d, opts),
+    columns: columns.map(presentColumn),
+    versions: versions.map((v) => presentVersionSummary(v, d.slug, opts.base)),
+  };
+}
+export type DatasetDetailView = ReturnType<typeof presentDatasetDetail>;

@@ -1,0 +1,57 @@
+import type { Report } from '../ingest/report';
+
+/** A column's dictionary entry (MS-Var). */
+export function presentColumn(c: Record<string, any>) {
+  return {
+    name: c.name as string,
+    label: c.label as string,
+    type: c.type as string,
+    role: c.role as string,
+    unit: (c.unit ?? null) as string | null,
+    description: (c.description ?? null) as string | null,
+    ref_scheme: (c.ref_scheme ?? null) as string | null,
+    stats: (c.stats ?? null) as Record<string, unknown> | null,
+  };
+}
+export type ColumnView = ReturnType<typeof presentColumn>;
+
+/** One entry of a dataset's version history. */
+export function presentVersionSummary(v: Record<string, any>, slug: string, base: string) {
+  const downloadable = v.state === 'published' || v.state === 'superseded';
+  return {
+    number: Number(v.number),
+    state: v.state as string,
+    row_count: v.row_count == null ? null : Number(v.row_count),
+    created_at: v.created_at,
+    submitted_at: v.submitted_at ?? null,
+    published_at: v.published_at ?? null,
+    uploaded_by: (v.uploader_name ?? null) as string | null,
+    download_url: downloadable ? `${base}/dataset/${slug}/download.csv?version=${v.number}` : null,
+  };
+}
+
+const EMPTY_REPORT: Report = { errors: [], warnings: [], counts: { errors: {}, warnings: {} } };
+
+/** A version in full: file facts, columns, report and progress. */
+export function presentVersion(v: Record<string, any>, columns: Array<Record<string, any>>, slug: string, base: string) {
+  const report = (v.report ?? EMPTY_REPORT) as Report;
+  return {
+    ...presentVersionSummary(v, slug, base),
+    dataset: slug,
+    file: {
+      name: v.filename as string,
+      size: Number(v.raw_size),
+      sha256: v.raw_sha256 as string,
+      media_type: (v.media_type ?? null) as string | null,
+      encoding: (v.encoding ?? null) as string | null,
+      dialect: (v.dialect ?? null) as Record<string, unknown> | null,
+    },
+    options: (v.options ?? {}) as Record<string, unknown>,
+    columns: columns.map(presentColumn),
+    report,
+    progress: v.state === 'processing' ? (v.progress ?? { phase: 'queued', bytes_done: 0, bytes_total: Number(v.raw_size), rows: 0 }) : null,
+    sample: v.table_name ? null : ((v.sample ?? null) as string[][] | null),
+    has_table: Boolean(v.table_name),
+  };
+}
+export type VersionView = ReturnType<typeof presentVersion>;

@@ -1,0 +1,162 @@
+import type { Knex } from 'knex';
+import { NotFound } from '../errors';
+import type { Actor } from '../policies/actor';
+import { canViewDataset, canViewWork, visibleDatasetsScope } from '../policies/dataset';
+import { canViewVersion } from '../policies/version';
+import type { DatasetRecord, VersionRecord } from '../policies/records';
+
+/** The joined columns every dataset listing and page needs. */
+export function datasetQuery(db: Knex): Knex.QueryBuilder {
+  return db('datasets as d')
+    .join('organizations as o', 'o.id', 'd.organization_id')
+    .leftJoin('topics as t', 't.id', 'd.topic_id')
+    .leftJoin('versions as cv', 'cv.id', 'd.current_version_id')
+    .select(
+      'd.*',
+      'o.slug as org_slug',
+      'o.name as org_name',
+      'o.short_name as org_short_name',
+      'o.kind as org_kind',
+      't.slug as topic_slug',
+      't.name_id as topic_name_id',
+      't.name_en as topic_name_en',
+      'cv.number as current_number',
+      'cv.row_count as current_row_count',
+      'cv.published_at as current_published_at',
+    );
+}
+
+export interface SearchParams {
+  q?: string;
+  organization?: string;
+  topic?: string;
+  tag?: string;
+  frequency?: string;
+  sort?: 'relevance' | 'newest' | 'title' | 'downloads';
+  page: number;
+  per_page: number;
+}
+
+export interface Facet {
+  key: string;
+  label: string;
+  count: number;
+}
+
+/** Datasets the actor may see, filtered, sorted and paged, with facet counts over the result. */
+export async function searchDatasets(
+  db: Knex,
+  actor: Actor | null,
+  p: SearchParams,
+  opts: { publicOnly?: boolean; lang?: string } = {},
+): Promise<{ rows: Record<string, any>[]; total: number; facets: Record<'organization' | 'topic' | 'tag' | 'frequency', Facet[]> }> {
+  const filtered = (qb: Knex.QueryBuilder) => {
+    qb.modify(visibleDatasetsScope(actor, opts));
+    const q = p.q?.trim();
+    if (q) {
+      qb.where((w) =>
+        w
+          .whereRaw("d.search @@ websearch_to_tsquery('simple', ?)", [q])
+          .orWhereRaw('d.title ILIKE ?', [`%${escapeLike(q)}%`])
+          .orWhereRaw('? = ANY(d.tags)', [q.toLowerCase()]),
+      );
+    }
+    if (p.organization) qb.whereIn('d.organization_id', db('organizations').select('id').where('slug', p.organization));
+    if (p.topic) qb.whereIn('d.topic_id', db('topics').select('id').where('slug', p.topic));
+    if (p.tag) qb.whereRaw('? = ANY(d.tags)', [p.tag.toLowerCase()]);
+    if (p.frequency) qb.where('d.frequency', p.frequency);
+  };
+
+  const list = datasetQuery(db).modify(filtered);
+  const sort = p.sort ?? (p.q ? 'relevance' : 'newest');
+  if (sort === 'relevance' && p.q) {
+    list.orderByRaw("ts_rank(d.search, websearch_to_tsquery('simple', ?)) DESC", [p.q]);
+  } else if (sort === 'title') list.orderBy('d.title', 'asc');
+  else if (sort === 'downloads') list.orderBy('d.download_count', 'desc');
+  list.orderByRaw('coalesce(cv.published_at, d.updated_at) DESC').orderBy('d.id', 'desc');
+  list.limit(p.per_page).offset((p.page - 1) * p.per_page);
+
+  const base = () => db('datasets as d').modify(filtered);
+  const lang = opts.lang ?? 'id';
+  const [rows, [{ total }], orgs, topics, tags, freqs] = await Promise.all([
+    list,
+    base().count<{ total: number }[]>({ total: '*' }),
+    base()
+      .join('organizations as o', 'o.id', 'd.organization_id')
+      .groupBy('o.slug', 'o.name', 'o.short_name')
+      .select('o.slug as key', db.raw('coalesce(o.short_name, o.name) as label'), db.raw('count(*)::int as count'))
+      .orderBy('count', 'desc')
+      .orderBy('label'),
+    base()
+      .join('topics as t', 't.id', 'd.topic_id')
+      .groupBy('t.slug', 't.name_id', 't.name_en')
+      .select('t.slug as key', `t.${lang === 'en' ? 'name_en' : 'name_id'} as label`, db.raw('count(*)::int as count'))
+      .orderBy('count', 'desc')
+      .orderBy('label'),
+    db
+      .from(base().select(db.raw('unnest(d.tags) as tag')).as('x'))
+      .groupBy('tag')
+      .select('tag as key', 'tag as label', db.raw('count(*)::int as count'))
+      .orderBy('count', 'desc')
+      .orderBy('tag')
+      .limit(30),
+    base()
+      .groupBy('d.frequency')
+      .select('d.frequency as key', 'd.frequency as label', db.raw('count(*)::int as count'))
+      .orderBy('count', 'desc'),
+  ]);
+  return { rows, total: Number(total), facets: { organization: orgs, topic: topics, tag: tags, frequency: freqs } };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** A dataset the actor may see (its public face, or its work), else NotFound. */
+export async function findDataset(db: Knex, actor: Actor | null, slug: string): Promise<Record<string, any>> {
+  const d = await datasetQuery(db).where('d.slug', slug).first();
+  if (!d || !(canViewDataset(actor, d as DatasetRecord) || canViewWork(actor, d as DatasetRecord))) {
+    throw new NotFound('Dataset tidak ditemukan.', 'Dataset not found.');
+  }
+  return d;
+}
+
+/** Versions of a dataset the actor may see, newest first, with uploader names. */
+export async function listVersions(db: Knex, actor: Actor | null, dataset: Record<string, any>): Promise<Record<string, any>[]> {
+  const rows = await db('versions as v')
+    .leftJoin('users as u', 'u.id', 'v.uploaded_by')
+    .where('v.dataset_id', dataset.id)
+    .orderBy('v.number', 'desc')
+    .select('v.*', 'u.name as uploader_name');
+  return rows.filter((v) => canViewVersion(actor, dataset as DatasetRecord, v as VersionRecord));
+}
+
+/** One version (by number, or the current published one) the actor may see, else NotFound. */
+export async function findVersion(
+  db: Knex,
+  actor: Actor | null,
+  slug: string,
+  number?: number,
+): Promise<{ dataset: Record<string, any>; version: Record<string, any> }> {
+  const dataset = await findDataset(db, actor, slug);
+  const q = db('versions as v').leftJoin('users as u', 'u.id', 'v.uploaded_by').select('v.*', 'u.name as uploader_name');
+  const version =
+    number === undefined
+      ? dataset.current_version_id && !dataset.retracted_at
+        ? await q.where('v.id', dataset.current_version_id).first()
+        : undefined
+      : await q.where({ 'v.dataset_id': dataset.id, 'v.number': number }).first();
+  if (!version || !canViewVersion(actor, dataset as DatasetRecord, version as VersionRecord)) {
+    throw new NotFound('Versi tidak ditemukan.', 'Version not found.');
+  }
+  // A retracted dataset's data stays with its custodians only.
+  if (dataset.retracted_at && !canViewWork(actor, dataset as DatasetRecord)) {
+    throw new NotFound('Versi tidak ditemukan.', 'Version not found.');
+  }
+  return { dataset, version };
+}
+
+/** The column dictionary of a version, in file order. */
+export function versionColumns(db: Knex, versionId: number): Promise<Record<string, any>[]> {
+  return db('version_columns').where({ version_id: versionId }).orderBy('position');
+}

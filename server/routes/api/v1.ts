@@ -1,0 +1,236 @@
+import express, { type Request, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { z } from 'zod';
+import { perform } from '../../actions/action';
+import { createDataset, updateDataset } from '../../actions/datasets';
+import { issueToken, signIn } from '../../actions/accounts';
+import { datasetFieldsSchema } from '../../actions/schemas';
+import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion, DECISIONS } from '../../actions/versions';
+import { actorForCredentials } from '../../auth/actors';
+import { Invalid, Unauthenticated } from '../../errors';
+import { loadOptionsSchema } from '../../ingest/options';
+import { presentOrganization, presentTopic } from '../../presenters/catalog';
+import { presentDataset, presentDatasetDetail } from '../../presenters/dataset';
+import { presentColumn, presentVersion } from '../../presenters/version';
+import { listOrganizations, listTopics } from '../../queries/catalog';
+import { datasetActivity } from '../../queries/activity';
+import { findDataset, findVersion, listVersions, searchDatasets, versionColumns } from '../../queries/datasets';
+import { reviewQueue } from '../../queries/review';
+import { aggregateRows, AGGREGATE_FUNCTIONS, MAX_LIMIT, queryRows } from '../../queries/rows';
+import type { Services } from '../../services';
+import { filterParam, parseInput } from '../parse';
+import { uploadFile, uploadedFile } from '../upload';
+import { openApiDocument } from './openapi';
+
+const searchSchema = z.object({
+  q: z.string().max(200).optional(),
+  organization: z.string().max(120).optional(),
+  topic: z.string().max(120).optional(),
+  tag: z.string().max(60).optional(),
+  frequency: z.string().max(30).optional(),
+  sort: z.enum(['relevance', 'newest', 'title', 'downloads']).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+const rowsSchema = z.object({
+  limit: z.coerce.number().int().min(0).max(MAX_LIMIT).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+  sort: z.string().max(500).optional(),
+  q: z.string().max(200).optional(),
+});
+
+const aggregateSchema = z.object({
+  group: z.string().max(300).default(''),
+  measure: z.string().max(100).optional(),
+  fn: z.enum(AGGREGATE_FUNCTIONS).default('sum'),
+  order: z.enum(['group', 'value', '-value', 'first']).optional(),
+});
+
+const versionNumber = z.coerce.number().int().positive();
+
+/** Base URL for links in API output. */
+export function baseUrl(services: Services, req: Request): string {
+  return services.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
+}
+
+/** Upload form fields → load options (columns and reshape arrive as JSON text). */
+export function optionsFromFields(body: Record<string, unknown>): z.input<typeof loadOptionsSchema> {
+  const json = (v: unknown, what: string) => {
+    if (typeof v !== 'string' || v.trim() === '') return undefined;
+    try {
+      return JSON.parse(v);
+    } catch {
+      throw new Invalid(`Isian ${what} harus JSON.`, `Field ${what} must be JSON.`);
+    }
+  };
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  const sheet = str(body.sheet);
+  return {
+    encoding: str(body.encoding) as never,
+    delimiter: str(body.delimiter) as never,
+    decimal: str(body.decimal) as never,
+    columns: json(body.columns, 'columns'),
+    sheet: sheet && /^\d+$/.test(sheet) ? Number(sheet) : sheet,
+    reshape: json(body.reshape, 'reshape'),
+  };
+}
+
+/** The read and write JSON API of SPEC §5 (`/api/v1`). */
+export function apiRouter(services: Services): Router {
+  const r = express.Router();
+  const { db } = services;
+  r.use(express.json({ limit: '1mb' }));
+  // Writes need a bearer token: a browser session cookie alone never changes state here (no CSRF).
+  r.use((req, _res, next) => {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !req.get('authorization')) req.actor = null;
+    next();
+  });
+  const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang });
+  const act = <T>(req: Request, fn: (ip?: string) => Promise<T>) => fn(req.ip);
+
+  r.get('/datasets', async (req, res) => {
+    const p = parseInput(searchSchema, req.query);
+    const { rows, total, facets } = await searchDatasets(db, req.actor, p, { lang: req.lang });
+    res.json({
+      data: rows.map((d) => presentDataset(d, opts(req))),
+      meta: { total, page: p.page, per_page: p.per_page },
+      facets: { organization: facets.organization, topic: facets.topic, tag: facets.tag },
+    });
+  });
+
+  r.get('/datasets/:slug', async (req, res) => {
+    const d = await findDataset(db, req.actor, req.params.slug);
+    const columns = d.current_version_id ? await versionColumns(db, d.current_version_id) : [];
+    const versions = await listVersions(db, req.actor, d);
+    res.json({ data: presentDatasetDetail(d, columns, versions, opts(req)) });
+  });
+
+  const rowsHandler = (current: boolean) => async (req: Request, res: express.Response) => {
+    const p = parseInput(rowsSchema, req.query);
+    const n = current ? undefined : parseInput(versionNumber, req.params.n);
+    const { version } = await findVersion(db, req.actor, String(req.params.slug), n);
+    const columns = (await versionColumns(db, version.id)).map(presentColumn);
+    const filter = filterParam(req.query.filter);
+    const { rows, total } = await queryRows(db, version.table_name, columns, { ...p, filter }, version.row_count);
+    res.json({ data: rows, meta: { total, limit: p.limit, offset: p.offset }, columns });
+  };
+  r.get('/datasets/:slug/rows', rowsHandler(true));
+  r.get('/datasets/:slug/versions/:n/rows', rowsHandler(false));
+
+  r.get('/datasets/:slug/aggregate', async (req, res) => {
+    const p = parseInput(aggregateSchema, req.query);
+    const { version } = await findVersion(db, req.actor, req.params.slug);
+    const columns = (await versionColumns(db, version.id)).map(presentColumn);
+    const group = p.group.split(',').map((s) => s.trim()).filter(Boolean);
+    const data = await aggregateRows(db, version.table_name, columns, { ...p, group, filter: filterParam(req.query.filter) });
+    res.json({ data, meta: { group, measure: p.measure ?? null, fn: p.fn, version: Number(version.number) } });
+  });
+
+  r.get('/datasets/:slug/versions/:n', async (req, res) => {
+    const n = parseInput(versionNumber, req.params.n);
+    const { dataset, version } = await findVersion(db, req.actor, req.params.slug, n);
+    const columns = await versionColumns(db, version.id);
+    res.json({ data: presentVersion(version, columns, dataset.slug, baseUrl(services, req)) });
+  });
+
+  r.get('/datasets/:slug/activity', async (req, res) => {
+    const events = await datasetActivity(db, req.actor, req.params.slug);
+    res.json({ data: events });
+  });
+
+  r.get('/organizations', async (req, res) => {
+    const orgs = await listOrganizations(db);
+    res.json({ data: orgs.map((o) => presentOrganization(o, { dataset_count: o.dataset_count })) });
+  });
+
+  r.get('/topics', async (req, res) => {
+    const topics = await listTopics(db);
+    res.json({ data: topics.map((t) => presentTopic(t, req.lang, { dataset_count: t.dataset_count })) });
+  });
+
+  r.get('/openapi.json', (req, res) => {
+    res.json(openApiDocument(baseUrl(services, req)));
+  });
+
+  const tokenLimiter = rateLimit({
+    windowMs: 15 * 60 * 1000,
+    limit: services.config.env === 'test' ? 1000 : 20,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (req, res) =>
+      res.status(429).json({ error: { code: 'rate_limited', message: req.lang === 'en' ? 'Too many attempts; try again later.' : 'Terlalu banyak percobaan; coba lagi nanti.' } }),
+  });
+  r.post('/tokens', tokenLimiter, async (req, res) => {
+    const body = parseInput(z.object({ email: z.string().max(200), password: z.string().max(200), name: z.string().max(100).optional() }), req.body);
+    const actor = await actorForCredentials(db, body.email, body.password);
+    if (!actor) throw new Unauthenticated();
+    const out = await act(req, (ip) => perform(issueToken, actor, { email: actor.email, name: body.name ?? 'API' }, services, { ip }));
+    await perform(signIn, actor, { via: 'api' }, services, { ip: req.ip });
+    res.status(201).json({ token: out.token, data: { id: out.id, name: out.name, prefix: out.prefix } });
+  });
+
+  r.post('/datasets', async (req, res) => {
+    const input = parseInput(datasetFieldsSchema.extend({ organization: z.string() }).loose(), req.body);
+    const ds = await act(req, (ip) => perform(createDataset, req.actor, input, services, { ip }));
+    const d = await findDataset(db, req.actor, ds.slug);
+    res.status(201).json({ data: presentDataset(d, opts(req)) });
+  });
+
+  r.patch('/datasets/:slug', async (req, res) => {
+    const body = typeof req.body === 'object' && req.body ? req.body : {};
+    await act(req, (ip) => perform(updateDataset, req.actor, { ...body, slug: req.params.slug }, services, { ip }));
+    const d = await findDataset(db, req.actor, req.params.slug);
+    res.json({ data: presentDataset(d, opts(req)) });
+  });
+
+  r.post('/datasets/:slug/versions', uploadFile(services), async (req, res) => {
+    const file = uploadedFile(req);
+    if (!file) throw new Invalid('Berkas (field "file") wajib diunggah.', 'A file (field "file") is required.');
+    const options = optionsFromFields(req.body ?? {});
+    const slug = String(req.params.slug);
+    const v = await act(req, (ip) => perform(uploadVersion, req.actor, { slug, file, options }, services, { ip }));
+    const { dataset, version } = await findVersion(db, req.actor, slug, v.number);
+    const columns = await versionColumns(db, version.id);
+    res.status(version.state === 'processing' ? 202 : 201).json({ data: presentVersion(version, columns, dataset.slug, baseUrl(services, req)) });
+  });
+
+  const transition = (name: 'submit' | 'withdraw') => async (req: Request, res: express.Response) => {
+    const number = parseInput(versionNumber, req.params.n);
+    const input = { slug: String(req.params.slug), number };
+    if (name === 'submit') await perform(submitVersion, req.actor, input, services, { ip: req.ip });
+    else await perform(withdrawVersion, req.actor, input, services, { ip: req.ip });
+    const { dataset, version } = await findVersion(db, req.actor, String(req.params.slug), number);
+    res.json({ data: presentVersion(version, await versionColumns(db, version.id), dataset.slug, baseUrl(services, req)) });
+  };
+  r.post('/datasets/:slug/versions/:n/submit', transition('submit'));
+  r.post('/datasets/:slug/versions/:n/withdraw', transition('withdraw'));
+
+  r.post('/datasets/:slug/versions/:n/review', async (req, res) => {
+    const number = parseInput(versionNumber, req.params.n);
+    const body = parseInput(z.object({ decision: z.enum(DECISIONS), comment: z.string().max(10_000).optional() }), req.body);
+    const out = await act(req, (ip) => perform(reviewVersion, req.actor, { slug: req.params.slug, number, ...body }, services, { ip }));
+    res.json({ data: { decision: out.review.decision, state: out.state, comment: out.review.comment, created_at: out.review.created_at } });
+  });
+
+  r.post('/datasets/:slug/versions/:n/reload', async (req, res) => {
+    const number = parseInput(versionNumber, req.params.n);
+    const options = parseInput(loadOptionsSchema, req.body ?? {});
+    await act(req, (ip) => perform(reloadVersion, req.actor, { slug: req.params.slug, number, options }, services, { ip }));
+    const { dataset, version } = await findVersion(db, req.actor, req.params.slug, number);
+    res.status(version.state === 'processing' ? 202 : 200).json({
+      data: presentVersion(version, await versionColumns(db, version.id), dataset.slug, baseUrl(services, req)),
+    });
+  });
+
+  r.get('/review-queue', async (req, res) => {
+    if (!req.actor) throw new Unauthenticated();
+    const items = await reviewQueue(db, req.actor, {});
+    res.json({ data: items });
+  });
+
+  r.use((req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: req.lang === 'en' ? 'Unknown API endpoint.' : 'Endpoint API tidak dikenal.' } });
+  });
+  return r;
+}

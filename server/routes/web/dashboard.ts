@@ -1,0 +1,215 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { z } from 'zod';
+import { perform } from '../../actions/action';
+import { createDataset, updateDataset } from '../../actions/datasets';
+import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, REQUIRED_MS_IND } from '../../actions/schemas';
+import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
+import { AppError, Invalid } from '../../errors';
+import { loadOptionsSchema } from '../../ingest/options';
+import { visibleDatasetsScope } from '../../policies/dataset';
+import { presentOrganization, presentTopic } from '../../presenters/catalog';
+import { presentDataset } from '../../presenters/dataset';
+import { datasetQuery, findDataset } from '../../queries/datasets';
+import type { Services } from '../../services';
+import { baseUrl, optionsFromFields } from '../api/v1';
+import { parseInput } from '../parse';
+import { uploadFile, uploadedFile } from '../upload';
+import { csrfProtect, flash } from './csrf';
+import { versionView } from './version-view';
+
+/** Pages below need a signed-in user; the public is sent to the sign-in page. */
+export function requireUser(req: Request, res: Response, next: NextFunction): void {
+  if (!req.actor) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+  next();
+}
+
+/** The dataset form's fields → the create/update action's input. */
+export function datasetInputFromForm(body: Record<string, any>) {
+  const metadata: Record<string, string> = {};
+  for (const f of MS_IND_FIELDS) {
+    const v = body[`metadata_${f}`];
+    if (typeof v === 'string') metadata[f] = v;
+  }
+  const str = (k: string) => (typeof body[k] === 'string' ? body[k] : undefined);
+  return {
+    title: str('title'),
+    description: str('description') ?? '',
+    topic: str('topic'),
+    tags: (str('tags') ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+    frequency: str('frequency'),
+    license: str('license') || undefined,
+    access_level: str('access_level'),
+    prioritas: body.prioritas === 'on' || body.prioritas === 'true',
+    source: str('source'),
+    contact_name: str('contact_name'),
+    contact_email: str('contact_email'),
+    methodology_note: str('methodology_note'),
+    metadata,
+  };
+}
+
+const versionNumber = z.coerce.number().int().positive();
+
+/** The producer's workspace: their OPD's datasets, forms, uploads and version previews. */
+export function dashboardRoutes(services: Services): Router {
+  const r = express.Router();
+  const { db } = services;
+  const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang });
+  r.use('/dashboard', requireUser);
+
+  async function formContext(req: Request) {
+    const orgs = await db('organizations')
+      .where({ kind: 'opd' })
+      .modify((q) => {
+        if (req.actor?.role === 'produsen') q.where({ id: req.actor.organizationId });
+      })
+      .orderBy('name');
+    const topics = await db('topics').orderBy('position');
+    return {
+      organizations: orgs.map((o: Record<string, unknown>) => presentOrganization(o)),
+      topics: topics.map((t) => presentTopic(t, req.lang)),
+      frequencies: FREQUENCIES,
+      accessLevels: ACCESS_LEVELS,
+      msInd: MS_IND_FIELDS.map((f) => ({ field: f, required: REQUIRED_MS_IND.includes(f) })),
+    };
+  }
+
+  r.get('/dashboard', async (req, res) => {
+    const rows = await datasetQuery(db)
+      .modify(visibleDatasetsScope(req.actor, { work: true }))
+      .select(
+        db.raw(`(SELECT json_build_object('number', v.number, 'state', v.state, 'created_at', v.created_at)
+                   FROM versions v WHERE v.dataset_id = d.id ORDER BY v.number DESC LIMIT 1) AS latest`),
+      )
+      .orderBy('d.updated_at', 'desc');
+    const datasets = rows.map((d: Record<string, any>) => ({ ...presentDataset(d, opts(req)), latest: d.latest as { number: number; state: string } | null }));
+    const needsAction = datasets.filter((d: { latest: { state: string } | null }) => d.latest && ['changes_requested', 'draft', 'failed'].includes(d.latest.state));
+    res.render('dashboard/index', { title: res.locals.t('dashboard.title'), datasets, needsAction });
+  });
+
+  r.get('/dashboard/datasets/new', async (req, res) => {
+    res.render('dashboard/dataset-form', { title: res.locals.t('dashboard.newDataset'), ...(await formContext(req)), values: { frequency: 'tahunan', access_level: 'terbuka', license: 'CC-BY-4.0', metadata: {} } });
+  });
+
+  r.post('/dashboard/datasets', async (req, res) => {
+    const input = { ...datasetInputFromForm(req.body), organization: String(req.body.organization ?? '') };
+    try {
+      const ds = await perform(createDataset, req.actor, input as never, services, { ip: req.ip });
+      flash(req, 'ok', res.locals.t('dashboard.created'));
+      res.redirect(303, `/dashboard/datasets/${ds.slug}`);
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      res.status(400).render('dashboard/dataset-form', {
+        title: res.locals.t('dashboard.newDataset'),
+        ...(await formContext(req)),
+        values: { ...input, tags: input.tags.join(', ') },
+        errors: err.details,
+      });
+    }
+  });
+
+  r.get('/dashboard/datasets/:slug', async (req, res) => {
+    const d = await findDataset(db, req.actor, req.params.slug);
+    const versions = await db('versions as v').leftJoin('users as u', 'u.id', 'v.uploaded_by').where('v.dataset_id', d.id).orderBy('v.number', 'desc').select('v.number', 'v.state', 'v.filename', 'v.row_count', 'v.created_at', 'u.name as uploader');
+    const dataset = presentDataset(d, opts(req));
+    const missing = REQUIRED_MS_IND.filter((f) => !dataset.metadata[f]);
+    res.render('dashboard/dataset', { title: dataset.title, dataset, versions, missing, maxUploadMb: Math.round(services.config.maxUploadBytes / 1048576) });
+  });
+
+  r.get('/dashboard/datasets/:slug/edit', async (req, res) => {
+    const d = await findDataset(db, req.actor, req.params.slug);
+    const dataset = presentDataset(d, opts(req));
+    res.render('dashboard/dataset-form', {
+      title: res.locals.t('dashboard.editDataset'),
+      ...(await formContext(req)),
+      editing: true,
+      slug: dataset.slug,
+      values: { ...dataset, topic: dataset.topic?.slug, organization: dataset.organization.slug, tags: dataset.tags.join(', '), contact_name: dataset.contact.name, contact_email: dataset.contact.email },
+    });
+  });
+
+  r.post('/dashboard/datasets/:slug/edit', async (req, res) => {
+    const input = datasetInputFromForm(req.body);
+    try {
+      await perform(updateDataset, req.actor, { ...input, slug: req.params.slug } as never, services, { ip: req.ip });
+      flash(req, 'ok', res.locals.t('dashboard.saved'));
+      res.redirect(303, `/dashboard/datasets/${req.params.slug}`);
+    } catch (err) {
+      if (!(err instanceof Invalid) && !(err instanceof AppError && err.status === 409)) throw err;
+      res.status(err.status).render('dashboard/dataset-form', {
+        title: res.locals.t('dashboard.editDataset'),
+        ...(await formContext(req)),
+        editing: true,
+        slug: req.params.slug,
+        values: { ...input, tags: input.tags.join(', ') },
+        errors: err.details,
+        error: req.lang === 'en' ? err.messageEn : err.message,
+      });
+    }
+  });
+
+  r.post('/dashboard/datasets/:slug/versions', uploadFile(services), csrfProtect, async (req, res) => {
+    const slug = String(req.params.slug);
+    const file = uploadedFile(req);
+    if (!file) {
+      flash(req, 'error', res.locals.t('upload.noFile'));
+      return res.redirect(303, `/dashboard/datasets/${slug}`);
+    }
+    const options = optionsFromFields(req.body ?? {});
+    const v = await perform(uploadVersion, req.actor, { slug, file, options }, services, { ip: req.ip });
+    res.redirect(303, `/dashboard/datasets/${slug}/versions/${v.number}`);
+  });
+
+  r.get('/dashboard/datasets/:slug/versions/:n', async (req, res) => {
+    const n = parseInput(versionNumber, req.params.n);
+    const page = Number(req.query.page) > 0 ? Number(req.query.page) : 1;
+    const view = await versionView(db, req.actor, req.params.slug, n, { ...opts(req), page });
+    res.render('dashboard/version', { title: `${view.dataset.title} — v${view.version.number}`, ...view, processing: view.version.state === 'processing' });
+  });
+
+  const act = (name: 'submit' | 'withdraw') => async (req: Request, res: Response) => {
+    const number = parseInput(versionNumber, req.params.n);
+    const input = { slug: String(req.params.slug), number };
+    try {
+      if (name === 'submit') await perform(submitVersion, req.actor, input, services, { ip: req.ip });
+      else await perform(withdrawVersion, req.actor, input, services, { ip: req.ip });
+      flash(req, 'ok', res.locals.t(name === 'submit' ? 'version.submitted' : 'version.withdrawn'));
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 409) throw err;
+      flash(req, 'error', req.lang === 'en' ? err.messageEn : err.message);
+    }
+    res.redirect(303, `/dashboard/datasets/${input.slug}/versions/${number}`);
+  };
+  r.post('/dashboard/datasets/:slug/versions/:n/submit', act('submit'));
+  r.post('/dashboard/datasets/:slug/versions/:n/withdraw', act('withdraw'));
+
+  r.post('/dashboard/datasets/:slug/versions/:n/reload', async (req, res) => {
+    const number = parseInput(versionNumber, req.params.n);
+    const body = req.body ?? {};
+    const columns: Record<string, Record<string, string>> = {};
+    for (const [k, v] of Object.entries(body)) {
+      const m = /^col_(type|role|unit)_(.+)$/.exec(k);
+      if (m && typeof v === 'string' && v !== '') (columns[m[2]] ??= {})[m[1]] = v;
+    }
+    const options = parseInput(loadOptionsSchema, {
+      ...optionsFromFields({ encoding: body.encoding, delimiter: body.delimiter, decimal: body.decimal, sheet: body.sheet }),
+      columns,
+      reshape: body.reshape === 'on' ? { var_name: 'tahun', value_name: 'nilai' } : undefined,
+    });
+    await perform(reloadVersion, req.actor, { slug: req.params.slug, number, options }, services, { ip: req.ip });
+    res.redirect(303, `/dashboard/datasets/${req.params.slug}/versions/${number}`);
+  });
+
+  r.post('/dashboard/datasets/:slug/versions/:n/comment', async (req, res) => {
+    const number = parseInput(versionNumber, req.params.n);
+    try {
+      await perform(reviewVersion, req.actor, { slug: req.params.slug, number, decision: 'comment', comment: String(req.body.comment ?? '') }, services, { ip: req.ip });
+    } catch (err) {
+      if (!(err instanceof Invalid)) throw err;
+      flash(req, 'error', req.lang === 'en' ? err.messageEn : err.message);
+    }
+    res.redirect(303, `/dashboard/datasets/${req.params.slug}/versions/${number}#komentar`);
+  });
+
+  return r;
+}

@@ -1,0 +1,66 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { csrfProtect, csrfToken } from './csrf';
+import { NotFound } from '../../errors';
+import { translator } from '../../i18n';
+import { presentUser } from '../../presenters/catalog';
+import { reviewQueue } from '../../queries/review';
+import type { Services } from '../../services';
+import { authRoutes } from './auth';
+import { dashboardRoutes } from './dashboard';
+import { downloadRoutes } from './downloads';
+import { publicRoutes } from './public';
+import { reviewRoutes } from './review';
+
+/** The HTML pages. */
+export function webRouter(services: Services): Router {
+  const r = express.Router();
+  r.use(express.urlencoded({ extended: true, limit: '1mb' }));
+
+  // Every state-changing form carries the session's CSRF token; multipart forms are checked
+  // by their route after the upload is parsed (see csrfProtect).
+  r.use((req: Request, res: Response, next: NextFunction) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.is('multipart/form-data')) return next();
+    return csrfProtect(req, res, next);
+  });
+
+  r.use(async (req: Request, res: Response, next: NextFunction) => {
+    const t = translator(req.lang);
+    res.locals.lang = req.lang;
+    res.locals.otherLang = req.lang === 'id' ? 'en' : 'id';
+    res.locals.t = t;
+    res.locals.path = req.path;
+    res.locals.returnTo = encodeURIComponent(req.originalUrl);
+    res.locals.user = req.actor ? presentUser(req.actor) : null;
+    res.locals.isReviewer = ['walidata', 'pembina', 'admin'].includes(req.actor?.role ?? '');
+    res.locals.isProducer = req.actor?.role === 'produsen' || req.actor?.role === 'admin';
+    if (req.session) {
+      // Anonymous readers get no session (and no token) unless a page with a form asks for one.
+      if (req.actor) res.locals.csrfToken = csrfToken(req);
+      if (req.session.flash) {
+        res.locals.flash = req.session.flash;
+        delete req.session.flash;
+      }
+    }
+    if (req.actor && res.locals.isReviewer && req.method === 'GET') {
+      res.locals.queueCount = (await reviewQueue(services.db, req.actor, {})).filter((i) => i.can_review).length;
+    }
+    next();
+  });
+
+  r.get('/lang/:code', (req, res) => {
+    const lang = req.params.code === 'en' ? 'en' : 'id';
+    res.cookie('lang', lang, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true });
+    const back = typeof req.query.next === 'string' && req.query.next.startsWith('/') && !req.query.next.startsWith('//') ? req.query.next : '/';
+    res.redirect(back.replace(/([?&])lang=(id|en)&?/, '$1'));
+  });
+
+  r.use(publicRoutes(services));
+  r.use(downloadRoutes(services));
+  r.use(authRoutes(services));
+  r.use(dashboardRoutes(services));
+  r.use(reviewRoutes(services));
+  r.use(() => {
+    throw new NotFound('Halaman tidak ditemukan.', 'Page not found.');
+  });
+  return r;
+}

@@ -1,0 +1,68 @@
+import express, { type Request, type Router } from 'express';
+import { z } from 'zod';
+import { perform } from '../../actions/action';
+import { DECISIONS, reviewVersion } from '../../actions/versions';
+import { AppError, Forbidden } from '../../errors';
+import { presentOrganization, presentTopic } from '../../presenters/catalog';
+import { reviewQueue } from '../../queries/review';
+import type { Services } from '../../services';
+import { baseUrl } from '../api/v1';
+import { parseInput } from '../parse';
+import { flash } from './csrf';
+import { requireUser } from './dashboard';
+import { versionView } from './version-view';
+
+const decisionForm = z.object({ decision: z.enum(DECISIONS), comment: z.string().max(10_000).default('') });
+
+/** The walidata's and pembina's queue and review page. */
+export function reviewRoutes(services: Services): Router {
+  const r = express.Router();
+  const { db } = services;
+  r.use('/review', requireUser, (req, _res, next) => {
+    if (!['walidata', 'pembina', 'admin'].includes(req.actor!.role)) throw new Forbidden();
+    next();
+  });
+
+  r.get('/review', async (req, res) => {
+    const filters = {
+      organization: typeof req.query.organization === 'string' && req.query.organization ? req.query.organization : undefined,
+      topic: typeof req.query.topic === 'string' && req.query.topic ? req.query.topic : undefined,
+    };
+    const [items, orgs, topics] = await Promise.all([
+      reviewQueue(db, req.actor!, filters),
+      db('organizations').where({ kind: 'opd' }).orderBy('name'),
+      db('topics').orderBy('position'),
+    ]);
+    res.render('review/queue', {
+      title: res.locals.t('review.queueTitle'),
+      items,
+      filters,
+      organizations: orgs.map((o) => presentOrganization(o)),
+      topics: topics.map((t) => presentTopic(t, req.lang)),
+    });
+  });
+
+  r.get('/review/:slug/:n', async (req: Request, res) => {
+    const n = parseInput(z.coerce.number().int().positive(), req.params.n);
+    const page = Number(req.query.page) > 0 ? Number(req.query.page) : 1;
+    const view = await versionView(db, req.actor, String(req.params.slug), n, { base: baseUrl(services, req), lang: req.lang, page });
+    res.render('review/version', { title: `${res.locals.t('review.title')}: ${view.dataset.title}`, ...view });
+  });
+
+  r.post('/review/:slug/:n', async (req, res) => {
+    const n = parseInput(z.coerce.number().int().positive(), req.params.n);
+    const form = parseInput(decisionForm, req.body);
+    try {
+      const out = await perform(reviewVersion, req.actor, { slug: req.params.slug, number: n, ...form }, services, { ip: req.ip });
+      flash(req, 'ok', res.locals.t(`review.done.${form.decision}`, { state: out.state }));
+      if (form.decision === 'comment') return res.redirect(303, `/review/${req.params.slug}/${n}#komentar`);
+      res.redirect(303, '/review');
+    } catch (err) {
+      if (!(err instanceof AppError) || ![400, 409].includes(err.status)) throw err;
+      flash(req, 'error', req.lang === 'en' ? err.messageEn : err.message);
+      res.redirect(303, `/review/${req.params.slug}/${n}`);
+    }
+  });
+
+  return r;
+}

@@ -1,0 +1,74 @@
+import type { Knex } from 'knex';
+import { AppError } from '../../errors';
+import type { Actor } from '../../policies/actor';
+import type { DatasetRecord, VersionRecord } from '../../policies/records';
+import { canCommentVersion, canDecideVersion, canManageVersion, isOwnWork, reviewStage } from '../../policies/version';
+import { presentDatasetDetail } from '../../presenters/dataset';
+import { presentVersion } from '../../presenters/version';
+import { findVersion, listVersions, versionColumns } from '../../queries/datasets';
+import { queryRows } from '../../queries/rows';
+import { pagination } from '../../presenters/pagination';
+
+const PREVIEW_ROWS = 20;
+
+/** Everything the version page (producer's preview and reviewer's check) shows. */
+export async function versionView(
+  db: Knex,
+  actor: Actor | null,
+  slug: string,
+  number: number,
+  opts: { base: string; lang: string; page?: number; sort?: string },
+) {
+  const { dataset: d, version: v } = await findVersion(db, actor, slug, number);
+  const columns = await versionColumns(db, v.id);
+  const versions = await listVersions(db, actor, d);
+  const dataset = presentDatasetDetail(d, columns, versions, opts);
+  const version = presentVersion(v, columns, d.slug, opts.base);
+  const page = opts.page ?? 1;
+  let preview: { header: string[]; rows: Array<Array<{ value: unknown; type: string }>>; pager?: ReturnType<typeof pagination>; fromSample: boolean; error?: string } | null = null;
+  if (v.table_name) {
+    try {
+      const { rows, total } = await queryRows(db, v.table_name, version.columns, { limit: PREVIEW_ROWS, offset: (page - 1) * PREVIEW_ROWS, sort: opts.sort }, v.row_count);
+      preview = {
+        header: version.columns.map((c) => c.name),
+        rows: rows.map((row) => version.columns.map((c) => ({ value: row[c.name], type: c.type }))),
+        pager: pagination(page, total, PREVIEW_ROWS),
+        fromSample: false,
+      };
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status !== 400) throw err;
+      preview = { header: [], rows: [], fromSample: false, error: opts.lang === 'en' ? err.messageEn : err.message };
+    }
+  } else if (version.sample?.length) {
+    preview = {
+      header: version.columns.map((c) => c.label),
+      rows: version.sample.map((cells) => cells.map((value) => ({ value, type: 'text' }))),
+      fromSample: true,
+    };
+  }
+  const reviews = await db('reviews as r')
+    .leftJoin('users as u', 'u.id', 'r.author_id')
+    .where('r.version_id', v.id)
+    .orderBy('r.id')
+    .select('r.decision', 'r.stage', 'r.comment', 'r.created_at', 'u.name as author_name', 'u.role as author_role');
+  const rec = v as VersionRecord;
+  const ds = d as DatasetRecord;
+  return {
+    dataset,
+    version,
+    preview,
+    reviews,
+    stage: reviewStage(rec),
+    can: {
+      manage: canManageVersion(actor, ds),
+      submit: canManageVersion(actor, ds) && (v.state === 'draft' || v.state === 'changes_requested') && Boolean(v.table_name) && version.report.errors.length === 0,
+      withdraw: canManageVersion(actor, ds) && v.state === 'submitted',
+      reload: canManageVersion(actor, ds) && (v.state === 'draft' || v.state === 'failed'),
+      decide: reviewStage(rec) !== null && canDecideVersion(actor, ds, rec),
+      comment: canCommentVersion(actor, ds, rec),
+      ownWork: isOwnWork(actor, rec),
+    },
+    errorCount: Object.values(version.report.counts.errors).reduce((a, b) => a + b, 0),
+    warningCount: Object.values(version.report.counts.warnings).reduce((a, b) => a + b, 0),
+  };
+}

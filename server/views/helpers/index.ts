@@ -1,0 +1,84 @@
+import type { HelperOptions } from 'handlebars';
+import { translator, type Lang } from '../../i18n';
+
+const lang = (o: HelperOptions): Lang => (o?.data?.root?.lang === 'en' ? 'en' : 'id');
+const locale = (o: HelperOptions) => (lang(o) === 'en' ? 'en-GB' : 'id-ID');
+
+/** Handlebars helpers: pure functions of their arguments and the page's language. */
+export const helpers = {
+  /** {{t "key" name=value}}: the text of a key in the page's language. */
+  t(key: string, o: HelperOptions) {
+    return translator(lang(o))(key, o.hash ?? {});
+  },
+  list: (...args: unknown[]) => args.slice(0, -1),
+  obj: () => ({}),
+  concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
+  eq: (a: unknown, b: unknown) => a === b,
+  ne: (a: unknown, b: unknown) => a !== b,
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
+  and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
+  not: (a: unknown) => !a,
+  gt: (a: number, b: number) => Number(a) > Number(b),
+  add: (a: number, b: number) => Number(a) + Number(b),
+  includes: (list: unknown, v: unknown) => Array.isArray(list) && list.includes(v),
+  /** A number in the reader's locale (1.124.683 / 1,124,683). */
+  num(v: unknown, o: HelperOptions) {
+    if (v === null || v === undefined || v === '') return '';
+    const n = Number(v);
+    return Number.isFinite(n) ? new Intl.NumberFormat(locale(o), { maximumFractionDigits: 10 }).format(n) : String(v);
+  },
+  /** A cell for display: numbers localised, missing as an en dash. */
+  cell(v: unknown, type: string, o: HelperOptions) {
+    if (v === null || v === undefined) return '–';
+    if (type === 'integer' || type === 'number') return new Intl.NumberFormat(locale(o), { maximumFractionDigits: 10 }).format(Number(v));
+    if (type === 'boolean') return translator(lang(o))(v ? 'common.yes' : 'common.no');
+    return String(v);
+  },
+  date(v: unknown, o: HelperOptions) {
+    if (!v) return '';
+    const d = new Date(v as string);
+    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium' }).format(d);
+  },
+  datetime(v: unknown, o: HelperOptions) {
+    if (!v) return '';
+    const d = new Date(v as string);
+    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Jakarta' }).format(d);
+  },
+  isoDate: (v: unknown) => (v ? new Date(v as string).toISOString() : ''),
+  bytes(v: unknown, o: HelperOptions) {
+    const n = Number(v);
+    if (!Number.isFinite(n)) return '';
+    const units = ['B', 'KB', 'MB', 'GB'];
+    let i = 0;
+    let x = n;
+    while (x >= 1024 && i < units.length - 1) {
+      x /= 1024;
+      i++;
+    }
+    return `${new Intl.NumberFormat(locale(o), { maximumFractionDigits: i ? 1 : 0 }).format(x)} ${units[i]}`;
+  },
+  /** Age in days/hours from seconds, e.g. for the review queue. */
+  age(seconds: number, o: HelperOptions) {
+    const t = translator(lang(o));
+    const s = Number(seconds);
+    if (s >= 86400) return t('common.days', { count: Math.floor(s / 86400) });
+    if (s >= 3600) return t('common.hours', { count: Math.floor(s / 3600) });
+    return t('common.minutes', { count: Math.max(1, Math.floor(s / 60)) });
+  },
+  percent: (a: number, b: number) => (Number(b) > 0 ? Math.min(100, Math.round((Number(a) / Number(b)) * 100)) : 0),
+  json: (v: unknown) => JSON.stringify(v ?? null),
+  /** The query string of the current page with one parameter changed. */
+  withParam(query: Record<string, unknown>, key: string, value: unknown) {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(query ?? {})) if (typeof v === 'string' && v !== '' && k !== key && k !== 'page') p.set(k, v);
+    if (value !== '' && value !== null && value !== undefined) p.set(key, String(value));
+    const s = p.toString();
+    return s ? `?${s}` : '?';
+  },
+  range(from: number, to: number) {
+    const out: number[] = [];
+    for (let i = Number(from); i <= Number(to); i++) out.push(i);
+    return out;
+  },
+  lookup2: (obj: Record<string, unknown> | undefined, key: string) => (obj ? obj[key] : undefined),
+};
