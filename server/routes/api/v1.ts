@@ -83,7 +83,13 @@ export function apiRouter(services: Services): Router {
   r.use(express.json({ limit: '1mb' }));
   // Writes need a bearer token: a browser session cookie alone never changes state here (no CSRF).
   r.use((req, _res, next) => {
-    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && !req.get('authorization')) req.actor = null;
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.get('authorization') || req.path === '/tokens') return next();
+    if (req.actor) {
+      throw new Unauthenticated(
+        'Penulisan melalui API memerlukan token (Authorization: Bearer …); sesi peramban tidak berlaku.',
+        'Writing through the API needs a token (Authorization: Bearer …); a browser session does not count.',
+      );
+    }
     next();
   });
   const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang });

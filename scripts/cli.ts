@@ -1,0 +1,85 @@
+import { parseArgs } from 'node:util';
+import { perform } from '../server/actions/action';
+import { createOrganization, createUser, issueToken } from '../server/actions/accounts';
+import { boot, type Booted } from '../server/boot';
+import { loadConfig } from '../server/config';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../server/db/embedded';
+import { demoAccounts, loadDemo } from '../server/demo';
+import { AppError } from '../server/errors';
+import { InlineJobs } from '../server/jobs/inline';
+import { systemActor } from '../server/policies/actor';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+  org:create   --slug <slug> --name <name> --kind opd|walidata|pembina [--short-name <s>]
+  user:create  --email <email> --name <name> --role admin|walidata|pembina|produsen [--org <slug>] --password <pw>
+  token:create --email <email> [--name <token name>]
+  demo:load    [--password <pw>]   (default: DEMO_PASSWORD or satudata-demo)
+
+Uses DATABASE_URL, or the embedded PostgreSQL under DATA_DIR (attaching to it while the portal runs).
+Prints JSON; exits non-zero with a message on failure.`;
+
+async function run(command: string, args: string[], svc: Booted): Promise<unknown> {
+  const opt = (spec: Record<string, { type: 'string' }>) => parseArgs({ args, options: spec, strict: true }).values as Record<string, string | undefined>;
+  switch (command) {
+    case 'org:create': {
+      const v = opt({ slug: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, 'short-name': { type: 'string' } });
+      const org = await perform(createOrganization, systemActor, { slug: v.slug!, name: v.name!, kind: v.kind as never, short_name: v['short-name'] }, svc);
+      return { slug: org.slug, name: org.name, kind: org.kind };
+    }
+    case 'user:create': {
+      const v = opt({ email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, org: { type: 'string' }, password: { type: 'string' } });
+      return perform(createUser, systemActor, { email: v.email!, name: v.name!, role: v.role as never, org: v.org, password: v.password! }, svc);
+    }
+    case 'token:create': {
+      const v = opt({ email: { type: 'string' }, name: { type: 'string' } });
+      const t = await perform(issueToken, systemActor, { email: v.email!, name: v.name ?? 'CLI' }, svc);
+      return { token: t.token, id: t.id, name: t.name, email: t.email };
+    }
+    case 'demo:load': {
+      const v = opt({ password: { type: 'string' } });
+      const password = v.password ?? svc.config.demoPassword;
+      const made = await loadDemo(svc, password);
+      return { ...made, accounts: demoAccounts().map((u) => ({ email: u.email, role: u.role })) };
+    }
+    default:
+      throw new UsageError(command ? `Unknown command "${command}".` : 'No command given.');
+  }
+}
+
+class UsageError extends Error {}
+
+async function main(): Promise<number> {
+  const [command = '', ...args] = process.argv.slice(2);
+  if (command === 'help' || command === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const config = loadConfig();
+  let embedded: EmbeddedPostgresHandle | null = null;
+  let svc: Booted | null = null;
+  try {
+    let url = config.databaseUrl;
+    if (!url) {
+      embedded = await startEmbeddedPostgres(config.dataDir, 'satudata', { attach: true });
+      url = embedded.url;
+    }
+    const jobs = new InlineJobs();
+    svc = await boot(config, url, jobs, { poolMax: 4 });
+    jobs.bind(svc);
+    const result = await run(command, args, svc);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    return 0;
+  } catch (err) {
+    const e = err as Error;
+    const detail = err instanceof AppError ? { code: err.code, message: err.messageEn, details: err.details } : { message: e.message };
+    process.stderr.write(`${JSON.stringify({ error: detail }, null, 2)}\n`);
+    if (err instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`\n${USAGE}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  } finally {
+    await svc?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+  }
+}
+
+main().then((code) => process.exit(code));

@@ -1,0 +1,43 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig, type Config } from '../../server/config';
+import { createDb } from '../../server/db/knex';
+import { InlineJobs } from '../../server/jobs/inline';
+import type { Jobs, Services } from '../../server/services';
+import { Storage } from '../../server/storage';
+
+export interface TestServices extends Services {
+  close(): Promise<void>;
+  dataDir: string;
+}
+
+/**
+ * Real services on the run's database: knex, storage in a temporary directory, and loads run
+ * inline (tests of the queue pass the real JobQueue as `jobs`).
+ */
+export function testServices(opts: { jobs?: Jobs; env?: Record<string, string> } = {}): TestServices {
+  const url = process.env.SATUDATA_TEST_DB;
+  if (!url) throw new Error('SATUDATA_TEST_DB is not set: run the tests through jest (global setup)');
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'satudata-test-'));
+  const config: Config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SCRYPT_LOG_N: '10', ...opts.env });
+  const db = createDb(url, 6);
+  const sessionPool = new pg.Pool({ connectionString: url, max: 2 });
+  const jobs = opts.jobs ?? new InlineJobs();
+  const services: TestServices = {
+    db,
+    config,
+    storage: new Storage(config.storageDir),
+    jobs,
+    sessionPool,
+    dataDir,
+    async close() {
+      await sessionPool.end();
+      await db.destroy();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  if (jobs instanceof InlineJobs) jobs.bind(services);
+  return services;
+}
