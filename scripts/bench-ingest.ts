@@ -1,0 +1,235 @@
+/**
+ * Loading benchmark: `npm run bench:ingest -- --rows N`.
+ *
+ * Generates an Open Data style CSV of N rows (region code and name, indicator, value with two
+ * decimals, unit, year), measures the baseline — a plain COPY of that file into an untyped
+ * (all text) table on the same database in the same run — then the full path through the HTTP
+ * API (upload → `draft` with its report), and prints JSON
+ * {rows, bytes, baseline_s, ingest_s, ratio, peak_rss_mb}. The portal runs as a child process,
+ * so peak_rss_mb is the server's own peak resident memory (VmHWM), not this script's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { startEmbeddedPostgres } from '../server/db/embedded';
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    keep: { type: 'boolean', default: false },
+    runs: { type: 'string', default: '1' },
+  },
+});
+const ROWS = Number(args.rows);
+const RUNS = Number(args.runs);
+
+const REGIONS: Array<[string, string]> = [
+  ['1801', 'LAMPUNG BARAT'], ['1802', 'TANGGAMUS'], ['1803', 'LAMPUNG SELATAN'], ['1804', 'LAMPUNG TIMUR'],
+  ['1805', 'LAMPUNG TENGAH'], ['1806', 'LAMPUNG UTARA'], ['1807', 'WAY KANAN'], ['1808', 'TULANG BAWANG'],
+  ['1809', 'PESAWARAN'], ['1810', 'PRINGSEWU'], ['1811', 'MESUJI'], ['1812', 'TULANG BAWANG BARAT'],
+  ['1813', 'PESISIR BARAT'], ['1871', 'BANDAR LAMPUNG'], ['1872', 'METRO'],
+];
+const INDICATORS = ['Jumlah penduduk', 'Angka partisipasi sekolah', 'Prevalensi stunting', 'Produksi padi', 'Panjang jalan', 'Jumlah puskesmas'];
+const UNITS = ['Jiwa', 'Persen', 'Persen', 'Ton', 'Km', 'Unit'];
+
+/** Writes the benchmark file; deterministic for a given row count. */
+async function generate(file: string, rows: number): Promise<number> {
+  const out = fs.createWriteStream(file);
+  const header = 'kode_kabupaten_kota,nama_kabupaten_kota,kode_indikator,indikator,nilai,satuan,tahun,sumber,catatan\n';
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  async function* lines() {
+    yield header;
+    let chunk: string[] = [];
+    for (let i = 0; i < rows; i++) {
+      const [kode, nama] = REGIONS[i % REGIONS.length];
+      const k = Math.floor(i / REGIONS.length) % INDICATORS.length;
+      const year = 2000 + (Math.floor(i / (REGIONS.length * INDICATORS.length)) % 26);
+      chunk.push(`${kode},${nama},IND${String(k + 1).padStart(3, '0')},${INDICATORS[k]},${(rand() * 100000).toFixed(2)},${UNITS[k]},${year},BPS,`);
+      if (chunk.length === 5000) {
+        yield `${chunk.join('\n')}\n`;
+        chunk = [];
+      }
+    }
+    if (chunk.length) yield `${chunk.join('\n')}\n`;
+  }
+  await pipeline(lines, out);
+  return fs.statSync(file).size;
+}
+
+async function baselineCopy(url: string, file: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const table = `bench_baseline_${crypto.randomBytes(3).toString('hex')}`;
+  try {
+    await client.query(`CREATE TABLE ${table} (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text)`);
+    const t0 = process.hrtime.bigint();
+    await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+    return Number(process.hrtime.bigint() - t0) / 1e9;
+  } finally {
+    await client.query(`DROP TABLE IF EXISTS ${table}`);
+    await client.end();
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error('the portal exited during start-up');
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no answer from ${url}`);
+}
+
+async function api(base: string, pathname: string, init: RequestInit & { token?: string } = {}) {
+  const res = await fetch(`${base}${pathname}`, {
+    ...init,
+    headers: { ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}), ...(init.body && !(init.body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} → ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Streams the file as a multipart upload (no whole-file buffering in this script either). */
+async function upload(base: string, slug: string, token: string, file: string): Promise<{ status: number; body: any }> {
+  const boundary = `----bench${crypto.randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const size = fs.statSync(file).size;
+  async function* body() {
+    yield head;
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
+    yield tail;
+  }
+  const res = await fetch(`${base}/api/v1/datasets/${slug}/versions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
+    body: body() as unknown as BodyInit,
+    duplex: 'half',
+  } as RequestInit);
+  return { status: res.status, body: await res.json() };
+}
+
+async function main(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'satudata-bench-'));
+  const file = path.join(work, 'bench.csv');
+  const bytes = await generate(file, ROWS);
+
+  let url = process.env.DATABASE_URL;
+  let stopDb: (() => Promise<void>) | null = null;
+  if (!url) {
+    const embedded = await startEmbeddedPostgres(path.join(work, 'data'), 'satudata');
+    url = embedded.url;
+    stopDb = embedded.stop;
+  } else {
+    // A fresh database on the given server, so the portal starts empty.
+    const name = `satudata_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    const adminUrl = url;
+    url = u.toString();
+    stopDb = async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', 'server', 'main.ts')], {
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DATA_DIR: path.join(work, 'app'), LOAD_DEMO: 'no', LOG_LEVEL: 'warn', MAX_UPLOAD_MB: '2000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const results: Array<Record<string, number>> = [];
+  try {
+    await waitFor(`${base}/healthz`, child);
+    const cli = (cmd: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'cli.ts'), ...cmd], { env: { ...process.env, DATABASE_URL: url } });
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (err += d));
+        p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+      });
+    await cli(['org:create', '--slug', 'bench', '--name', 'Dinas Bench', '--kind', 'opd']);
+    await cli(['user:create', '--email', 'bench@bench.id', '--name', 'Bench', '--role', 'produsen', '--org', 'bench', '--password', 'bench-password']);
+    const { token } = await api(base, '/api/v1/tokens', { method: 'POST', body: JSON.stringify({ email: 'bench@bench.id', password: 'bench-password' }) });
+
+    for (let run = 0; run < RUNS; run++) {
+      const baseline = await baselineCopy(url, file);
+      const { data: ds } = await api(base, '/api/v1/datasets', {
+        method: 'POST', token, body: JSON.stringify({ organization: 'bench', title: `Bench ${run} ${Date.now()}`, topic: 'ekonomi' }),
+      });
+      const t0 = process.hrtime.bigint();
+      const up = await upload(base, ds.slug, token, file);
+      if (up.status !== 201 && up.status !== 202) throw new Error(`upload → ${up.status} ${JSON.stringify(up.body)}`);
+      let v = up.body.data;
+      while (v.state === 'processing') {
+        await new Promise((r) => setTimeout(r, 25));
+        v = (await api(base, `/api/v1/datasets/${ds.slug}/versions/${v.number}`, { token })).data;
+      }
+      const ingest = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (v.state !== 'draft' || v.row_count !== ROWS || v.report.errors.length) {
+        throw new Error(`unexpected result: ${v.state} rows=${v.row_count} errors=${JSON.stringify(v.report.errors.slice(0, 3))}`);
+      }
+      results.push({ baseline_s: baseline, ingest_s: ingest, path_fast: v.file.dialect.path === 'fast' ? 1 : 0 });
+    }
+    const best = results.reduce((a, b) => (b.ingest_s / b.baseline_s < a.ingest_s / a.baseline_s ? b : a));
+    const round = (n: number) => Math.round(n * 1000) / 1000;
+    process.stdout.write(
+      `${JSON.stringify({
+        rows: ROWS,
+        bytes,
+        baseline_s: round(best.baseline_s),
+        ingest_s: round(best.ingest_s),
+        ratio: round(best.ingest_s / best.baseline_s),
+        peak_rss_mb: peakRssMb(child.pid!),
+        ...(RUNS > 1 ? { runs: results.map((r) => ({ baseline_s: round(r.baseline_s), ingest_s: round(r.ingest_s), ratio: round(r.ingest_s / r.baseline_s) })) } : {}),
+      })}\n`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await stopDb?.();
+    if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});
