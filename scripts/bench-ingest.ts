@@ -24,6 +24,7 @@ const { values: args } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
     keep: { type: 'boolean', default: false },
+    verbose: { type: 'boolean', default: false },
     runs: { type: 'string', default: '1' },
   },
 });
@@ -107,7 +108,8 @@ async function waitFor(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`no answer from ${url}`);
 }
 
-async function api(base: string, pathname: string, init: RequestInit & { token?: string } = {}) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function api(base: string, pathname: string, init: RequestInit & { token?: string } = {}): Promise<any> {
   const res = await fetch(`${base}${pathname}`, {
     ...init,
     headers: { ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}), ...(init.body && !(init.body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
@@ -131,7 +133,7 @@ async function upload(base: string, slug: string, token: string, file: string): 
   const res = await fetch(`${base}/api/v1/datasets/${slug}/versions`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
-    body: body() as unknown as BodyInit,
+    body: body() as never,
     duplex: 'half',
   } as RequestInit);
   return { status: res.status, body: await res.json() };
@@ -147,7 +149,11 @@ async function main(): Promise<void> {
   if (!url) {
     const embedded = await startEmbeddedPostgres(path.join(work, 'data'), 'satudata');
     url = embedded.url;
-    stopDb = embedded.stop;
+    stopDb = async () => {
+      await embedded.stop();
+      // Kept outside the scratch directory when running as root: remove it too.
+      if (embedded.clusterDir.startsWith('/var/lib/satudata/clusters/')) fs.rmSync(embedded.clusterDir, { recursive: true, force: true });
+    };
   } else {
     // A fresh database on the given server, so the portal starts empty.
     const name = `satudata_bench_${Date.now()}`;
@@ -170,8 +176,8 @@ async function main(): Promise<void> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', 'server', 'main.ts')], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DATA_DIR: path.join(work, 'app'), LOAD_DEMO: 'no', LOG_LEVEL: 'warn', MAX_UPLOAD_MB: '2000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DATA_DIR: path.join(work, 'app'), LOAD_DEMO: 'no', LOG_LEVEL: args.verbose ? 'info' : 'warn', MAX_UPLOAD_MB: '2000' },
+    stdio: ['ignore', args.verbose ? 'inherit' : 'ignore', 'inherit'],
   });
   const results: Array<Record<string, number>> = [];
   try {
@@ -196,6 +202,7 @@ async function main(): Promise<void> {
       });
       const t0 = process.hrtime.bigint();
       const up = await upload(base, ds.slug, token, file);
+      const uploaded = Number(process.hrtime.bigint() - t0) / 1e9;
       if (up.status !== 201 && up.status !== 202) throw new Error(`upload → ${up.status} ${JSON.stringify(up.body)}`);
       let v = up.body.data;
       while (v.state === 'processing') {
@@ -206,7 +213,7 @@ async function main(): Promise<void> {
       if (v.state !== 'draft' || v.row_count !== ROWS || v.report.errors.length) {
         throw new Error(`unexpected result: ${v.state} rows=${v.row_count} errors=${JSON.stringify(v.report.errors.slice(0, 3))}`);
       }
-      results.push({ baseline_s: baseline, ingest_s: ingest, path_fast: v.file.dialect.path === 'fast' ? 1 : 0 });
+      results.push({ baseline_s: baseline, ingest_s: ingest, upload_s: uploaded });
     }
     const best = results.reduce((a, b) => (b.ingest_s / b.baseline_s < a.ingest_s / a.baseline_s ? b : a));
     const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -218,6 +225,7 @@ async function main(): Promise<void> {
         ingest_s: round(best.ingest_s),
         ratio: round(best.ingest_s / best.baseline_s),
         peak_rss_mb: peakRssMb(child.pid!),
+        upload_s: round(best.upload_s),
         ...(RUNS > 1 ? { runs: results.map((r) => ({ baseline_s: round(r.baseline_s), ingest_s: round(r.ingest_s), ratio: round(r.ingest_s / r.baseline_s) })) } : {}),
       })}\n`,
     );

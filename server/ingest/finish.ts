@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { quoteIdent, tableSql } from '../db/datastore';
 import type { InferredColumn } from './infer';
 
-/** Tables smaller than this get no extra indexes: a scan is as fast. */
+/** Tables up to this size get exact statistics and no extra indexes (a scan is as fast). */
 export const INDEX_MIN_ROWS = 10_000;
 
 /** Per-column figures kept for charts, facets and the column dictionary. */
@@ -13,6 +13,8 @@ export interface ColumnStats {
   min: string | number | null;
   max: string | number | null;
   top?: Array<{ value: string; count: number }>;
+  /** Estimated from PostgreSQL's sample (large tables) rather than counted. */
+  approximate?: boolean;
 }
 
 /** Columns worth an index: where filters, facets and charts look (region and time). */
@@ -22,7 +24,7 @@ export function indexedColumns(columns: InferredColumn[]): InferredColumn[] {
 
 /** Builds the indexes of a committed table, each on its own connection, all at once. */
 export async function buildIndexes(db: Knex, table: string, columns: InferredColumn[], rows: number): Promise<void> {
-  if (rows < INDEX_MIN_ROWS) return;
+  if (rows <= INDEX_MIN_ROWS) return;
   await Promise.all(
     indexedColumns(columns).map((c, i) =>
       db.raw(`CREATE INDEX ${quoteIdent(`${table}_i${i}`)} ON ${tableSql(table)} (${quoteIdent(c.name)})`),
@@ -30,55 +32,77 @@ export async function buildIndexes(db: Knex, table: string, columns: InferredCol
   );
 }
 
+const isNumeric = (c: InferredColumn) => c.type === 'integer' || c.type === 'number' || c.type === 'year';
+
 /**
- * Statistics of a loaded table. Small tables are counted exactly; large ones take PostgreSQL's
- * own estimates from `pg_stats` after ANALYZE, plus exact min/max/nulls in one scan.
+ * Statistics of a loaded table after ANALYZE. Small tables are counted exactly in one scan;
+ * large ones take PostgreSQL's own estimates from `pg_stats` (no scan), with exact minimum and
+ * maximum where an index makes them free.
  */
 export async function columnStats(client: PoolClient, table: string, columns: InferredColumn[], rows: number): Promise<Record<string, ColumnStats>> {
   const t = tableSql(table);
   await client.query(`ANALYZE ${t}`);
-  const parts = columns.flatMap((c) => {
-    const q = quoteIdent(c.name);
-    const ordered = c.type !== 'boolean';
-    return [
-      `count(${q})::bigint`,
-      ordered ? `min(${q})::text` : 'NULL::text',
-      ordered ? `max(${q})::text` : 'NULL::text',
-    ];
-  });
-  const { rows: [agg] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
-  const { rows: pgStats } = await client.query(
-    `SELECT attname, n_distinct, most_common_vals::text::text[] AS vals, most_common_freqs AS freqs
-       FROM pg_stats WHERE schemaname = 'datastore' AND tablename = $1`,
-    [table],
-  );
-  const byName = new Map(pgStats.map((s) => [s.attname as string, s]));
+  const conv = (c: InferredColumn, v: string | null) => (v === null ? null : isNumeric(c) ? Number(v) : v);
   const out: Record<string, ColumnStats> = {};
-  for (const [i, c] of columns.entries()) {
-    const count = Number(agg[i * 3]);
-    const numeric = c.type === 'integer' || c.type === 'number' || c.type === 'year';
-    const conv = (v: string | null) => (v === null ? null : numeric ? Number(v) : v);
-    const s = byName.get(c.name);
-    let distinct: number | null = null;
-    let top: ColumnStats['top'];
-    if (rows <= INDEX_MIN_ROWS) {
+
+  if (rows <= INDEX_MIN_ROWS) {
+    const parts = columns.flatMap((c) => {
       const q = quoteIdent(c.name);
-      const { rows: d } = await client.query(`SELECT count(DISTINCT ${q})::int AS n FROM ${t}`);
-      distinct = d[0].n;
+      const ordered = c.type !== 'boolean';
+      return [`count(${q})::bigint`, `count(DISTINCT ${q})::bigint`, ordered ? `min(${q})::text` : 'NULL::text', ordered ? `max(${q})::text` : 'NULL::text'];
+    });
+    const { rows: [agg] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
+    for (const [i, c] of columns.entries()) {
+      const q = quoteIdent(c.name);
+      let top: ColumnStats['top'];
       if (c.type === 'text' || c.role === 'time') {
         const { rows: tv } = await client.query(
           `SELECT ${q}::text AS value, count(*)::int AS count FROM ${t} WHERE ${q} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
         );
         top = tv;
       }
-    } else if (s) {
-      const nd = Number(s.n_distinct);
-      distinct = nd >= 0 ? nd : Math.round(-nd * rows);
-      if (s.vals && (c.type === 'text' || c.role === 'time')) {
-        top = (s.vals as string[]).slice(0, 10).map((value, k) => ({ value, count: Math.round((s.freqs as number[])[k] * rows) }));
-      }
+      out[c.name] = {
+        nulls: rows - Number(agg[i * 4]),
+        distinct: Number(agg[i * 4 + 1]),
+        min: conv(c, agg[i * 4 + 2]),
+        max: conv(c, agg[i * 4 + 3]),
+        ...(top ? { top } : {}),
+      };
     }
-    out[c.name] = { nulls: rows - count, distinct, min: conv(agg[i * 3 + 1]), max: conv(agg[i * 3 + 2]), ...(top ? { top } : {}) };
+    return out;
+  }
+
+  const { rows: pgStats } = await client.query(
+    `SELECT attname, null_frac, n_distinct, most_common_vals::text::text[] AS vals, most_common_freqs AS freqs,
+            histogram_bounds::text::text[] AS bounds
+       FROM pg_stats WHERE schemaname = 'datastore' AND tablename = $1`,
+    [table],
+  );
+  const byName = new Map(pgStats.map((s) => [s.attname as string, s]));
+  const indexed = new Set(indexedColumns(columns).map((c) => c.name));
+  const exact = columns.filter((c) => indexed.has(c.name) && c.type !== 'boolean');
+  let minMax: unknown[] = [];
+  if (exact.length) {
+    // min()/max() of an indexed column read one index entry each.
+    const sel = exact.flatMap((c) => [`(SELECT min(${quoteIdent(c.name)})::text FROM ${t})`, `(SELECT max(${quoteIdent(c.name)})::text FROM ${t})`]);
+    minMax = (await client.query({ text: `SELECT ${sel.join(', ')}`, rowMode: 'array' })).rows[0];
+  }
+  for (const c of columns) {
+    const s = byName.get(c.name);
+    const nd = Number(s?.n_distinct ?? 0);
+    const candidates = [...((s?.vals as string[] | null) ?? []), ...((s?.bounds as string[] | null) ?? [])].map((v) => conv(c, v));
+    const sorted = c.type === 'boolean' ? [] : [...candidates].sort((a, b) => (isNumeric(c) ? Number(a) - Number(b) : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+    const k = exact.indexOf(c);
+    out[c.name] = {
+      nulls: Math.round(Number(s?.null_frac ?? 0) * rows),
+      distinct: s ? (nd >= 0 ? nd : Math.round(-nd * rows)) : null,
+      min: k >= 0 ? conv(c, minMax[k * 2] as string | null) : (sorted[0] ?? null),
+      max: k >= 0 ? conv(c, minMax[k * 2 + 1] as string | null) : (sorted[sorted.length - 1] ?? null),
+      ...(s?.vals && (c.type === 'text' || c.role === 'time')
+        ? { top: (s.vals as string[]).slice(0, 10).map((value, j) => ({ value, count: Math.round((s.freqs as number[])[j] * rows) })) }
+        : {}),
+      approximate: true,
+    };
   }
   return out;
 }

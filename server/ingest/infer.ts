@@ -67,10 +67,11 @@ export interface InferHints {
 /** The number format that fits the most cells, preferring the file's convention on ties. */
 function chooseFormat(cells: string[], hints: InferHints): { format: NumberFormat; fit: number } {
   const prefs = (hints.indonesian ? PREFER_ID : PREFER_EN).filter((f) => !hints.decimal || f.decimal === hints.decimal);
+  const evidence = cells.map((c) => numberEvidence(c).formats);
   let best = { format: prefs[0], fit: -1 };
   for (const f of prefs) {
     let fit = 0;
-    for (const c of cells) if (numberEvidence(c).formats.some((g) => sameFormat(g, f))) fit++;
+    for (const formats of evidence) if (formats.some((g) => sameFormat(g, f))) fit++;
     if (fit > best.fit) best = { format: f, fit };
   }
   return best;

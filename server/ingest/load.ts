@@ -15,6 +15,7 @@ import { failure, ReportBuilder, type Report } from './report';
 import { reshapeToLong, wideColumns } from './reshape';
 import { detectBinary, detectEncoding, HEAD_BYTES, looksLikeXlsx, sniffText, TAIL_BYTES } from './sniff';
 import { xlsxToCsv } from './xlsx';
+import { log } from '../log';
 
 /** What reading a file produced. */
 export interface LoadResult {
@@ -147,6 +148,13 @@ async function readText(
   wilayah: Wilayah[],
 ): Promise<LoadResult | 'retry-as-1252' | 'widen'> {
   const { db, table, onProgress } = input;
+  const timings: Record<string, number> = {};
+  let mark = process.hrtime.bigint();
+  const lap = (name: string) => {
+    const now = process.hrtime.bigint();
+    timings[name] = Number(now - mark) / 1e6;
+    mark = now;
+  };
   const tailOffset = size > HEAD_BYTES ? size - TAIL_BYTES : 0;
   const tail = tailOffset > 0 ? await readRange(file, tailOffset, TAIL_BYTES) : head;
   const sniff = sniffText({ head, tail, tailOffset, size, encoding, delimiter: options.delimiter });
@@ -217,6 +225,7 @@ async function readText(
     await client.query('BEGIN');
     try {
       await client.query(createTableSql(table, columns, placeholders));
+      lap('sniff_ms');
       if (fast) {
         await client.query('SAVEPOINT fast_path');
         try {
@@ -246,19 +255,17 @@ async function readText(
           throw err;
         }
       }
+      lap('copy_ms');
       for (const p of placeholders) await client.query(`ALTER TABLE ${tableSql(table)} DROP COLUMN ${quoteIdent(p)}`);
       if (report.errorCount === 0 && rows === 0) {
         report.error({ code: 'no_data_rows', message: 'Berkas tidak berisi baris data.', message_en: 'The file has no data rows.' });
-      }
-      if (report.errorCount === 0) {
-        progress('checking', size, rows);
-        await checkRegions(client, table, columns, wilayah, lineMap, report);
       }
       if (report.errorCount > 0) {
         await client.query('ROLLBACK');
         return 'rejected' as const;
       }
       await client.query('COMMIT');
+      lap('commit_ms');
       return 'loaded' as const;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -293,13 +300,25 @@ async function readText(
   };
   if (outcome === 'rejected') return result;
 
+  // The table is committed but invisible (the version is still `processing`). Check reference
+  // codes while the indexes build, each on its own connection; ANALYZE (and the statistics read
+  // from it) must wait for the index builds, whose locks it conflicts with.
   try {
-    progress('indexing', size, rows);
-    const [stats] = await Promise.all([
-      withClient(db, (client) => columnStats(client, table, columns, rows)),
+    progress('checking', size, rows);
+    await Promise.all([
+      withClient(db, (client) => checkRegions(client, table, columns, wilayah, lineMap, report)),
       buildIndexes(db, table, columns, rows),
     ]);
-    return { ...result, stats, table, rows };
+    lap('check_index_ms');
+    if (report.errorCount > 0) {
+      await dropTable(db, table);
+      return { ...result, report: report.toJSON() };
+    }
+    progress('indexing', size, rows);
+    const stats = await withClient(db, (client) => columnStats(client, table, columns, rows));
+    lap('stats_ms');
+    log.info({ table, rows, path, ...timings }, 'loaded');
+    return { ...result, report: report.toJSON(), stats, table, rows };
   } catch (err) {
     await dropTable(db, table).catch(() => undefined);
     throw err;

@@ -11,6 +11,8 @@ export const HEAD_BYTES = 1024 * 1024;
 export const TAIL_BYTES = 64 * 1024;
 export const MAX_COLUMNS = 1000;
 export const MAX_FIELD_BYTES = 1024 * 1024;
+/** Rows from the head used for type inference (plus up to 200 from the tail). */
+export const SAMPLE_ROWS = 2000;
 
 /** Why a file is not a text table, or null when it looks like one. */
 export function detectBinary(head: Buffer): { code: string; message: string; message_en: string } | null {
@@ -135,9 +137,12 @@ const nonEmpty = (cells: string[]) => cells.reduce((n, c) => (c.trim() !== '' ? 
 
 /** The delimiter that splits the records most consistently into more than one field. */
 export function detectDelimiter(text: string): Delimiter {
+  // 200 records are plenty to tell; parsing more only costs time.
+  const cut = nthLineEnd(text, 200);
+  const head = cut > 0 ? text.slice(0, cut) : text;
   let best: { d: Delimiter; score: number; width: number } = { d: ',', score: -1, width: 1 };
   for (const d of DELIMITERS) {
-    const recs = parseRecords(text, d, 200).filter((r) => nonEmpty(r.cells) > 0);
+    const recs = parseRecords(head, d, 200).filter((r) => nonEmpty(r.cells) > 0);
     if (recs.length === 0) continue;
     const counts = new Map<number, number>();
     for (const r of recs) counts.set(r.cells.length, (counts.get(r.cells.length) ?? 0) + 1);
@@ -149,6 +154,16 @@ export function detectDelimiter(text: string): Delimiter {
     }
   }
   return best.d;
+}
+
+/** Index just past the n-th newline of `text` (or -1 when it has fewer lines). */
+function nthLineEnd(text: string, n: number): number {
+  let i = -1;
+  for (let k = 0; k < n; k++) {
+    i = text.indexOf('\n', i + 1);
+    if (i === -1) return -1;
+  }
+  return i + 1;
 }
 
 /** A line above the header or below the data that is not part of the table. */
@@ -218,8 +233,11 @@ export function sniffText(input: {
   const lineEnding = lf === 0 && cr > 0 ? 'cr' : crlf > 0 && crlf >= lf / 2 ? 'crlf' : 'lf';
 
   const delimiter = input.delimiter ?? detectDelimiter(headText);
-  const records = parseRecords(headText, delimiter);
-  if (!complete && records.length > 1) records.pop(); // may be cut short by the head's end
+  // Parse only what the sample needs; the rest of the head adds time, not knowledge.
+  const cut = nthLineEnd(headText, SAMPLE_ROWS + 100);
+  const partial = !complete || (cut > 0 && cut < headText.length);
+  const records = parseRecords(cut > 0 ? headText.slice(0, cut) : headText, delimiter);
+  if (partial && records.length > 1) records.pop(); // may be cut short
   const widths = records.map((r) => nonEmpty(r.cells)).filter((n) => n > 0);
   const modalWidth = mode(widths);
 
@@ -296,7 +314,7 @@ export function sniffText(input: {
   }
 
   // Drop columns with no header and no values (Excel's trailing delimiters).
-  const allRows = [...dataRows.map((r) => r.cells), ...(complete ? [] : lateRows)];
+  const allRows = [...dataRows.map((r) => r.cells), ...(partial ? lateRows : [])];
   const keep: number[] = [];
   header.cells.forEach((label, i) => {
     const hasValue = allRows.some((cells) => (cells[i] ?? '').trim() !== '');
@@ -305,8 +323,8 @@ export function sniffText(input: {
   const headers = nameHeaders(keep.map((i) => header.cells[i]));
   const pick = (cells: string[]) => keep.map((i) => cells[i] ?? '');
   const sample = [
-    ...dataRows.slice(0, 5000).map((r) => ({ line: r.startLine, cells: pick(r.cells) })),
-    ...(complete ? [] : lateRows.map((cells) => ({ line: 0, cells: pick(cells) }))),
+    ...dataRows.slice(0, SAMPLE_ROWS).map((r) => ({ line: r.startLine, cells: pick(r.cells) })),
+    ...(partial ? lateRows.map((cells) => ({ line: 0, cells: pick(cells) })) : []),
   ];
   const hugeField = allRows.some((cells) => cells.some((c) => c.length > MAX_FIELD_BYTES));
 
