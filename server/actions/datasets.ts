@@ -5,6 +5,7 @@ import { isCustodian } from '../policies/actor';
 import { canCreateDataset, canRetractDataset, canUpdateDataset, canViewWork } from '../policies/dataset';
 import type { DatasetRecord } from '../policies/records';
 import { defineAction } from './action';
+import { notify, producersOf } from './notify';
 import { datasetFieldsSchema, slugSchema } from './schemas';
 import { uniqueDatasetSlug } from './slug';
 
@@ -113,6 +114,13 @@ export const retractDataset = defineAction({
     } else if (!ds.retracted_at) {
       throw new Conflict('Dataset tidak sedang ditarik.', 'The dataset is not retracted.');
     }
+    await notify(tx, {
+      kind: 'retracted',
+      recipients: await producersOf(tx, ds.organization_id),
+      actorId: _actor.id,
+      datasetId: ds.id,
+      details: { title: ds.title, retracted: input.retract, reason: input.reason || null },
+    });
     const [updated] = await tx('datasets')
       .where({ id: ds.id })
       .update(

@@ -10,6 +10,8 @@ import type { VersionRecord, VersionState } from '../policies/records';
 import { canCommentVersion, canDecideVersion, canManageVersion, reviewStage } from '../policies/version';
 import type { Services } from '../services';
 import { defineAction } from './action';
+import { notify, producersOf, usersWithRole } from './notify';
+import { evaluateChecklist, type ChecklistItem } from '../review/checklist';
 import { type DatasetRow, lockDataset } from './datasets';
 import { slugSchema } from './schemas';
 
@@ -20,6 +22,16 @@ export type VersionRow = VersionRecord & {
   raw_size: number;
   [k: string]: unknown;
 };
+
+/** The checklist as evaluated when a reviewer decides (kept with the decision). */
+async function checklistOf(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow): Promise<ChecklistItem[]> {
+  const columns = await tx('version_columns').where({ version_id: v.id }).orderBy('position');
+  return evaluateChecklist(
+    { description: ds.description, source: (ds.source as string | null) ?? null, metadata: ds.metadata ?? {} },
+    { has_table: Boolean(v.table_name), report: v.report ?? { errors: [], warnings: [], counts: { errors: {}, warnings: {} } }, file: { dialect: (v.dialect as Record<string, unknown> | null) ?? null } },
+    columns,
+  );
+}
 
 /** Loads a dataset and one of its versions, both locked, so concurrent decisions queue up. */
 async function lockVersion(tx: Knex.Transaction, slug: string, number: number): Promise<{ ds: DatasetRow; v: VersionRow }> {
@@ -158,6 +170,15 @@ export const submitVersion = defineAction({
       );
     }
     await transition(tx, v, ['draft', 'changes_requested'], 'submitted', { submitted_by: actor.id, submitted_at: tx.fn.now() });
+    const reviewers = await usersWithRole(tx, ['walidata']);
+    await notify(tx, {
+      kind: 'submitted',
+      recipients: reviewers.length ? reviewers : await usersWithRole(tx, ['admin']),
+      actorId: actor.id,
+      datasetId: ds.id,
+      versionId: v.id,
+      details: { number: v.number, title: ds.title },
+    });
     return {
       result: { ...v, state: 'submitted' as const },
       audit: { targetType: 'version', targetId: v.number, datasetId: ds.id, versionId: v.id, organizationId: ds.organization_id },
@@ -233,9 +254,22 @@ export const reviewVersion = defineAction({
         await tx('datasets').where({ id: ds.id }).update({ current_version_id: v.id, updated_at: tx.fn.now() });
       }
     }
+    const checklist = decision === 'comment' ? null : await checklistOf(tx, ds, v);
     const [review] = await tx('reviews')
-      .insert({ version_id: v.id, author_id: actor.id, stage, decision, comment: comment || null })
+      .insert({ version_id: v.id, author_id: actor.id, stage, decision, comment: comment || null, checklist: checklist && JSON.stringify(checklist) })
       .returning('*');
+    const producers = [...(await producersOf(tx, ds.organization_id)), v.uploaded_by, v.submitted_by];
+    const about = { datasetId: ds.id, versionId: v.id, actorId: actor.id };
+    const details = { number: v.number, title: ds.title, decision, state, comment: comment ? comment.slice(0, 300) : null };
+    if (decision === 'comment') {
+      // A producer's comment goes to whoever reviewed this version (else the walidata); a reviewer's to the OPD.
+      const reviewers = actor.role === 'produsen' || actor.role === 'admin' ? await tx('reviews as r').join('users as u', 'u.id', 'r.author_id').where('r.version_id', v.id).whereNot('u.role', 'produsen').distinct().pluck('u.id') : [];
+      const recipients = actor.role === 'produsen' ? (reviewers.length ? reviewers : await usersWithRole(tx, ['walidata'])) : producers;
+      await notify(tx, { kind: 'comment', recipients, ...about, details });
+    } else {
+      await notify(tx, { kind: 'decision', recipients: producers, ...about, details });
+      if (state === 'verified') await notify(tx, { kind: 'verified', recipients: await usersWithRole(tx, ['pembina']), ...about, details });
+    }
     return {
       result: { review, state },
       audit: {

@@ -9,3 +9,8 @@ export function canManageAccounts(actor: Actor | null): boolean {
 export function canIssueToken(actor: Actor | null, userId: number): boolean {
   return isAdmin(actor) || (actor?.id != null && actor.id === userId);
 }
+
+/** Read the whole audit log: the operator. */
+export function canViewAudit(actor: Actor | null): boolean {
+  return isAdmin(actor);
+}

@@ -26,6 +26,7 @@ export function presentVersionSummary(v: Record<string, any>, slug: string, base
     submitted_at: v.submitted_at ?? null,
     published_at: v.published_at ?? null,
     uploaded_by: (v.uploader_name ?? null) as string | null,
+    decisions: (v.decisions ?? []) as Array<{ stage: string; decision: string; at: string; by: string | null }>,
     download_url: downloadable ? `${base}/dataset/${slug}/download.csv?version=${v.number}` : null,
   };
 }

@@ -128,7 +128,23 @@ export async function listVersions(db: Knex, actor: Actor | null, dataset: Recor
     .where('v.dataset_id', dataset.id)
     .orderBy('v.number', 'desc')
     .select('v.*', 'u.name as uploader_name');
-  return rows.filter((v) => canViewVersion(actor, dataset as DatasetRecord, v as VersionRecord));
+  const visible = rows.filter((v) => canViewVersion(actor, dataset as DatasetRecord, v as VersionRecord));
+  // The decisions of each version (not comments): at which stage, what, when, by whom.
+  const decisions = visible.length
+    ? await db('reviews as r')
+        .leftJoin('users as u', 'u.id', 'r.author_id')
+        .whereIn('r.version_id', visible.map((v) => v.id))
+        .whereNot('r.decision', 'comment')
+        .orderBy('r.id')
+        .select('r.version_id', 'r.stage', 'r.decision', 'r.created_at', 'u.name as author_name')
+    : [];
+  const work = canViewWork(actor, dataset as DatasetRecord);
+  return visible.map((v) => ({
+    ...v,
+    decisions: decisions
+      .filter((r) => r.version_id === v.id)
+      .map((r) => ({ stage: r.stage, decision: r.decision, at: r.created_at, by: work ? r.author_name : null })),
+  }));
 }
 
 /** One version (by number, or the current published one) the actor may see, else NotFound. */

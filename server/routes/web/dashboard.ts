@@ -1,12 +1,15 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { perform } from '../../actions/action';
-import { createDataset, updateDataset } from '../../actions/datasets';
+import { createDataset, retractDataset, updateDataset } from '../../actions/datasets';
 import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, REQUIRED_MS_IND } from '../../actions/schemas';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
 import { AppError, Invalid } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
-import { visibleDatasetsScope } from '../../policies/dataset';
+import { canRetractDataset, canUploadVersion, visibleDatasetsScope } from '../../policies/dataset';
+import type { DatasetRecord } from '../../policies/records';
+import { coveredUntil } from '../../queries/coverage';
+import { dueUpdate } from '../../review/due';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { presentDataset } from '../../presenters/dataset';
 import { datasetQuery, findDataset } from '../../queries/datasets';
@@ -82,9 +85,36 @@ export function dashboardRoutes(services: Services): Router {
                    FROM versions v WHERE v.dataset_id = d.id ORDER BY v.number DESC LIMIT 1) AS latest`),
       )
       .orderBy('d.updated_at', 'desc');
-    const datasets = rows.map((d: Record<string, any>) => ({ ...presentDataset(d, opts(req)), latest: d.latest as { number: number; state: string } | null }));
-    const needsAction = datasets.filter((d: { latest: { state: string } | null }) => d.latest && ['changes_requested', 'draft', 'failed'].includes(d.latest.state));
-    res.render('dashboard/index', { title: res.locals.t('dashboard.title'), datasets, needsAction });
+    const datasets = await Promise.all(
+      rows.map(async (d: Record<string, any>) => ({
+        ...presentDataset(d, opts(req)),
+        latest: d.latest as { number: number; state: string } | null,
+        due: d.current_version_id && !d.retracted_at ? await dueOf(d) : null,
+      })),
+    );
+    const needsAction = datasets.filter((d) => d.latest && ['changes_requested', 'draft', 'failed'].includes(d.latest.state));
+    const overdue = datasets.filter((d) => d.due && d.due.status !== 'ok' && !(d.latest && ['draft', 'submitted', 'verified', 'changes_requested', 'processing'].includes(d.latest.state)));
+    res.render('dashboard/index', { title: res.locals.t('dashboard.title'), datasets, needsAction, overdue });
+  });
+
+  /** The next due update of a published dataset, from its frequency and the period its data covers. */
+  async function dueOf(d: Record<string, any>) {
+    const v = await db('versions').where({ id: d.current_version_id }).first('table_name', 'published_at');
+    const columns = await db('version_columns').where({ version_id: d.current_version_id }).orderBy('position');
+    const covered = (v.table_name ? await coveredUntil(db, v.table_name, columns) : null) ?? new Date(v.published_at);
+    return dueUpdate(d.frequency, covered);
+  }
+
+  r.post('/dashboard/datasets/:slug/retract', async (req, res) => {
+    const retract = req.body.action !== 'restore';
+    try {
+      await perform(retractDataset, req.actor, { slug: req.params.slug, retract, reason: String(req.body.reason ?? '') }, services, { ip: req.ip });
+      flash(req, 'ok', res.locals.t(retract ? 'dashboard.retracted' : 'dashboard.restored'));
+    } catch (err) {
+      if (!(err instanceof AppError) || ![400, 409].includes(err.status)) throw err;
+      flash(req, 'error', req.lang === 'en' ? err.messageEn : err.message);
+    }
+    res.redirect(303, `/dashboard/datasets/${req.params.slug}`);
   });
 
   r.get('/dashboard/datasets/new', async (req, res) => {
@@ -113,7 +143,16 @@ export function dashboardRoutes(services: Services): Router {
     const versions = await db('versions as v').leftJoin('users as u', 'u.id', 'v.uploaded_by').where('v.dataset_id', d.id).orderBy('v.number', 'desc').select('v.number', 'v.state', 'v.filename', 'v.row_count', 'v.created_at', 'u.name as uploader');
     const dataset = presentDataset(d, opts(req));
     const missing = REQUIRED_MS_IND.filter((f) => !dataset.metadata[f]);
-    res.render('dashboard/dataset', { title: dataset.title, dataset, versions, missing, maxUploadMb: Math.round(services.config.maxUploadBytes / 1048576) });
+    res.render('dashboard/dataset', {
+      title: dataset.title,
+      dataset,
+      versions,
+      missing,
+      maxUploadMb: Math.round(services.config.maxUploadBytes / 1048576),
+      canUpload: canUploadVersion(req.actor, d as DatasetRecord),
+      canRetract: canRetractDataset(req.actor, d as DatasetRecord) && Boolean(d.current_version_id),
+      due: d.current_version_id && !d.retracted_at ? await dueOf(d) : null,
+    });
   });
 
   r.get('/dashboard/datasets/:slug/edit', async (req, res) => {

@@ -10,6 +10,9 @@ import { dashboardRoutes } from './dashboard';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
 import { reviewRoutes } from './review';
+import { inboxRoutes } from './inbox';
+import { adminRoutes } from './admin';
+import { unreadCount } from '../../queries/notifications';
 
 /** The HTML pages. */
 export function webRouter(services: Services): Router {
@@ -41,6 +44,8 @@ export function webRouter(services: Services): Router {
         delete req.session.flash;
       }
     }
+    res.locals.isAdmin = req.actor?.role === 'admin';
+    if (req.actor?.id && req.method === 'GET') res.locals.unread = await unreadCount(services.db, req.actor.id);
     if (req.actor && res.locals.isReviewer && req.method === 'GET') {
       res.locals.queueCount = (await reviewQueue(services.db, req.actor, {})).filter((i) => i.can_review).length;
     }
@@ -59,6 +64,8 @@ export function webRouter(services: Services): Router {
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
   r.use(reviewRoutes(services));
+  r.use(inboxRoutes(services));
+  r.use(adminRoutes(services));
   r.use(() => {
     throw new NotFound('Halaman tidak ditemukan.', 'Page not found.');
   });

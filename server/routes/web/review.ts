@@ -12,7 +12,11 @@ import { flash } from './csrf';
 import { requireUser } from './dashboard';
 import { versionView } from './version-view';
 
-const decisionForm = z.object({ decision: z.enum(DECISIONS), comment: z.string().max(10_000).default('') });
+const decisionForm = z.object({
+  decision: z.enum(DECISIONS),
+  comment: z.string().max(10_000).default(''),
+  confirm_checklist: z.literal('on').optional(),
+});
 
 /** The walidata's and pembina's queue and review page. */
 export function reviewRoutes(services: Services): Router {
@@ -52,8 +56,12 @@ export function reviewRoutes(services: Services): Router {
   r.post('/review/:slug/:n', async (req, res) => {
     const n = parseInput(z.coerce.number().int().positive(), req.params.n);
     const form = parseInput(decisionForm, req.body);
+    if (form.decision === 'approve' && !form.confirm_checklist) {
+      flash(req, 'error', res.locals.t('review.confirmFirst'));
+      return res.redirect(303, `/review/${req.params.slug}/${n}#keputusan`);
+    }
     try {
-      const out = await perform(reviewVersion, req.actor, { slug: req.params.slug, number: n, ...form }, services, { ip: req.ip });
+      const out = await perform(reviewVersion, req.actor, { slug: req.params.slug, number: n, decision: form.decision, comment: form.comment }, services, { ip: req.ip });
       flash(req, 'ok', res.locals.t(`review.done.${form.decision}`, { state: out.state }));
       if (form.decision === 'comment') return res.redirect(303, `/review/${req.params.slug}/${n}#komentar`);
       res.redirect(303, '/review');

@@ -8,6 +8,7 @@ import { presentVersion } from '../../presenters/version';
 import { findVersion, listVersions, versionColumns } from '../../queries/datasets';
 import { queryRows } from '../../queries/rows';
 import { pagination } from '../../presenters/pagination';
+import { evaluateChecklist } from '../../review/checklist';
 
 const PREVIEW_ROWS = 20;
 
@@ -53,10 +54,16 @@ export async function versionView(
     .select('r.decision', 'r.stage', 'r.comment', 'r.created_at', 'u.name as author_name', 'u.role as author_role');
   const rec = v as VersionRecord;
   const ds = d as DatasetRecord;
+  const checklist = evaluateChecklist(dataset, version, version.columns).map((item) => ({
+    ...item,
+    verdict: item.pass === null ? 'na' : item.pass ? 'pass' : 'fail',
+    reasons: item.reasons.map((r) => (opts.lang === 'en' ? r.en : r.id)),
+  }));
   return {
     dataset,
     version,
     preview,
+    checklist,
     reviews,
     stage: reviewStage(rec),
     can: {

@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+
+export type NotificationKind = 'submitted' | 'verified' | 'decision' | 'comment' | 'retracted';
+
+/** Active users with one of the roles. */
+export function usersWithRole(tx: Knex | Knex.Transaction, roles: string[]): Promise<number[]> {
+  return tx('users').whereIn('role', roles).where({ active: true }).pluck('id');
+}
+
+/** Active producers of an organization. */
+export function producersOf(tx: Knex | Knex.Transaction, organizationId: number): Promise<number[]> {
+  return tx('users').where({ role: 'produsen', organization_id: organizationId, active: true }).pluck('id');
+}
+
+/**
+ * Leaves an in-app notification for each recipient (never the actor themself), in the caller's
+ * transaction: nobody hears of a change that was rolled back. `emailed_at` stays empty for a
+ * later e-mail channel to pick up.
+ */
+export async function notify(
+  tx: Knex.Transaction,
+  n: { kind: NotificationKind; recipients: Array<number | null | undefined>; actorId: number | null; datasetId: number; versionId?: number | null; details?: Record<string, unknown> },
+): Promise<void> {
+  const to = [...new Set(n.recipients.filter((id): id is number => typeof id === 'number' && id !== n.actorId))];
+  if (to.length === 0) return;
+  await tx('notifications').insert(
+    to.map((user_id) => ({
+      user_id,
+      kind: n.kind,
+      dataset_id: n.datasetId,
+      version_id: n.versionId ?? null,
+      actor_id: n.actorId,
+      details: JSON.stringify(n.details ?? {}),
+    })),
+  );
+}

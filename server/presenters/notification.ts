@@ -1,0 +1,34 @@
+import type { TFunction } from 'i18next';
+
+/** A notification as the inbox shows it: one sentence, a link, read or not. */
+export function presentNotification(n: Record<string, any>, t: TFunction) {
+  const d = (n.details ?? {}) as Record<string, any>;
+  const vars = { title: n.title ?? d.title, number: n.number ?? d.number, actor: n.actor_name ?? t('inbox.someone') };
+  let text: string;
+  let href = n.slug ? `/dashboard/datasets/${n.slug}${n.number ? `/versions/${n.number}` : ''}` : '/dashboard';
+  switch (n.kind) {
+    case 'submitted':
+      text = t('inbox.submitted', vars);
+      href = `/review/${n.slug}/${n.number}`;
+      break;
+    case 'verified':
+      text = t('inbox.verified', vars);
+      href = `/review/${n.slug}/${n.number}`;
+      break;
+    case 'decision':
+      text = t(`inbox.decision.${d.decision}`, vars);
+      break;
+    case 'comment':
+      text = t('inbox.comment', vars);
+      if (n.actor_role === 'produsen') href = `/review/${n.slug}/${n.number}#komentar`;
+      else href += '#komentar';
+      break;
+    case 'retracted':
+      text = t(d.retracted ? 'inbox.retracted' : 'inbox.restored', { ...vars, reason: d.reason ?? '' });
+      href = `/dataset/${n.slug}`;
+      break;
+    default:
+      text = String(n.kind);
+  }
+  return { id: Number(n.id), text, comment: (d.comment ?? null) as string | null, href, unread: !n.read_at, at: n.created_at };
+}
