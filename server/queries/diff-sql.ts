@@ -1,0 +1,58 @@
+import { quoteIdent, tableSql } from '../db/datastore';
+import type { SharedColumn } from './diff-columns';
+
+/** SQL text with its positional bindings; identifiers in the text are generated names only. */
+export interface Sql {
+  text: string;
+  bindings: unknown[];
+}
+
+/** `FROM`-able reference to a version's table under alias `a` (base) or `b` (target). */
+export function from(table: string, alias: 'a' | 'b'): string {
+  return `${tableSql(table)} ${alias}`;
+}
+
+/** Join condition on the key. Plain `=` so a FULL JOIN can hash or merge; keys are known non-null. */
+export function keyJoin(key: SharedColumn[]): string {
+  return key.map((k) => `${k.a} = ${k.b}`).join(' AND ');
+}
+
+/** True when any of `cols` differs between the joined rows (`false` when there is nothing to compare). */
+export function anyDistinct(cols: SharedColumn[]): string {
+  return cols.length ? `(${cols.map((c) => `${c.a} IS DISTINCT FROM ${c.b}`).join(' OR ')})` : 'false';
+}
+
+/**
+ * `{"col": value, …}` of the key columns from one side, as jsonb. Built by concatenating one-pair
+ * objects because jsonb_build_object takes at most 50 pairs and a detected key can be wider.
+ */
+export function keyObject(alias: 'a' | 'b', key: SharedColumn[]): Sql {
+  if (!key.length) return { text: "'{}'::jsonb", bindings: [] };
+  return {
+    text: key.map((k) => `jsonb_build_object(?::text, ${alias}.${quoteIdent(k.name)})`).join(' || '),
+    bindings: key.map((k) => k.name),
+  };
+}
+
+/** jsonb array of `{column, before, after}` for the columns whose values differ (raw typed values shown). */
+export function changesArray(cols: SharedColumn[]): Sql {
+  if (!cols.length) return { text: "'[]'::jsonb", bindings: [] };
+  const parts = cols.map(
+    (c) =>
+      `CASE WHEN ${c.a} IS DISTINCT FROM ${c.b} THEN jsonb_build_array(jsonb_build_object('column', ?::text, 'before', a.${quoteIdent(c.name)}, 'after', b.${quoteIdent(c.name)})) ELSE '[]'::jsonb END`,
+  );
+  return { text: parts.join(' || '), bindings: cols.map((c) => c.name) };
+}
+
+/** Joins fragments with `sep`, concatenating their bindings in order. */
+export function joinSql(parts: Array<Sql | string>, sep = ' '): Sql {
+  const norm = parts.map((p) => (typeof p === 'string' ? { text: p, bindings: [] } : p));
+  return { text: norm.map((p) => p.text).join(sep), bindings: norm.flatMap((p) => p.bindings) };
+}
+
+/** A jsonb object's fields in `names` order (jsonb sorts keys; the UI wants the table's order). */
+export function ordered(obj: Record<string, unknown> | null, names: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const n of names) if (obj && n in obj) out[n] = obj[n];
+  return out;
+}
