@@ -44,6 +44,27 @@ export function changesArray(cols: SharedColumn[]): Sql {
   return { text: parts.join(' || '), bindings: cols.map((c) => c.name) };
 }
 
+/**
+ * FROM clause exposing, under the aliases `a` and `b` again, the few row pairs that `inner` keeps
+ * (it selects the whole rows as `ra` and `rb`, ordered and limited). PostgreSQL computes a select
+ * list before a top-N sort, so building jsonb straight from the join would do it for every row.
+ */
+export function pickedPairs(inner: Sql): Sql {
+  // inner must build ra/rb as ROW(a.*)::<table type>: a bare `a` would mean a column named "a" if there is one.
+  return joinSql(['(', inner, ') s CROSS JOIN LATERAL (SELECT (s.ra).*) a CROSS JOIN LATERAL (SELECT (s.rb).*) b'], '');
+}
+
+/**
+ * The first `limit` rows of a table in file order as `{key, row}` jsonb; the jsonb is built after the
+ * LIMIT (see pickedPairs). `alias.*` names the whole row even when a column is called `a` or `b`.
+ */
+export function firstRows(table: string, alias: 'a' | 'b', key: SharedColumn[], limit: number): Sql {
+  return joinSql([
+    'SELECT', keyObject(alias, key), `AS key, to_jsonb(${alias}.*) AS row FROM (SELECT * FROM ${from(table, alias)} ORDER BY ${alias}."_id"`,
+    { text: `LIMIT ?) ${alias} ORDER BY ${alias}."_id"`, bindings: [limit] },
+  ]);
+}
+
 /** Joins fragments with `sep`, concatenating their bindings in order. */
 export function joinSql(parts: Array<Sql | string>, sep = ' '): Sql {
   const norm = parts.map((p) => (typeof p === 'string' ? { text: p, bindings: [] } : p));

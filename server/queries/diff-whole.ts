@@ -1,20 +1,22 @@
 import type { Knex } from 'knex';
 import type { DiffSide, SharedColumn } from './diff-columns';
-import { from, ordered } from './diff-sql';
+import { firstRows, from, ordered } from './diff-sql';
 
 type Example = { kind: 'added' | 'removed'; key: Record<string, unknown>; row: Record<string, unknown> };
 
 /** Without shared columns nothing can match: all base rows are removed and all target rows added. */
-async function disjoint(db: Knex, a: string, b: string, limit: number, base: DiffSide, target: DiffSide) {
-  const q = (t: string, alias: 'a' | 'b') =>
-    db.raw(`SELECT count(*) OVER () AS n, to_jsonb(${alias}) AS row FROM ${from(t, alias)} ORDER BY ${alias}."_id" LIMIT ?`, [limit]);
-  const [before, after] = await Promise.all([q(a, 'a'), q(b, 'b')]);
-  const names = (s: DiffSide) => s.columns.map((c) => c.name);
+async function disjoint(db: Knex, base: DiffSide, target: DiffSide, limit: number) {
+  const count = (s: DiffSide, alias: 'a' | 'b') => db.raw(`SELECT count(*) AS n FROM ${from(s.table_name!, alias)}`).then((r) => Number(r.rows[0].n));
+  const first = (s: DiffSide, alias: 'a' | 'b') => {
+    const q = firstRows(s.table_name!, alias, [], limit);
+    return db.raw(q.text, q.bindings as never[]).then((r) => r.rows.map((x: { row: Record<string, unknown> }) => ordered(x.row, s.columns.map((c) => c.name))));
+  };
+  const [removed, added, before, after] = await Promise.all([count(base, 'a'), count(target, 'b'), first(base, 'a'), first(target, 'b')]);
   const examples: Example[] = [
-    ...after.rows.map((r: any) => ({ kind: 'added' as const, key: {}, row: ordered(r.row, names(target)) })),
-    ...before.rows.map((r: any) => ({ kind: 'removed' as const, key: {}, row: ordered(r.row, names(base)) })),
+    ...after.map((row: Record<string, unknown>) => ({ kind: 'added' as const, key: {}, row })),
+    ...before.map((row: Record<string, unknown>) => ({ kind: 'removed' as const, key: {}, row })),
   ].slice(0, limit);
-  return { added: Number(after.rows[0]?.n ?? 0), removed: Number(before.rows[0]?.n ?? 0), changed: 0, examples };
+  return { added, removed, changed: 0, examples };
 }
 
 /**
@@ -26,7 +28,7 @@ async function disjoint(db: Knex, a: string, b: string, limit: number, base: Dif
 export async function wholeRowDiff(db: Knex, base: DiffSide, target: DiffSide, shared: SharedColumn[], limit: number) {
   const a = base.table_name!;
   const b = target.table_name!;
-  if (!shared.length) return disjoint(db, a, b, limit, base, target);
+  if (!shared.length) return disjoint(db, base, target, limit);
   // Positional aliases c0… keep the bookkeeping columns (na, nb, ida, idb) apart from data names.
   const alias = shared.map((_, i) => `c${i}`);
   const side = (s: 'a' | 'b', t: string) =>
@@ -39,8 +41,8 @@ export async function wholeRowDiff(db: Knex, base: DiffSide, target: DiffSide, s
     )
     SELECT (SELECT coalesce(sum(greatest(nb - na, 0)), 0) FROM g) AS added,
            (SELECT coalesce(sum(greatest(na - nb, 0)), 0) FROM g) AS removed,
-           (SELECT coalesce(jsonb_agg(x.r ORDER BY x.o), '[]') FROM (SELECT to_jsonb(g) AS r, idb AS o FROM g WHERE nb > na ORDER BY idb LIMIT ?) x) AS added_rows,
-           (SELECT coalesce(jsonb_agg(x.r ORDER BY x.o), '[]') FROM (SELECT to_jsonb(g) AS r, ida AS o FROM g WHERE na > nb ORDER BY ida LIMIT ?) x) AS removed_rows`;
+           (SELECT coalesce(jsonb_agg(x.r ORDER BY x.o), '[]') FROM (SELECT to_jsonb(g.*) AS r, idb AS o FROM g WHERE nb > na ORDER BY idb LIMIT ?) x) AS added_rows,
+           (SELECT coalesce(jsonb_agg(x.r ORDER BY x.o), '[]') FROM (SELECT to_jsonb(g.*) AS r, ida AS o FROM g WHERE na > nb ORDER BY ida LIMIT ?) x) AS removed_rows`;
   const { rows } = await db.raw(sql, [limit, limit]);
   const r = rows[0];
   const names = shared.map((c) => c.name);

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
-import { quoteIdent } from '../db/datastore';
+import { quoteIdent, tableSql } from '../db/datastore';
 import { Conflict, Invalid } from '../errors';
 import { diffColumns, type DiffSide, type SharedColumn } from './diff-columns';
 import { chooseKey, type KeySource } from './diff-key';
-import { anyDistinct, changesArray, from, joinSql, keyJoin, keyObject, ordered, type Sql } from './diff-sql';
+import { anyDistinct, changesArray, firstRows, from, joinSql, keyJoin, keyObject, ordered, pickedPairs, type Sql } from './diff-sql';
 import { wholeRowDiff } from './diff-whole';
 
 export type { DiffColumn, DiffSide } from './diff-columns';
@@ -53,6 +53,11 @@ export function exampleQuotas(counts: RowCounts, total: number): RowCounts {
   return q;
 }
 
+/** Both joined rows as typed composites `ra`, `rb` (what pickedPairs unpacks). */
+function pair(a: string, b: string): string {
+  return `ROW(a.*)::${tableSql(a)} AS ra, ROW(b.*)::${tableSql(b)} AS rb`;
+}
+
 function tableOf(side: DiffSide): string {
   if (!side.table_name) throw new Conflict(`Versi ${side.number} belum memiliki tabel data.`, `Version ${side.number} has no data table.`);
   return side.table_name;
@@ -69,30 +74,32 @@ async function keyedCounts(db: Knex, a: string, b: string, key: SharedColumn[], 
   return { added: Number(rows[0].added), removed: Number(rows[0].removed), changed: Number(rows[0].changed) };
 }
 
-/** The first changed/added/removed rows (in file order) of a keyed diff, in one statement (every branch names its columns: any may come first). */
+/**
+ * The first changed/added/removed rows (in file order) of a keyed diff, in one statement. Each
+ * branch orders and limits cheap rows first and builds jsonb only for those it keeps.
+ */
 async function keyedExamples(db: Knex, a: string, b: string, key: SharedColumn[], values: SharedColumn[], quotas: RowCounts) {
+  const limit = (n: number): Sql => ({ text: ' LIMIT ?', bindings: [n] });
   const branches: Sql[] = [];
   if (quotas.changed) {
+    const inner = joinSql([
+      `SELECT ${pair(a, b)} FROM ${from(a, 'a')} JOIN ${from(b, 'b')} ON ${keyJoin(key)} WHERE ${anyDistinct(values)} ORDER BY b."_id"`,
+      limit(quotas.changed),
+    ], '');
     branches.push(joinSql([
-      "(SELECT 'changed' AS kind, ", keyObject('b', key), ' AS key, ', changesArray(values), ' AS changes, NULL::jsonb AS row, b."_id" AS ord',
-      ` FROM ${from(a, 'a')} JOIN ${from(b, 'b')} ON ${keyJoin(key)} WHERE ${anyDistinct(values)} ORDER BY b."_id"`,
-      { text: ' LIMIT ?)', bindings: [quotas.changed] },
+      "(SELECT 'changed' AS kind, ", keyObject('b', key), ' AS key, ', changesArray(values), ' AS changes, NULL::jsonb AS row, b."_id" AS ord FROM ',
+      pickedPairs(inner), ')',
     ], ''));
   }
-  if (quotas.added) {
-    branches.push(joinSql([
-      "(SELECT 'added' AS kind, ", keyObject('b', key), ' AS key, NULL::jsonb AS changes, to_jsonb(b) AS row, b."_id" AS ord',
-      ` FROM ${from(b, 'b')} WHERE NOT EXISTS (SELECT 1 FROM ${from(a, 'a')} WHERE ${keyJoin(key)}) ORDER BY b."_id"`,
-      { text: ' LIMIT ?)', bindings: [quotas.added] },
-    ], ''));
-  }
-  if (quotas.removed) {
-    branches.push(joinSql([
-      "(SELECT 'removed' AS kind, ", keyObject('a', key), ' AS key, NULL::jsonb AS changes, to_jsonb(a) AS row, a."_id" AS ord',
-      ` FROM ${from(a, 'a')} WHERE NOT EXISTS (SELECT 1 FROM ${from(b, 'b')} WHERE ${keyJoin(key)}) ORDER BY a."_id"`,
-      { text: ' LIMIT ?)', bindings: [quotas.removed] },
-    ], ''));
-  }
+  // Rows only one side has: `a`/`b` name the subquery of those rows, so the fragments still apply.
+  const lonely = (kind: 'added' | 'removed', mine: 'a' | 'b', table: string, other: string, n: number) =>
+    joinSql([
+      `(SELECT '${kind}' AS kind, `, keyObject(mine, key), ` AS key, NULL::jsonb AS changes, to_jsonb(${mine}.*) AS row, ${mine}."_id" AS ord`,
+      ` FROM (SELECT * FROM ${from(table, mine)} WHERE NOT EXISTS (SELECT 1 FROM ${from(other, mine === 'a' ? 'b' : 'a')} WHERE ${keyJoin(key)}) ORDER BY ${mine}."_id"`,
+      limit(n), `) ${mine})`,
+    ], '');
+  if (quotas.added) branches.push(lonely('added', 'b', b, a, quotas.added));
+  if (quotas.removed) branches.push(lonely('removed', 'a', a, b, quotas.removed));
   if (!branches.length) return [];
   const q = joinSql(branches, ' UNION ALL ');
   const { rows } = await db.raw(q.text, q.bindings as never[]);
@@ -103,12 +110,9 @@ async function keyedExamples(db: Knex, a: string, b: string, key: SharedColumn[]
 
 /** A first version: every row of the target is added; the examples are its first rows. */
 async function allAdded(db: Knex, b: string, key: SharedColumn[], limit: number) {
-  const keySql = keyObject('b', key);
-  const [count, first] = await Promise.all([
-    db.raw(`SELECT count(*) AS n FROM ${from(b, 'b')}`),
-    db.raw(`SELECT ${keySql.text} AS key, to_jsonb(b) AS row FROM ${from(b, 'b')} ORDER BY b."_id" LIMIT ?`, [...keySql.bindings, limit] as never[]),
-  ]);
-  return { added: Number(count.rows[0].n), rows: first.rows as Array<{ key: Record<string, unknown>; row: Record<string, unknown> }> };
+  const first = firstRows(b, 'b', key, limit);
+  const [count, rows] = await Promise.all([db.raw(`SELECT count(*) AS n FROM ${from(b, 'b')}`), db.raw(first.text, first.bindings as never[])]);
+  return { added: Number(count.rows[0].n), rows: rows.rows as Array<{ key: Record<string, unknown>; row: Record<string, unknown> }> };
 }
 
 /**
@@ -177,26 +181,25 @@ export async function changedCells(
   const values = shared.filter((c) => !keyCols.includes(c));
   if (!keyCols.length || !values.length) return { cells: [], total: 0 };
   const joined = `FROM ${from(a, 'a')} JOIN ${from(b, 'b')} ON ${keyJoin(keyCols)}`;
-  // One VALUES row per compared column turns a changed row into its changed cells.
-  const cellRows = joinSql(
-    values.map((c, i) => ({
-      text: `(${i}, ?::text, to_jsonb(a.${quoteIdent(c.name)}), to_jsonb(b.${quoteIdent(c.name)}), ${c.a} IS DISTINCT FROM ${c.b})`,
-      bindings: [c.name],
-    })),
-    ', ',
-  );
-  const list = joinSql([
-    'SELECT', keyObject('b', keyCols), 'AS key, x.col AS "column", x.before, x.after', joined,
-    'CROSS JOIN LATERAL (VALUES', cellRows, ') AS x(pos, col, before, after, diff)',
+  // One VALUES row per compared column turns a changed row into its changed cells; the page is
+  // picked on cheap (row, position) pairs and only its cells are turned into jsonb.
+  const cellRows = values.map((c, i) => `(${i}, ${c.a} IS DISTINCT FROM ${c.b})`).join(', ');
+  const inner = joinSql([
+    `SELECT ${pair(a, b)}, x.pos ${joined} CROSS JOIN LATERAL (VALUES ${cellRows}) AS x(pos, diff)`,
     `WHERE ${anyDistinct(values)} AND x.diff ORDER BY b."_id", x.pos`,
     { text: 'LIMIT ? OFFSET ?', bindings: [page.limit, page.offset] },
+  ]);
+  const pick = (alias: 'a' | 'b') => `CASE s.pos ${values.map((c, i) => `WHEN ${i} THEN to_jsonb(${alias}.${quoteIdent(c.name)})`).join(' ')} END`;
+  const list = joinSql([
+    'SELECT', keyObject('b', keyCols), `AS key, s.pos, ${pick('a')} AS before, ${pick('b')} AS after FROM`, pickedPairs(inner),
+    'ORDER BY b."_id", s.pos',
   ]);
   const [total, pageRows] = await Promise.all([
     db.raw(`SELECT coalesce(sum(${values.map((c) => `(${c.a} IS DISTINCT FROM ${c.b})::int`).join(' + ')}), 0) AS n ${joined}`),
     db.raw(list.text, list.bindings as never[]),
   ]);
   return {
-    cells: pageRows.rows.map((r: Record<string, any>) => ({ key: ordered(r.key, key), column: r.column, before: r.before, after: r.after })),
+    cells: pageRows.rows.map((r: Record<string, any>) => ({ key: ordered(r.key, key), column: values[r.pos].name, before: r.before, after: r.after })),
     total: Number(total.rows[0].n),
   };
 }

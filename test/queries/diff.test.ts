@@ -105,6 +105,34 @@ describe('diffVersions', () => {
     expect(await changedCells(svc.db, a, b, [], { limit: 10, offset: 0 })).toEqual({ cells: [], total: 0 });
   });
 
+  it('keeps working when columns are named like the tables in its SQL (a, b)', async () => {
+    const [a, b] = await pair(
+      ['kode_kabupaten_kota,tahun,a,b', '1801,2025,1,2', '1802,2025,3,4'].join('\n'),
+      ['kode_kabupaten_kota,tahun,a,b', '1801,2025,1,5', '1871,2025,6,7'].join('\n'),
+    );
+    const d = await diffVersions(svc.db, a, b);
+    expect(d.rows).toMatchObject({ added: 1, removed: 1, changed: 1 });
+    expect(d.rows.examples).toEqual([
+      { kind: 'changed', key: { kode_kabupaten_kota: '1801', tahun: 2025 }, changes: [{ column: 'b', before: 2, after: 5 }] },
+      { kind: 'added', key: { kode_kabupaten_kota: '1871', tahun: 2025 }, row: { kode_kabupaten_kota: '1871', tahun: 2025, a: 6, b: 7 } },
+      { kind: 'removed', key: { kode_kabupaten_kota: '1802', tahun: 2025 }, row: { kode_kabupaten_kota: '1802', tahun: 2025, a: 3, b: 4 } },
+    ]);
+    const cells = await changedCells(svc.db, a, b, d.rows.key, { limit: 10, offset: 0 });
+    expect(cells.cells).toEqual([{ key: { kode_kabupaten_kota: '1801', tahun: 2025 }, column: 'b', before: 2, after: 5 }]);
+  });
+
+  it('counts all rows removed and added when the versions share no column', async () => {
+    const [a, b] = await pair(['x', '1', '2'].join('\n'), ['y', '3'].join('\n'));
+    const d = await diffVersions(svc.db, a, b);
+    expect(d.columns).toEqual({ added: ['y'], removed: ['x'], retyped: [] });
+    expect(d.rows).toMatchObject({ key: [], key_unique: false, added: 1, removed: 2, changed: 0 });
+    expect(d.rows.examples).toEqual([
+      { kind: 'added', key: {}, row: { y: 3 } },
+      { kind: 'removed', key: {}, row: { x: 1 } },
+      { kind: 'removed', key: {}, row: { x: 2 } },
+    ]);
+  });
+
   it('counts every row of a first version as added', async () => {
     const ds = await makeDataset(svc, w.producer, w.opd.slug);
     const v = await sideOf(await uploadContent(svc, w.producer.actor, ds.slug, BASE));
