@@ -107,7 +107,8 @@ async function waitFor(url: string, child: ChildProcess): Promise<void> {
   throw new Error(`no answer from ${url}`);
 }
 
-async function api(base: string, pathname: string, init: RequestInit & { token?: string } = {}) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function api(base: string, pathname: string, init: RequestInit & { token?: string } = {}): Promise<any> {
   const res = await fetch(`${base}${pathname}`, {
     ...init,
     headers: { ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}), ...(init.body && !(init.body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
@@ -131,7 +132,7 @@ async function upload(base: string, slug: string, token: string, file: string): 
   const res = await fetch(`${base}/api/v1/datasets/${slug}/versions`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
-    body: body() as unknown as BodyInit,
+    body: body() as never,
     duplex: 'half',
   } as RequestInit);
   return { status: res.status, body: await res.json() };
