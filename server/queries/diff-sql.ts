@@ -1,10 +1,22 @@
 import { quoteIdent, tableSql } from '../db/datastore';
-import type { SharedColumn } from './diff-columns';
+import { Conflict } from '../errors';
+import type { DiffSide, SharedColumn } from './diff-columns';
 
 /** SQL text with its positional bindings; identifiers in the text are generated names only. */
 export interface Sql {
   text: string;
   bindings: unknown[];
+}
+
+/** Both joined rows as typed composites `ra`, `rb` (what pickedPairs unpacks). */
+export function pair(a: string, b: string): string {
+  return `ROW(a.*)::${tableSql(a)} AS ra, ROW(b.*)::${tableSql(b)} AS rb`;
+}
+
+/** A side's table name; a version without one (failed, or loaded with errors) cannot be compared. */
+export function tableOf(side: DiffSide): string {
+  if (!side.table_name) throw new Conflict(`Versi ${side.number} belum memiliki tabel data.`, `Version ${side.number} has no data table.`);
+  return side.table_name;
 }
 
 /** `FROM`-able reference to a version's table under alias `a` (base) or `b` (target). */
