@@ -59,6 +59,48 @@ export function openApiDocument(base: string) {
           type: 'object',
           properties: { line: { type: 'integer' }, column: { type: 'string' }, code: { type: 'string' }, message: { type: 'string' }, message_en: { type: 'string' }, value: { type: 'string' } },
         },
+        Diff: {
+          type: 'object',
+          properties: {
+            data: {
+              type: 'object',
+              properties: {
+                against: { type: ['integer', 'null'], description: 'The version compared against; null = none (all rows added)' },
+                columns: {
+                  type: 'object',
+                  properties: {
+                    added: { type: 'array', items: { type: 'string' } },
+                    removed: { type: 'array', items: { type: 'string' } },
+                    retyped: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } } },
+                  },
+                },
+                rows: {
+                  type: 'object',
+                  properties: {
+                    key: { type: 'array', items: { type: 'string' }, description: 'Columns rows are matched on; [] = whole rows compared' },
+                    key_unique: { type: 'boolean' },
+                    key_source: { type: 'string', enum: ['declared', 'region_time', 'dimensions', 'none'] },
+                    added: { type: 'integer' }, removed: { type: 'integer' }, changed: { type: 'integer' },
+                    examples: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: {
+                          kind: { type: 'string', enum: ['changed', 'added', 'removed'] },
+                          key: { type: 'object' },
+                          changes: { type: 'array', items: { type: 'object', properties: { column: { type: 'string' }, before: {}, after: {} } } },
+                          row: { type: 'object' },
+                        },
+                      },
+                    },
+                  },
+                },
+                cells: { type: 'array', items: { type: 'object', properties: { key: { type: 'object' }, column: { type: 'string' }, before: {}, after: {} } } },
+                cells_total: { type: 'integer' },
+              },
+            },
+          },
+        },
         Version: {
           type: 'object',
           properties: {
@@ -108,6 +150,18 @@ export function openApiDocument(base: string) {
       },
       '/datasets/{slug}/versions/{n}': { get: { summary: 'A version with its report and progress', tags: ['read'], parameters: [slug, n], responses: { 200: { description: '{"data": Version}' }, 404: errors[404] } } },
       '/datasets/{slug}/versions/{n}/rows': { get: { summary: 'Rows of a version the caller may see', tags: ['read'], parameters: [slug, n, ...rowParams], responses: { 200: { description: 'as /rows' }, 404: errors[404] } } },
+      '/datasets/{slug}/versions/{n}/diff': {
+        get: {
+          summary: 'Diff of a version against the current published version (or, for the current one, the version it superseded)', tags: ['read'],
+          parameters: [
+            slug, n,
+            q('key', { type: 'string' }, 'Comma-separated key columns; default: region+time columns, else the shared dimension columns that are unique'),
+            q('cells_limit', { type: 'integer', minimum: 0, maximum: 1000 }, 'Include this many changed cells as data.cells (with data.cells_total)'),
+            q('cells_offset', { type: 'integer', minimum: 0, default: 0 }),
+          ],
+          responses: { 200: { description: '{"data": Diff}', ...json('Diff') }, 400: errors[400], 404: errors[404], 409: errors[409] },
+        },
+      },
       '/datasets/{slug}/versions/{n}/submit': { post: { summary: 'Submit for review', tags: ['write'], security: secured, parameters: [slug, n], responses: { 200: { description: '{"data": Version}' }, ...errors } } },
       '/datasets/{slug}/versions/{n}/withdraw': { post: { summary: 'Withdraw a submission', tags: ['write'], security: secured, parameters: [slug, n], responses: { 200: { description: '{"data": Version}' }, ...errors } } },
       '/datasets/{slug}/versions/{n}/reload': { post: { summary: 'Read the file again with other options', tags: ['write'], security: secured, parameters: [slug, n], responses: { 202: { description: '{"data": Version}' }, ...errors } } },

@@ -16,6 +16,7 @@ import { listOrganizations, listTopics } from '../../queries/catalog';
 import { datasetActivity } from '../../queries/activity';
 import { findDataset, findVersion, listVersions, searchDatasets, versionColumns } from '../../queries/datasets';
 import { reviewQueue } from '../../queries/review';
+import { versionDiff } from '../../queries/version-diff';
 import { aggregateRows, AGGREGATE_FUNCTIONS, MAX_LIMIT, queryRows } from '../../queries/rows';
 import type { Services } from '../../services';
 import { filterParam, parseInput } from '../parse';
@@ -48,6 +49,12 @@ const aggregateSchema = z.object({
 });
 
 const versionNumber = z.coerce.number().int().positive();
+
+const diffSchema = z.object({
+  key: z.string().max(1000).optional(),
+  cells_limit: z.coerce.number().int().min(0).max(1000).optional(),
+  cells_offset: z.coerce.number().int().min(0).default(0),
+});
 
 /** Base URL for links in API output. */
 export function baseUrl(services: Services, req: Request): string {
@@ -138,6 +145,14 @@ export function apiRouter(services: Services): Router {
     const { dataset, version } = await findVersion(db, req.actor, req.params.slug, n);
     const columns = await versionColumns(db, version.id);
     res.json({ data: presentVersion(version, columns, dataset.slug, baseUrl(services, req)) });
+  });
+
+  r.get('/datasets/:slug/versions/:n/diff', async (req, res) => {
+    const n = parseInput(versionNumber, req.params.n);
+    const p = parseInput(diffSchema, req.query);
+    const key = p.key?.split(',').map((s) => s.trim()).filter(Boolean);
+    const data = await versionDiff(db, req.actor, req.params.slug, n, { key: key?.length ? key : undefined, cells_limit: p.cells_limit, cells_offset: p.cells_offset });
+    res.json({ data });
   });
 
   r.get('/datasets/:slug/activity', async (req, res) => {
