@@ -126,3 +126,22 @@ describe('the producer’s dashboard', () => {
     expect(page.text).toMatch(/terlambat sejak 30 Jun 2023/);
   });
 });
+
+describe('the diff on the review page', () => {
+  it('shows rows added and changed against the published version, with before and after', async () => {
+    const { ds } = await publishedDataset(svc, w);
+    const v2csv = SMALL_CSV.replace('313756', '313800') + '1872,METRO,175000,2025\n';
+    const v2 = await uploadContent(svc, w.producer.actor, ds.slug, v2csv);
+    await perform(submitVersion, w.producer.actor, { slug: ds.slug, number: v2.number }, svc);
+    const walidata = await signedIn(app, w.walidata.email, w.walidata.password);
+    const page = await walidata.get(`/review/${ds.slug}/2`).expect(200);
+    expect(page.text).toContain('Dibandingkan dengan versi 1 yang terbit');
+    expect(page.text).toMatch(/<strong>1<\/strong> baris baru/);
+    expect(page.text).toMatch(/<strong>1<\/strong> baris berubah/);
+    expect(page.text).toContain('<td class="before">313756</td><td class="after">313800</td>');
+    expect(page.text).toContain('kode_kabupaten_kota: 1872, nama_kabupaten_kota: METRO');
+    // The producer sees the same comparison on their version page.
+    const producer = await signedIn(app, w.producer.email, w.producer.password);
+    expect((await producer.get(`/dashboard/datasets/${ds.slug}/versions/2`).expect(200)).text).toContain('<td class="after">313800</td>');
+  });
+});

@@ -202,8 +202,14 @@ export function dashboardRoutes(services: Services): Router {
   r.get('/dashboard/datasets/:slug/versions/:n', async (req, res) => {
     const n = parseInput(versionNumber, req.params.n);
     const page = Number(req.query.page) > 0 ? Number(req.query.page) : 1;
-    const view = await versionView(db, req.actor, req.params.slug, n, { ...opts(req), page });
-    res.render('dashboard/version', { title: `${view.dataset.title} — v${view.version.number}`, ...view, processing: view.version.state === 'processing' });
+    const cellsPage = Number(req.query.cells_page) > 0 ? Number(req.query.cells_page) : 1;
+    const view = await versionView(db, req.actor, req.params.slug, n, { ...opts(req), page, diff: req.query.diff === '1', cellsPage });
+    res.render('dashboard/version', {
+      title: `${view.dataset.title} — v${view.version.number}`,
+      ...view,
+      processing: view.version.state === 'processing',
+      cellsQuery: { ...(req.query.diff === '1' ? { diff: '1' } : {}) },
+    });
   });
 
   const act = (name: 'submit' | 'withdraw') => async (req: Request, res: Response) => {

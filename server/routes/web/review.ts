@@ -49,8 +49,15 @@ export function reviewRoutes(services: Services): Router {
   r.get('/review/:slug/:n', async (req: Request, res) => {
     const n = parseInput(z.coerce.number().int().positive(), req.params.n);
     const page = Number(req.query.page) > 0 ? Number(req.query.page) : 1;
-    const view = await versionView(db, req.actor, String(req.params.slug), n, { base: baseUrl(services, req), lang: req.lang, page });
-    res.render('review/version', { title: `${res.locals.t('review.title')}: ${view.dataset.title}`, ...view });
+    const cellsPage = Number(req.query.cells_page) > 0 ? Number(req.query.cells_page) : 1;
+    const view = await versionView(db, req.actor, String(req.params.slug), n, {
+      base: baseUrl(services, req), lang: req.lang, page, diff: req.query.diff === '1', cellsPage,
+    });
+    res.render('review/version', {
+      title: `${res.locals.t('review.title')}: ${view.dataset.title}`,
+      ...view,
+      cellsQuery: { ...(req.query.diff === '1' ? { diff: '1' } : {}) },
+    });
   });
 
   r.post('/review/:slug/:n', async (req, res) => {

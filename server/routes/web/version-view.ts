@@ -9,8 +9,12 @@ import { findVersion, listVersions, versionColumns } from '../../queries/dataset
 import { queryRows } from '../../queries/rows';
 import { pagination } from '../../presenters/pagination';
 import { evaluateChecklist } from '../../review/checklist';
+import { versionDiff } from '../../queries/version-diff';
 
 const PREVIEW_ROWS = 20;
+const CELLS_PER_PAGE = 25;
+/** Above this many rows the diff is computed when the reviewer asks (it scans both tables). */
+const DIFF_INLINE_ROWS = 200_000;
 
 /** Everything the version page (producer's preview and reviewer's check) shows. */
 export async function versionView(
@@ -18,7 +22,7 @@ export async function versionView(
   actor: Actor | null,
   slug: string,
   number: number,
-  opts: { base: string; lang: string; page?: number; sort?: string },
+  opts: { base: string; lang: string; page?: number; sort?: string; diff?: boolean; cellsPage?: number },
 ) {
   const { dataset: d, version: v } = await findVersion(db, actor, slug, number);
   const columns = await versionColumns(db, v.id);
@@ -59,11 +63,31 @@ export async function versionView(
     verdict: item.pass === null ? 'na' : item.pass ? 'pass' : 'fail',
     reasons: item.reasons.map((r) => (opts.lang === 'en' ? r.en : r.id)),
   }));
+  // The diff against the published version: at once for ordinary tables, on request for huge ones.
+  let diff: Awaited<ReturnType<typeof versionDiff>> | null = null;
+  let diffOnRequest = false;
+  const cellsPage = opts.cellsPage ?? 1;
+  if (opts.diff !== undefined && v.table_name) {
+    const big = Number(v.row_count ?? 0) > DIFF_INLINE_ROWS;
+    if (big && !opts.diff) diffOnRequest = true;
+    else diff = await versionDiff(db, actor, slug, number, { cells_limit: CELLS_PER_PAGE, cells_offset: (cellsPage - 1) * CELLS_PER_PAGE });
+  }
   return {
     dataset,
     version,
     preview,
     checklist,
+    diff: diff && {
+      ...diff,
+      cellsPager: pagination(cellsPage, diff.cells_total ?? 0, CELLS_PER_PAGE),
+      examples: diff.rows.examples.map((e) => ({
+        ...e,
+        keyText: Object.entries(e.key).map(([k, val]) => `${k}: ${val}`).join(', '),
+        rowText: e.row ? Object.entries(e.row).map(([k, val]) => `${k}: ${val ?? '–'}`).join(', ') : null,
+      })),
+      cells: (diff.cells ?? []).map((c) => ({ ...c, keyText: Object.entries(c.key).map(([k, val]) => `${k}: ${val}`).join(', ') })),
+    },
+    diffOnRequest,
     reviews,
     stage: reviewStage(rec),
     can: {

@@ -12,6 +12,7 @@ export const helpers = {
   },
   list: (...args: unknown[]) => args.slice(0, -1),
   obj: () => ({}),
+  def: (a: unknown, b: unknown) => (a === undefined || a === null || a === '' ? b : a),
   concat: (...args: unknown[]) => args.slice(0, -1).map(String).join(''),
   eq: (a: unknown, b: unknown) => a === b,
   ne: (a: unknown, b: unknown) => a !== b,
