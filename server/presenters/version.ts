@@ -22,6 +22,7 @@ export function presentVersionSummary(v: Record<string, any>, slug: string, base
     number: Number(v.number),
     state: v.state as string,
     row_count: v.row_count == null ? null : Number(v.row_count),
+    has_table: Boolean(v.table_name),
     created_at: v.created_at,
     submitted_at: v.submitted_at ?? null,
     published_at: v.published_at ?? null,

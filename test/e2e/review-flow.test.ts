@@ -1,0 +1,139 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createApp } from '../../server/app';
+import { makeWorld, type TestUser, type World } from '../support/factories';
+import { testServices, type TestServices } from '../support/services';
+
+const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+
+let svc: TestServices;
+let server: Server;
+let base: string;
+let browser: Browser;
+let w: World;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!fs.existsSync(CHROME)) throw new Error(`Chromium not found at ${CHROME}: apt-get install -y chromium, or set CHROME_PATH`);
+  svc = testServices();
+  w = await makeWorld(svc);
+  server = createApp(svc).listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await chromium.launch({
+    executablePath: CHROME,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await svc?.close();
+});
+
+async function signIn(user: TestUser): Promise<{ ctx: BrowserContext; page: Page }> {
+  const ctx = await browser.newContext({ acceptDownloads: true });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  await page.goto(`${base}/login`);
+  await page.fill('#email', user.email);
+  await page.fill('#password', user.password);
+  await Promise.all([page.waitForURL(/\/(dashboard|review)/), page.click('button[type=submit]')]);
+  return { ctx, page };
+}
+
+const V1 = 'kode_kabupaten_kota,nama_kabupaten_kota,jumlah_penduduk,tahun\n1801,LAMPUNG BARAT,313756,2025\n1871,BANDAR LAMPUNG,1077664,2025\n';
+const V2 = `${V1}1872,METRO,182293,2025\n`;
+
+async function upload(page: Page, slug: string, content: string, name: string) {
+  await page.goto(`${base}/dashboard/datasets/${slug}`);
+  await page.setInputFiles('#file', { name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+  await Promise.all([page.waitForURL(/\/versions\/\d+$/), page.click('form[enctype="multipart/form-data"] button[type=submit]')]);
+}
+
+describe('in the browser: request changes, resubmit, approve, publish', () => {
+  it('takes a dataset from upload to version 2 on the public page; earlier versions stay downloadable from the history', async () => {
+    const producer = await signIn(w.producer);
+    const p = producer.page;
+    await p.goto(`${base}/dashboard/datasets/new`);
+    await p.fill('#title', 'Penduduk Kabupaten Uji Peramban');
+    await p.fill('#description', 'Diisi lewat peramban');
+    await p.selectOption('#topic', 'kependudukan');
+    await p.fill('#source', 'Disdukcapil');
+    await p.fill('#m-nama_indikator', 'Jumlah penduduk');
+    await p.fill('#m-satuan', 'Jiwa');
+    await Promise.all([p.waitForURL(/\/dashboard\/datasets\/penduduk-kabupaten-uji-peramban/), p.click('form.form-grid button[type=submit]')]);
+    const slug = new URL(p.url()).pathname.split('/').pop()!;
+
+    await upload(p, slug, V1, 'penduduk-v1.csv');
+    await p.waitForSelector('text=Laporan validasi');
+    expect(await p.textContent('table.data')).toContain('BANDAR LAMPUNG');
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Ajukan ke walidata')]);
+    expect(await p.textContent('h1')).toContain('Diajukan');
+
+    const walidata = await signIn(w.walidata);
+    const r = walidata.page;
+    await r.goto(`${base}/review`);
+    await Promise.all([r.waitForURL(new RegExp(`/review/${slug}/1`)), r.click('text=Penduduk Kabupaten Uji Peramban')]);
+    expect(await r.textContent('#check-h')).toContain('Daftar periksa');
+    await r.check('input[name=decision][value=request_changes]');
+    await r.fill('#decision-comment', 'Tambahkan Kota Metro yang belum ada.');
+    await Promise.all([r.waitForURL(/\/review$/), r.click('text=Kirim keputusan')]);
+
+    // The producer hears of it, reads the comment, uploads version 2 and submits it.
+    await p.goto(`${base}/dashboard`);
+    expect(await p.textContent('.site-nav')).toMatch(/Kotak masuk\s*1/);
+    await p.goto(`${base}/inbox`);
+    expect(await p.textContent('.inbox')).toContain('Tambahkan Kota Metro yang belum ada.');
+    await upload(p, slug, V2, 'penduduk-v2.csv');
+    expect(await p.textContent('h1')).toContain('v2');
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Ajukan ke walidata')]);
+
+    // The walidata sees what changed and approves.
+    await r.goto(`${base}/review/${slug}/2`);
+    expect(await r.textContent('#perbandingan')).toContain('kode_kabupaten_kota: 1872');
+    await r.check('input[name=decision][value=approve]');
+    await r.check('input[name=confirm_checklist]');
+    await Promise.all([r.waitForURL(/\/review$/), r.click('text=Kirim keputusan')]);
+
+    // The public page shows version 2, with version 1 in the history and downloadable.
+    const pub = await browser.newContext({ acceptDownloads: true });
+    const page = await pub.newPage();
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.goto(`${base}/dataset/${slug}`);
+    expect(await page.textContent('.badges')).toContain('Versi 2');
+    expect(await page.textContent('table.data')).toContain('METRO');
+    await page.waitForFunction(() => {
+      const c = document.querySelector('canvas[data-chart]') as HTMLCanvasElement | null;
+      return c !== null && c.width > 0 && (window as unknown as { Chart?: { getChart(c: HTMLCanvasElement): unknown } }).Chart?.getChart(c) !== undefined;
+    });
+    const current = await page.request.get(`${base}/dataset/${slug}/download.csv`);
+    expect(await current.text()).toBe(V2);
+    // Version 1 never passed review: not in the public history, nor downloadable by the public …
+    expect(await page.$(`a[href="/dataset/${slug}/download.csv?version=1"]`)).toBeNull();
+    expect((await page.request.get(`${base}/dataset/${slug}/download.csv?version=1`)).status()).toBe(404);
+    // … but its producer finds it in the history, with the walidata's decision, and can download it.
+    await p.goto(`${base}/dataset/${slug}`);
+    expect(await p.textContent('#api-h ~ .table-scroll')).toContain('Minta perbaikan');
+    const [own] = await Promise.all([p.waitForEvent('download'), p.click(`a[href="/dataset/${slug}/download.csv?version=1"]`)]);
+    expect(fs.readFileSync((await own.path())!, 'utf8')).toBe(V1);
+
+    // A third version is published: version 2 stays downloadable from the public history.
+    const V3 = V2.replace('182293', '182300');
+    await upload(p, slug, V3, 'penduduk-v3.csv');
+    await Promise.all([p.waitForLoadState('load'), p.click('text=Ajukan ke walidata')]);
+    await r.goto(`${base}/review/${slug}/3`);
+    await r.check('input[name=decision][value=approve]');
+    await r.check('input[name=confirm_checklist]');
+    await Promise.all([r.waitForURL(/\/review$/), r.click('text=Kirim keputusan')]);
+    await page.goto(`${base}/dataset/${slug}`);
+    expect(await page.textContent('.badges')).toContain('Versi 3');
+    const [old] = await Promise.all([page.waitForEvent('download'), page.click(`a[href="/dataset/${slug}/download.csv?version=2"]`)]);
+    expect(fs.readFileSync((await old.path())!, 'utf8')).toBe(V2);
+    expect(consoleErrors).toEqual([]);
+    await Promise.all([producer.ctx.close(), walidata.ctx.close(), pub.close()]);
+  });
+});
