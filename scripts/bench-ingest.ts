@@ -175,7 +175,7 @@ async function main(): Promise<void> {
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', 'server', 'main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'server', 'main.ts')], {
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), DATA_DIR: path.join(work, 'app'), LOAD_DEMO: 'no', LOG_LEVEL: args.verbose ? 'info' : 'warn', MAX_UPLOAD_MB: '2000' },
     stdio: ['ignore', args.verbose ? 'inherit' : 'ignore', 'inherit'],
   });
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     await waitFor(`${base}/healthz`, child);
     const cli = (cmd: string[]) =>
       new Promise<string>((resolve, reject) => {
-        const p = spawn(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, 'cli.ts'), ...cmd], { env: { ...process.env, DATABASE_URL: url } });
+        const p = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'cli.ts'), ...cmd], { env: { ...process.env, DATABASE_URL: url } });
         let out = '';
         let err = '';
         p.stdout.on('data', (d) => (out += d));

@@ -16,6 +16,8 @@ const schema = z.object({
   /** log2 of the scrypt cost; lowered only by the test suite to keep it fast. */
   SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(16),
   RUN_WORKER: z.enum(['yes', 'no']).default('yes'),
+  /** A load without a heartbeat for this long is taken to be dead and picked up again. */
+  LOAD_STALL_SECONDS: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -33,6 +35,7 @@ export type Config = {
   loadDemo: 'auto' | 'yes' | 'no';
   scryptLogN: number;
   runWorker: boolean;
+  loadStallSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 };
 
@@ -63,6 +66,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadDemo: e.LOAD_DEMO,
     scryptLogN: e.SCRYPT_LOG_N,
     runWorker: e.RUN_WORKER === 'yes',
+    loadStallSeconds: e.LOAD_STALL_SECONDS,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -8,8 +8,6 @@ import { loadOptionsSchema } from './options';
 import { failure } from './report';
 import type { Wilayah } from './regions';
 
-/** A loader that has not reported for this long is considered dead; its version is picked up again. */
-export const STALL_SECONDS = 60;
 /** Loads that stall this many times end `failed`. */
 export const MAX_ATTEMPTS = 3;
 
@@ -20,9 +18,10 @@ export const MAX_ATTEMPTS = 3;
  */
 export async function loadVersion(services: Services, versionId: number): Promise<void> {
   const { db, storage } = services;
+  const stall = services.config.loadStallSeconds;
   const [v] = await db('versions')
     .where({ id: versionId, state: 'processing' })
-    .andWhere((q) => q.whereNull('heartbeat_at').orWhere('heartbeat_at', '<', db.raw(`now() - interval '${STALL_SECONDS} seconds'`)))
+    .andWhere((q) => q.whereNull('heartbeat_at').orWhere('heartbeat_at', '<', db.raw('now() - make_interval(secs => ?)', [stall])))
     .update({ load_attempt: db.raw('load_attempt + 1'), heartbeat_at: db.fn.now(), updated_at: db.fn.now() })
     .returning('*');
   if (!v) return; // done already, or another worker holds it
@@ -138,17 +137,18 @@ async function failVersion(db: Knex, id: number, attempt: number | null, report:
 }
 
 /**
- * Finds loads whose worker went away (no heartbeat for STALL_SECONDS, e.g. the server was
+ * Finds loads whose worker went away (no heartbeat for LOAD_STALL_SECONDS, e.g. the server was
  * restarted mid-load): queues them again, or fails them after MAX_ATTEMPTS.
  */
 export async function recoverStalledLoads(services: Services): Promise<number> {
   const { db, jobs } = services;
+  const stall = services.config.loadStallSeconds;
   const stalled: Array<{ id: number; load_attempt: number }> = await db('versions')
     .where({ state: 'processing' })
     .andWhere((q) =>
       q
-        .where('heartbeat_at', '<', db.raw(`now() - interval '${STALL_SECONDS} seconds'`))
-        .orWhere((w) => w.whereNull('heartbeat_at').andWhere('updated_at', '<', db.raw(`now() - interval '${STALL_SECONDS} seconds'`))),
+        .where('heartbeat_at', '<', db.raw('now() - make_interval(secs => ?)', [stall]))
+        .orWhere((w) => w.whereNull('heartbeat_at').andWhere('updated_at', '<', db.raw('now() - make_interval(secs => ?)', [stall]))),
     )
     .select('id', 'load_attempt');
   for (const v of stalled) {

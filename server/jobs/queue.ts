@@ -9,16 +9,22 @@ const LOAD_QUEUE = 'load-version';
 export class JobQueue implements Jobs {
   private workerId: string | null = null;
   private sweeper: NodeJS.Timeout | null = null;
+  private stopping = false;
 
-  private constructor(private readonly boss: PgBoss) {}
+  private constructor(private readonly boss: PgBoss) {
+    // While stopping (Ctrl-C also stops PostgreSQL), dropped connections are expected, not errors.
+    boss.on('error', (err: Error & { code?: string }) => {
+      if (!this.stopping) log.error({ code: err.code, message: err.message }, 'job queue error');
+    });
+  }
 
   /** Connects to the queue's schema (created on first start). */
   static async start(connectionString: string): Promise<JobQueue> {
     const boss = new PgBoss({ connectionString, max: 4, application_name: 'satudata-jobs' });
-    boss.on('error', (err) => log.error({ err }, 'job queue error'));
+    const queue = new JobQueue(boss);
     await boss.start();
     await boss.createQueue(LOAD_QUEUE, { name: LOAD_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
-    return new JobQueue(boss);
+    return queue;
   }
 
   async enqueueLoad(versionId: number): Promise<void> {
@@ -35,11 +41,12 @@ export class JobQueue implements Jobs {
     );
     const sweep = () => recoverStalledLoads(services).catch((err) => log.error({ err }, 'recovering stalled loads failed'));
     await sweep();
-    this.sweeper = setInterval(sweep, 30_000);
+    this.sweeper = setInterval(sweep, Math.min(30, services.config.loadStallSeconds) * 1000);
     this.sweeper.unref();
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     if (this.sweeper) clearInterval(this.sweeper);
     await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
   }
