@@ -112,7 +112,7 @@ async function api(base: string, pathname: string, init: RequestInit & { token?:
     ...init,
     headers: { ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}), ...(init.body && !(init.body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
   });
-  const body = await res.json().catch(() => null);
+  const body: any = await res.json().catch(() => null);
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} → ${res.status} ${JSON.stringify(body)}`);
   return body;
 }
@@ -131,7 +131,7 @@ async function upload(base: string, slug: string, token: string, file: string): 
   const res = await fetch(`${base}/api/v1/datasets/${slug}/versions`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
-    body: body() as unknown as BodyInit,
+    body: body() as unknown as RequestInit['body'],
     duplex: 'half',
   } as RequestInit);
   return { status: res.status, body: await res.json() };
