@@ -9,7 +9,7 @@ import { quoteIdent, tableSql } from '../db/datastore';
 import type { InferredColumn } from './infer';
 import type { Encoding } from './options';
 import type { ReportBuilder } from './report';
-import { MAX_FIELD_BYTES, type Sniffed } from './sniff';
+import { lineBreaks, MAX_FIELD_BYTES, type Sniffed } from './sniff';
 import { normalizeCell, normalizeNumber } from './values';
 
 /** Progress callback: bytes of the file read so far, rows loaded so far. */
@@ -166,6 +166,8 @@ export async function validatingCopy(
   let bytes = 0;
   let rows = 0;
   let prevEnd = sniffed.dataStartLine - 1;
+  /** Physical lines spanned by the records read so far (skipped empty lines not included). */
+  let recordLines = 0;
   let failed = false;
   const breaks: Array<[number, number]> = [];
   const fractionalOnly = new Map<string, boolean>();
@@ -190,12 +192,14 @@ export async function validatingCopy(
   let batch: string[] = [];
   const typer = new Transform({
     writableObjectMode: true,
-    transform(rec: { record: string[]; info: { lines: number } }, _e, cb) {
+    transform(rec: { record: string[]; info: { empty_lines: number } }, _e, cb) {
       const cells = rec.record;
-      const endLine = sniffed.dataStartLine - 1 + rec.info.lines;
-      const inner = cells.reduce((n, c) => n + (c.includes('\n') ? c.split('\n').length - 1 : 0), 0);
-      const line = endLine - inner;
-      prevEnd = endLine;
+      // Lines are counted from the records, not from csv-parse's info.lines: inside a quoted field
+      // it counts CR and LF each as a line, so every CRLF there would shift later lines by one.
+      const line = sniffed.dataStartLine + recordLines + rec.info.empty_lines;
+      const inner = lineBreaks(cells);
+      recordLines += 1 + inner;
+      prevEnd = line + inner;
       if (cells.every((c) => c.trim() === '')) {
         report.warning({ code: 'blank_row', line, message: 'Baris kosong dilewati.', message_en: 'Blank row skipped.' });
         return cb();

@@ -123,12 +123,20 @@ export function parseRecords(text: string, delimiter: string, limit = Infinity):
   const out: RawRecord[] = [];
   let prevEnd = 0;
   for (const r of rows) {
-    // csv-parse counts the line break that ends a record; the record itself ends a line earlier.
-    const endLine = Math.max(prevEnd + 1, r.info.lines);
+    // Lines are counted from the cells, not from csv-parse's info.lines: inside a quoted field
+    // csv-parse counts CR and LF each as a line, so a CRLF there would count twice.
+    const endLine = prevEnd + 1 + lineBreaks(r.record);
     out.push({ cells: r.record, startLine: prevEnd + 1, endLine });
     prevEnd = endLine;
   }
   return out;
+}
+
+/** How many LF line breaks the cells of one record hold (a record spans that many more lines). */
+export function lineBreaks(cells: string[]): number {
+  let n = 0;
+  for (const c of cells) for (let i = c.indexOf('\n'); i !== -1; i = c.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 const nonEmpty = (cells: string[]) => cells.reduce((n, c) => (c.trim() !== '' ? n + 1 : n), 0);
