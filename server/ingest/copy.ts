@@ -12,6 +12,13 @@ import type { ReportBuilder } from './report';
 import { lineBreaks, MAX_FIELD_BYTES, type Sniffed } from './sniff';
 import { normalizeCell, normalizeNumber } from './values';
 
+/** The number of LF bytes in a chunk (the data's physical lines, counted as it streams by). */
+function countLf(chunk: Buffer): number {
+  let n = 0;
+  for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
 /** Progress callback: bytes of the file read so far, rows loaded so far. */
 export type OnProgress = (bytes: number, rows: number) => void;
 
@@ -57,7 +64,7 @@ export async function fastCopy(
   columns: InferredColumn[],
   encoding: Encoding,
   onProgress: OnProgress,
-): Promise<{ rows: number; lineMap: LineMap }> {
+): Promise<{ rows: number; lineMap: LineMap; lines: number }> {
   const placeholders = placeholderNames(sniffed);
   const byIndex = new Map(columns.map((c) => [c.index, c.name]));
   const fieldNames: string[] = [];
@@ -69,9 +76,11 @@ export async function fastCopy(
     `FORMAT csv, DELIMITER ${delimiter}, QUOTE '"', NULL '', FORCE_NULL (${forceNull}), ENCODING '${PG_ENCODING[encoding]}')`;
   const copy = client.query(copyFrom(sql));
   let bytes = 0;
+  let lines = 0;
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
       bytes += chunk.length;
+      lines += countLf(chunk);
       onProgress(bytes, 0);
       cb(null, chunk);
     },
@@ -88,7 +97,7 @@ export async function fastCopy(
   }
   const rows = Number(copy.rowCount ?? 0);
   // COPY cannot tell where multi-line records were; assume one line per row (exact otherwise).
-  return { rows, lineMap: { breaks: [[1, sniffed.dataStartLine - 1]] } };
+  return { rows, lineMap: { breaks: [[1, sniffed.dataStartLine - 1]] }, lines };
 }
 
 /** Thrown inside the validating path when the bytes are not valid UTF-8 after all. */
@@ -139,6 +148,8 @@ export interface ValidatedLoad {
   lineMap: LineMap;
   /** Integer columns whose only misfits were fractional numbers (the caller may widen them). */
   widen: string[];
+  /** LF line breaks in the data's bytes; unknown when reading stopped early. */
+  lines?: number;
 }
 
 /**
@@ -173,9 +184,11 @@ export async function validatingCopy(
   const fractionalOnly = new Map<string, boolean>();
   let lastProgress = 0;
 
+  let lines = 0;
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
       bytes += chunk.length;
+      lines += countLf(chunk);
       cb(null, chunk);
     },
   });
@@ -304,5 +317,6 @@ export async function validatingCopy(
     rows,
     lineMap: { breaks },
     widen: onlyWidening && !raggedOrOther ? [...fractionalOnly.keys()] : [],
+    lines,
   };
 }

@@ -165,14 +165,27 @@ async function readText(
     });
   }
   for (const s of sniffed.skipped) {
-    if (s.kind === 'blank') continue;
+    if (s.kind === 'blank' || s.kind === 'footnote') continue;
     const [id, en] = {
       title: ['Baris judul di atas tabel dilewati', 'Title line above the table skipped'],
       column_numbers: ['Baris nomor kolom di bawah header dilewati', 'Column-number row under the header skipped'],
-      footnote: ['Catatan kaki di bawah tabel dilewati', 'Footnote below the table skipped'],
     }[s.kind];
     report.warning({ code: `${s.kind}_skipped`, line: s.line, value: s.text, message: `${id}: "${s.text}"`, message_en: `${en}: "${s.text}"` });
   }
+  /** Footnotes are reported once the data's lines are counted: in a large file only then is their line known. */
+  const reportFootnotes = (dataLines: number | undefined) => {
+    for (const s of sniffed.skipped) {
+      if (s.kind !== 'footnote') continue;
+      const line = s.line ?? (dataLines !== undefined && s.trailerIndex !== undefined ? sniffed.dataStartLine + dataLines + s.trailerIndex : undefined);
+      report.warning({
+        code: 'footnote_skipped',
+        line,
+        value: s.text,
+        message: `Catatan kaki di bawah tabel dilewati: "${s.text}"`,
+        message_en: `Footnote below the table skipped: "${s.text}"`,
+      });
+    }
+  };
   const dropped = sniffed.fieldCount - sniffed.keep.length;
   if (dropped > 0) {
     report.warning({
@@ -211,6 +224,7 @@ async function readText(
     onProgress({ phase, bytes_done: bytes, bytes_total: size, rows });
 
   let rows = 0;
+  let dataLines: number | undefined;
   let lineMap: LineMap = { breaks: [] };
   let path: 'fast' | 'validating' = fast ? 'fast' : 'validating';
   const outcome = await withClient(db, async (client) => {
@@ -220,7 +234,7 @@ async function readText(
       if (fast) {
         await client.query('SAVEPOINT fast_path');
         try {
-          ({ rows, lineMap } = await fastCopy(client, table, file, sniffed, columns, encoding, (b) => progress('loading', b, 0)));
+          ({ rows, lineMap, lines: dataLines } = await fastCopy(client, table, file, sniffed, columns, encoding, (b) => progress('loading', b, 0)));
         } catch (err) {
           if (!isDataError(err)) throw err;
           await client.query('ROLLBACK TO SAVEPOINT fast_path');
@@ -232,6 +246,7 @@ async function readText(
           const v = await validatingCopy(client, table, file, sniffed, columns, columns, encoding, report, (b, r) => progress('loading', b, r), expand?.expand);
           rows = v.rows;
           lineMap = v.lineMap;
+          dataLines = v.lines;
           if (v.widen.length > 0) {
             await client.query('ROLLBACK');
             options.columns = { ...options.columns };
@@ -246,6 +261,7 @@ async function readText(
           throw err;
         }
       }
+      reportFootnotes(dataLines);
       for (const p of placeholders) await client.query(`ALTER TABLE ${tableSql(table)} DROP COLUMN ${quoteIdent(p)}`);
       if (report.errorCount === 0 && rows === 0) {
         report.error({ code: 'no_data_rows', message: 'Berkas tidak berisi baris data.', message_en: 'The file has no data rows.' });

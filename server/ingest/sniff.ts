@@ -164,6 +164,11 @@ export interface SkippedLine {
   line?: number;
   text: string;
   kind: 'title' | 'column_numbers' | 'footnote' | 'blank';
+  /**
+   * Footnotes: the line's position below the end of the data (0 = the first line after it), so
+   * its line number can be worked out once the data's lines are counted (when `line` is unknown).
+   */
+  trailerIndex?: number;
 }
 
 /** What sniffing learned about a text file. */
@@ -268,7 +273,8 @@ export function sniffText(input: {
   const tailLines = splitLines(tail, tailOffset === 0 ? 0 : 1);
   let dataEndByte = size;
   let inTrailer = true;
-  const footnotes: SkippedLine[] = [];
+  const footnotes: Array<SkippedLine & { at: number }> = [];
+  let firstTrailer = tailLines.length;
   const lateRows: string[][] = [];
   for (let i = tailLines.length - 1; i >= 0 && lateRows.length < 200; i--) {
     const abs = tailOffset + tailLines[i].start;
@@ -282,8 +288,9 @@ export function sniffText(input: {
         filled === 0 ||
         (firstOnly && (FOOTNOTE.test(cells[0]) || footnotes.length > 0 || cells.length < header.cells.length));
       if (trailer) {
-        if (filled > 0) footnotes.unshift({ text: cells[0].trim(), kind: 'footnote' });
+        if (filled > 0) footnotes.unshift({ text: cells[0].trim(), kind: 'footnote', at: i });
         dataEndByte = abs;
+        firstTrailer = i;
         continue;
       }
       inTrailer = false;
@@ -330,7 +337,11 @@ export function sniffText(input: {
       dataStartLine,
       dataStartByte,
       dataEndByte,
-      skipped: [...skipped, ...footnotes],
+      skipped: [
+        ...skipped,
+        // A tail that starts at byte 0 is the whole file: its line numbers are known already.
+        ...footnotes.map(({ at, ...f }) => ({ ...f, trailerIndex: at - firstTrailer, ...(tailOffset === 0 ? { line: at + 1 } : {}) })),
+      ],
       sample,
       hugeField,
     },
