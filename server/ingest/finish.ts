@@ -6,6 +6,9 @@ import type { InferredColumn } from './infer';
 /** Tables smaller than this get no extra indexes: a scan is as fast. */
 export const INDEX_MIN_ROWS = 10_000;
 
+/** Columns whose figures one scan computes (3 select-list entries each, under PostgreSQL's 1,664). */
+const STATS_COLUMNS_PER_SCAN = 500;
+
 /** Per-column figures kept for charts, facets and the column dictionary. */
 export interface ColumnStats {
   nulls: number;
@@ -37,16 +40,22 @@ export async function buildIndexes(db: Knex, table: string, columns: InferredCol
 export async function columnStats(client: PoolClient, table: string, columns: InferredColumn[], rows: number): Promise<Record<string, ColumnStats>> {
   const t = tableSql(table);
   await client.query(`ANALYZE ${t}`);
-  const parts = columns.flatMap((c) => {
-    const q = quoteIdent(c.name);
-    const ordered = c.type !== 'boolean';
-    return [
-      `count(${q})::bigint`,
-      ordered ? `min(${q})::text` : 'NULL::text',
-      ordered ? `max(${q})::text` : 'NULL::text',
-    ];
-  });
-  const { rows: [agg] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
+  // Three figures per column; PostgreSQL allows 1,664 entries in a select list, so a wide table
+  // (up to MAX_COLUMNS = 1,000 columns) is read in several scans.
+  const agg: unknown[] = [];
+  for (let from = 0; from < columns.length; from += STATS_COLUMNS_PER_SCAN) {
+    const parts = columns.slice(from, from + STATS_COLUMNS_PER_SCAN).flatMap((c) => {
+      const q = quoteIdent(c.name);
+      const ordered = c.type !== 'boolean';
+      return [
+        `count(${q})::bigint`,
+        ordered ? `min(${q})::text` : 'NULL::text',
+        ordered ? `max(${q})::text` : 'NULL::text',
+      ];
+    });
+    const { rows: [part] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
+    agg.push(...part);
+  }
   const { rows: pgStats } = await client.query(
     `SELECT attname, n_distinct, most_common_vals::text::text[] AS vals, most_common_freqs AS freqs
        FROM pg_stats WHERE schemaname = 'datastore' AND tablename = $1`,
@@ -78,7 +87,7 @@ export async function columnStats(client: PoolClient, table: string, columns: In
         top = (s.vals as string[]).slice(0, 10).map((value, k) => ({ value, count: Math.round((s.freqs as number[])[k] * rows) }));
       }
     }
-    out[c.name] = { nulls: rows - count, distinct, min: conv(agg[i * 3 + 1]), max: conv(agg[i * 3 + 2]), ...(top ? { top } : {}) };
+    out[c.name] = { nulls: rows - count, distinct, min: conv(agg[i * 3 + 1] as string | null), max: conv(agg[i * 3 + 2] as string | null), ...(top ? { top } : {}) };
   }
   return out;
 }
