@@ -19,6 +19,49 @@ function countLf(chunk: Buffer): number {
   return n;
 }
 
+/** Thrown by the fast path when a record is longer than MAX_FIELD_BYTES (the validating path reports it). */
+export class RecordTooLarge extends Error {}
+
+/**
+ * Follows raw CSV bytes the way COPY reads them (every quote toggles quoting; an LF outside
+ * quotes ends a record) and tells when one record grows past `limit` bytes. COPY itself has no
+ * such limit, so without this a field over 1 MB that lies beyond the sniffed head would load.
+ */
+export class RecordSizeWatch {
+  private inQuote = false;
+  private run = 0;
+
+  constructor(private readonly limit: number) {}
+
+  /** Feeds the next chunk; true once a record is too long. */
+  feed(chunk: Buffer): boolean {
+    let pos = 0;
+    let quote = chunk.indexOf(0x22);
+    let lf = chunk.indexOf(0x0a);
+    for (;;) {
+      if (!this.inQuote) {
+        if (lf !== -1 && lf < pos) lf = chunk.indexOf(0x0a, pos);
+        if (lf !== -1 && (quote === -1 || lf < quote)) {
+          if (this.run + (lf - pos) > this.limit) return true;
+          this.run = 0;
+          pos = lf + 1;
+          lf = chunk.indexOf(0x0a, pos);
+          continue;
+        }
+      }
+      if (quote === -1) {
+        this.run += chunk.length - pos;
+        return this.run > this.limit;
+      }
+      this.run += quote + 1 - pos;
+      if (this.run > this.limit) return true;
+      pos = quote + 1;
+      this.inQuote = !this.inQuote;
+      quote = chunk.indexOf(0x22, pos);
+    }
+  }
+}
+
 /** Progress callback: bytes of the file read so far, rows loaded so far. */
 export type OnProgress = (bytes: number, rows: number) => void;
 
@@ -77,8 +120,10 @@ export async function fastCopy(
   const copy = client.query(copyFrom(sql));
   let bytes = 0;
   let lines = 0;
+  const watch = new RecordSizeWatch(MAX_FIELD_BYTES);
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
+      if (watch.feed(chunk)) return cb(new RecordTooLarge('record too large'));
       bytes += chunk.length;
       lines += countLf(chunk);
       onProgress(bytes, 0);

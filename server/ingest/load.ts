@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
 import { createTableSql, dropTable, quoteIdent, tableSql } from '../db/datastore';
 import { withClient } from '../db/knex';
-import { fastCopy, NotUtf8, placeholderNames, validatingCopy, type LineMap } from './copy';
+import { fastCopy, NotUtf8, placeholderNames, RecordTooLarge, validatingCopy, type LineMap } from './copy';
 import { buildIndexes, columnStats, type ColumnStats } from './finish';
 import { inferColumn, type InferredColumn } from './infer';
 import type { Encoding, LoadOptions } from './options';
@@ -150,11 +150,8 @@ async function readText(
   const tailOffset = size > HEAD_BYTES ? size - TAIL_BYTES : 0;
   const tail = tailOffset > 0 ? await readRange(file, tailOffset, TAIL_BYTES) : head;
   const sniff = sniffText({ head, tail, tailOffset, size, encoding, delimiter: options.delimiter });
-  if (!sniff.ok) return failed(failure(sniff.code, sniff.message, sniff.message_en), { encoding });
+  if (!sniff.ok) return failed(failure(sniff.code, sniff.message, sniff.message_en, sniff.line), { encoding });
   const sniffed = sniff.sniffed;
-  if (sniffed.hugeField) {
-    return failed(failure('field_too_large', 'Ada kolom yang isinya lebih dari 1 MB.', 'A field is larger than 1 MB.'), { encoding });
-  }
 
   const report = new ReportBuilder();
   if (dialect.encoding_fallback) {
@@ -236,7 +233,7 @@ async function readText(
         try {
           ({ rows, lineMap, lines: dataLines } = await fastCopy(client, table, file, sniffed, columns, encoding, (b) => progress('loading', b, 0)));
         } catch (err) {
-          if (!isDataError(err)) throw err;
+          if (!isDataError(err) && !(err instanceof RecordTooLarge)) throw err;
           await client.query('ROLLBACK TO SAVEPOINT fast_path');
           path = 'validating';
         }
@@ -307,7 +304,11 @@ async function readText(
     rows: null,
     sample: sniffed.sample.slice(0, 20).map((r) => r.cells),
   };
-  if (outcome === 'rejected') return result;
+  if (outcome === 'rejected') {
+    // Reading stopped at a record it could not take in: the rest of the file was never read.
+    const fatal = Object.keys(result.report.counts.errors).some((c) => STOPPED_READING.has(c));
+    return fatal ? { ...result, state: 'failed', columns: [] } : result;
+  }
 
   try {
     progress('indexing', size, rows);
@@ -332,6 +333,9 @@ function pickOverride(o: LoadOptions['columns'] extends Record<string, infer V> 
   if (o.ref_scheme !== undefined) out.refScheme = o.ref_scheme;
   return out;
 }
+
+/** Errors after which the validating path stops reading: the file counts as unreadable (`failed`). */
+const STOPPED_READING = new Set(['field_too_large', 'unclosed_quote']);
 
 /** SQLSTATE class 22 (data exception) and COPY format errors: the file, not the system, is at fault. */
 function isDataError(err: unknown): boolean {

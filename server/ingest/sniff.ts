@@ -5,12 +5,15 @@ import { HeaderName, nameHeaders } from './headers';
 import type { Delimiter, Encoding } from './options';
 import { DELIMITERS } from './options';
 
-/** How many bytes from the start of a file are read to sniff it. */
-export const HEAD_BYTES = 1024 * 1024;
-/** How many bytes from the end are read to find footnotes and sample late rows. */
-export const TAIL_BYTES = 64 * 1024;
 export const MAX_COLUMNS = 1000;
 export const MAX_FIELD_BYTES = 1024 * 1024;
+/** How many bytes from the end are read to find footnotes and sample late rows. */
+export const TAIL_BYTES = 64 * 1024;
+/**
+ * How many bytes from the start of a file are read to sniff it: a little more than the largest
+ * record allowed, so a head holding no whole record after the header means that record is too large.
+ */
+export const HEAD_BYTES = MAX_FIELD_BYTES + TAIL_BYTES;
 
 /** Why a file is not a text table, or null when it looks like one. */
 export function detectBinary(head: Buffer): { code: string; message: string; message_en: string } | null {
@@ -188,11 +191,9 @@ export interface Sniffed {
   skipped: SkippedLine[];
   /** Sampled data rows (kept fields only); `line` is 0 for rows sampled from the tail. */
   sample: Array<{ line: number; cells: string[] }>;
-  /** A field larger than MAX_FIELD_BYTES was seen. */
-  hugeField: boolean;
 }
 
-export type SniffOutcome = { ok: true; sniffed: Sniffed } | { ok: false; code: string; message: string; message_en: string };
+export type SniffOutcome = { ok: true; sniffed: Sniffed } | { ok: false; code: string; message: string; message_en: string; line?: number };
 
 const FOOTNOTE = /^\s*(sumber|source|keterangan|ket\.?|catatan|note|notes|\*|\d{1,2}[).]|[a-z]\))/i;
 const COLUMN_NUMBER = /^\(\d{1,3}\)$/;
@@ -232,6 +233,21 @@ export function sniffText(input: {
 
   const delimiter = input.delimiter ?? detectDelimiter(headText);
   const records = parseRecords(headText, delimiter);
+  if (!complete) {
+    // The bytes after the last whole record belong to one record still going on: past the
+    // limit, that record is too large (and no later one could be sniffed anyway).
+    const lastLine = records.at(-1)?.endLine ?? 0;
+    const covered = lineStarts(head)[lastLine] ?? head.length;
+    if (head.length - covered > MAX_FIELD_BYTES) {
+      return {
+        ok: false,
+        code: 'field_too_large',
+        message: `Baris ${lastLine + 1} lebih dari 1 MB (mungkin tanda kutip tidak ditutup).`,
+        message_en: `Line ${lastLine + 1} is larger than 1 MB (perhaps an unclosed quote).`,
+        line: lastLine + 1,
+      };
+    }
+  }
   if (!complete && records.length > 1) records.pop(); // may be cut short by the head's end
   const widths = records.map((r) => nonEmpty(r.cells)).filter((n) => n > 0);
   const modalWidth = mode(widths);
@@ -323,7 +339,18 @@ export function sniffText(input: {
     ...dataRows.slice(0, 5000).map((r) => ({ line: r.startLine, cells: pick(r.cells) })),
     ...(complete ? [] : lateRows.map((cells) => ({ line: 0, cells: pick(cells) }))),
   ];
-  const hugeField = allRows.some((cells) => cells.some((c) => c.length > MAX_FIELD_BYTES));
+  const huge = (cells: string[]) => cells.some((c) => c.length > MAX_FIELD_BYTES);
+  const hugeRecord = huge(header.cells) ? header : dataRows.find((r) => huge(r.cells));
+  if (hugeRecord || (!complete && lateRows.some(huge))) {
+    const line = hugeRecord?.startLine;
+    return {
+      ok: false,
+      code: 'field_too_large',
+      message: line ? `Baris ${line}: ada isian kolom yang lebih dari 1 MB.` : 'Ada isian kolom yang lebih dari 1 MB.',
+      message_en: line ? `Line ${line}: a field is larger than 1 MB.` : 'A field is larger than 1 MB.',
+      line,
+    };
+  }
 
   return {
     ok: true,
@@ -343,7 +370,6 @@ export function sniffText(input: {
         ...footnotes.map(({ at, ...f }) => ({ ...f, trailerIndex: at - firstTrailer, ...(tailOffset === 0 ? { line: at + 1 } : {}) })),
       ],
       sample,
-      hugeField,
     },
   };
 }

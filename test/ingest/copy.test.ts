@@ -1,0 +1,34 @@
+import { lineOf, RecordSizeWatch } from '../../server/ingest/copy';
+
+describe('watching record sizes as COPY reads them', () => {
+  const feedAll = (limit: number, chunks: string[]) => {
+    const w = new RecordSizeWatch(limit);
+    return chunks.some((c) => w.feed(Buffer.from(c)));
+  };
+
+  it('lets short records through, however many', () => {
+    expect(feedAll(10, ['abc,def\n'.repeat(1000)])).toBe(false);
+  });
+
+  it('stops a line longer than the limit, across chunks', () => {
+    expect(feedAll(10, ['a,b\nxxxxxx', 'xxxxxx\n'])).toBe(true);
+    expect(feedAll(10, ['a,b\nxxxxx', 'xxxx\n'])).toBe(false);
+  });
+
+  it('counts a quoted field with newlines as one record', () => {
+    expect(feedAll(20, ['a,"one\ntwo\n', 'three\nfour\nfive\n', 'six"\n'])).toBe(true);
+    expect(feedAll(20, ['a,"one\ntwo"\n', 'b,"three\nfour"\n'])).toBe(false);
+  });
+
+  it('treats doubled quotes as staying inside the field', () => {
+    expect(feedAll(12, ['a,"say ""hi""\n', 'x"\nb,c\n'])).toBe(true);
+    expect(feedAll(20, ['a,"say ""hi"""\nb,c\n'])).toBe(false);
+  });
+});
+
+describe('line numbers of loaded rows', () => {
+  it('maps row ids to file lines through the breakpoints', () => {
+    const map = { breaks: [[1, 1], [3, 2], [5, 5]] as Array<[number, number]> };
+    expect([1, 2, 3, 4, 5, 6].map((id) => lineOf(map, id))).toEqual([2, 3, 5, 6, 10, 11]);
+  });
+});
