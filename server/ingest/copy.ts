@@ -24,14 +24,24 @@ export class RecordTooLarge extends Error {}
 
 /**
  * Follows raw CSV bytes the way COPY reads them (every quote toggles quoting; an LF outside
- * quotes ends a record) and tells when one record grows past `limit` bytes. COPY itself has no
- * such limit, so without this a field over 1 MB that lies beyond the sniffed head would load.
+ * quotes ends a record). It tells when one record grows past `limit` bytes (COPY itself has no
+ * such limit, so without this a field over 1 MB beyond the sniffed head would load), and it maps
+ * rows to lines exactly, records whose quoted cells hold line breaks included.
  */
-export class RecordSizeWatch {
+export class RecordWatch {
   private inQuote = false;
   private run = 0;
+  private records = 0;
+  /** LF bytes inside quotes in the current record. */
+  private inner = 0;
+  private offset: number;
+  /** Row → line breakpoints (see LineMap). */
+  readonly breaks: Array<[number, number]>;
 
-  constructor(private readonly limit: number) {}
+  constructor(private readonly limit: number, firstLine = 1) {
+    this.offset = firstLine - 1;
+    this.breaks = [[1, this.offset]];
+  }
 
   /** Feeds the next chunk; true once a record is too long. */
   feed(chunk: Buffer): boolean {
@@ -43,11 +53,13 @@ export class RecordSizeWatch {
         if (lf !== -1 && lf < pos) lf = chunk.indexOf(0x0a, pos);
         if (lf !== -1 && (quote === -1 || lf < quote)) {
           if (this.run + (lf - pos) > this.limit) return true;
-          this.run = 0;
+          this.endRecord();
           pos = lf + 1;
           lf = chunk.indexOf(0x0a, pos);
           continue;
         }
+      } else {
+        this.inner += countLf(chunk.subarray(pos, quote === -1 ? chunk.length : quote));
       }
       if (quote === -1) {
         this.run += chunk.length - pos;
@@ -58,6 +70,16 @@ export class RecordSizeWatch {
       pos = quote + 1;
       this.inQuote = !this.inQuote;
       quote = chunk.indexOf(0x22, pos);
+    }
+  }
+
+  private endRecord(): void {
+    this.records++;
+    this.run = 0;
+    if (this.inner > 0) {
+      this.offset += this.inner;
+      this.inner = 0;
+      this.breaks.push([this.records + 1, this.offset]);
     }
   }
 }
@@ -120,7 +142,7 @@ export async function fastCopy(
   const copy = client.query(copyFrom(sql));
   let bytes = 0;
   let lines = 0;
-  const watch = new RecordSizeWatch(MAX_FIELD_BYTES);
+  const watch = new RecordWatch(MAX_FIELD_BYTES, sniffed.dataStartLine);
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
       if (watch.feed(chunk)) return cb(new RecordTooLarge('record too large'));
@@ -141,8 +163,7 @@ export async function fastCopy(
     await new Promise((resolve, reject) => copy.on('finish', resolve).on('error', reject));
   }
   const rows = Number(copy.rowCount ?? 0);
-  // COPY cannot tell where multi-line records were; assume one line per row (exact otherwise).
-  return { rows, lineMap: { breaks: [[1, sniffed.dataStartLine - 1]] }, lines };
+  return { rows, lineMap: { breaks: watch.breaks }, lines };
 }
 
 /** Thrown inside the validating path when the bytes are not valid UTF-8 after all. */

@@ -1,8 +1,8 @@
-import { lineOf, RecordSizeWatch } from '../../server/ingest/copy';
+import { lineOf, RecordWatch } from '../../server/ingest/copy';
 
 describe('watching record sizes as COPY reads them', () => {
   const feedAll = (limit: number, chunks: string[]) => {
-    const w = new RecordSizeWatch(limit);
+    const w = new RecordWatch(limit);
     return chunks.some((c) => w.feed(Buffer.from(c)));
   };
 
@@ -27,6 +27,14 @@ describe('watching record sizes as COPY reads them', () => {
 });
 
 describe('line numbers of loaded rows', () => {
+  it('follows records whose quoted cells hold line breaks, across chunks', () => {
+    const w = new RecordWatch(1000, 2); // data starts on line 2
+    for (const c of ['A,1\nB,"x\r\n', 'y\nz",2\nC,3\nD,"p', '\nq"\nE,5\n']) expect(w.feed(Buffer.from(c))).toBe(false);
+    // Rows A..E start on lines 2, 3, 6, 7, 9.
+    expect([1, 2, 3, 4, 5].map((id) => lineOf({ breaks: w.breaks }, id))).toEqual([2, 3, 6, 7, 9]);
+  });
+
+
   it('maps row ids to file lines through the breakpoints', () => {
     const map = { breaks: [[1, 1], [3, 2], [5, 5]] as Array<[number, number]> };
     expect([1, 2, 3, 4, 5, 6].map((id) => lineOf(map, id))).toEqual([2, 3, 5, 6, 10, 11]);
