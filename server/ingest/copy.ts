@@ -10,7 +10,7 @@ import type { InferredColumn } from './infer';
 import type { Encoding } from './options';
 import type { ReportBuilder } from './report';
 import { lineBreaks, MAX_FIELD_BYTES, type Sniffed } from './sniff';
-import { normalizeCell, normalizeNumber } from './values';
+import { MISSING_SPELLINGS, normalizeCell, normalizeNumber, TRIM_CHARS } from './values';
 
 /** The number of LF bytes in a chunk (the data's physical lines, counted as it streams by). */
 function countLf(chunk: Buffer): number {
@@ -139,6 +139,13 @@ export async function fastCopy(
   const sql =
     `COPY ${tableSql(table)} (${fieldNames.map(quoteIdent).join(', ')}) FROM STDIN WITH (` +
     `FORMAT csv, DELIMITER ${delimiter}, QUOTE '"', NULL '', FORCE_NULL (${forceNull}), ENCODING '${PG_ENCODING[encoding]}')`;
+  // COPY reads dates by DateStyle: day first, as normalizeDate reads dd/mm/yyyy.
+  await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
+  // COPY takes any integer for a year; the range is checked as it loads (class 23 on violation).
+  const yearChecks = columns.filter((c) => c.type === 'year').map((c, i) => ({ c, name: `${table}_year_${i}` }));
+  for (const { c, name } of yearChecks) {
+    await client.query(`ALTER TABLE ${tableSql(table)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${quoteIdent(c.name)} BETWEEN 1900 AND 2100)`);
+  }
   const copy = client.query(copyFrom(sql));
   let bytes = 0;
   let lines = 0;
@@ -163,7 +170,24 @@ export async function fastCopy(
     await new Promise((resolve, reject) => copy.on('finish', resolve).on('error', reject));
   }
   const rows = Number(copy.rowCount ?? 0);
+  for (const { name } of yearChecks) await client.query(`ALTER TABLE ${tableSql(table)} DROP CONSTRAINT ${quoteIdent(name)}`);
+  if (!sniffed.sampledAll) await normalizeText(client, table, columns.filter((c) => c.type === 'text'));
   return { rows, lineMap: { breaks: watch.breaks }, lines };
+}
+
+/**
+ * Text cells COPY took as they were, where the validating path would have made them NULL
+ * (missing-value spellings) or trimmed them. Only rows outside the sample can need it.
+ */
+async function normalizeText(client: PoolClient, table: string, columns: InferredColumn[]): Promise<void> {
+  if (columns.length === 0) return;
+  const norm = (q: string) => `(CASE WHEN lower(btrim(${q}, $2)) = ANY($1::text[]) THEN NULL ELSE btrim(${q}, $2) END)`;
+  const qs = columns.map((c) => quoteIdent(c.name));
+  await client.query(
+    `UPDATE ${tableSql(table)} SET ${qs.map((q) => `${q} = ${norm(q)}`).join(', ')}
+      WHERE ${qs.map((q) => `${q} IS DISTINCT FROM ${norm(q)}`).join(' OR ')}`,
+    [MISSING_SPELLINGS, TRIM_CHARS],
+  );
 }
 
 /** Thrown inside the validating path when the bytes are not valid UTF-8 after all. */
@@ -296,6 +320,16 @@ export async function validatingCopy(
           });
           return cb();
         }
+      }
+      if (cells.some((c) => c.includes('\u0000'))) {
+        failed = true;
+        report.error({
+          code: 'binary_file',
+          line,
+          message: `Baris ${line} berisi data biner (karakter NUL); berkas ini bukan teks CSV.`,
+          message_en: `Line ${line} holds binary data (a NUL character); this file is not CSV text.`,
+        });
+        return cb();
       }
       const sources = expand ? expand(cells) : [cells];
       for (const src of sources) {

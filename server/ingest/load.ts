@@ -334,11 +334,17 @@ function pickOverride(o: LoadOptions['columns'] extends Record<string, infer V> 
   return out;
 }
 
-/** Errors after which the validating path stops reading: the file counts as unreadable (`failed`). */
-const STOPPED_READING = new Set(['field_too_large', 'unclosed_quote']);
+/**
+ * Errors that make the file unreadable as a table (`failed`, SPEC §3): reading stopped at a
+ * record it could not take in, or the file holds binary data after all.
+ */
+const STOPPED_READING = new Set(['field_too_large', 'unclosed_quote', 'binary_file']);
 
-/** SQLSTATE class 22 (data exception) and COPY format errors: the file, not the system, is at fault. */
+/**
+ * SQLSTATE class 22 (data exception), 23514 (a year outside its range) and COPY format errors:
+ * the file, not the system, is at fault.
+ */
 function isDataError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
-  return code.startsWith('22') || code === '0A000';
+  return code.startsWith('22') || code === '23514' || code === '0A000';
 }

@@ -6,6 +6,8 @@ import type { Delimiter, Encoding } from './options';
 import { DELIMITERS } from './options';
 
 export const MAX_COLUMNS = 1000;
+/** Rows of the head sampled for type inference. */
+export const SAMPLE_ROWS = 5000;
 export const MAX_FIELD_BYTES = 1024 * 1024;
 /** How many bytes from the end are read to find footnotes and sample late rows. */
 export const TAIL_BYTES = 64 * 1024;
@@ -191,6 +193,8 @@ export interface Sniffed {
   skipped: SkippedLine[];
   /** Sampled data rows (kept fields only); `line` is 0 for rows sampled from the tail. */
   sample: Array<{ line: number; cells: string[] }>;
+  /** Every data row is in the sample (so what inference saw holds for the whole file). */
+  sampledAll: boolean;
 }
 
 export type SniffOutcome = { ok: true; sniffed: Sniffed } | { ok: false; code: string; message: string; message_en: string; line?: number };
@@ -336,7 +340,7 @@ export function sniffText(input: {
   const headers = nameHeaders(keep.map((i) => header.cells[i]));
   const pick = (cells: string[]) => keep.map((i) => cells[i] ?? '');
   const sample = [
-    ...dataRows.slice(0, 5000).map((r) => ({ line: r.startLine, cells: pick(r.cells) })),
+    ...dataRows.slice(0, SAMPLE_ROWS).map((r) => ({ line: r.startLine, cells: pick(r.cells) })),
     ...(complete ? [] : lateRows.map((cells) => ({ line: 0, cells: pick(cells) }))),
   ];
   const huge = (cells: string[]) => cells.some((c) => c.length > MAX_FIELD_BYTES);
@@ -370,6 +374,7 @@ export function sniffText(input: {
         ...footnotes.map(({ at, ...f }) => ({ ...f, trailerIndex: at - firstTrailer, ...(tailOffset === 0 ? { line: at + 1 } : {}) })),
       ],
       sample,
+      sampledAll: complete && dataRows.length <= SAMPLE_ROWS,
     },
   };
 }
