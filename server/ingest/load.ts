@@ -113,10 +113,15 @@ export async function loadFile(input: LoadInput, wilayah: Wilayah[]): Promise<Lo
     if (binary) return failed(failure(binary.code, binary.message, binary.message_en));
   }
   const crOnly = !head.includes(0x0a) && head.includes(0x0d);
+  /** The raw file's encoding when it is read through a UTF-8 copy. */
+  let rawEncoding: Encoding | null = null;
   if (encoding === 'utf-16le' || encoding === 'utf-16be' || crOnly) {
     const out = input.derivedPath('utf8.csv');
+    // The copy has LF line ends: note the raw file's own.
+    dialect.line_ending = crOnly ? 'cr' : iconv.decode(head, encoding).includes('\r\n') ? 'crlf' : 'lf';
     await toUtf8(file, encoding, out);
     dialect.converted_from = encoding;
+    rawEncoding = encoding;
     file = out;
     encoding = 'utf-8';
     size = (await fs.promises.stat(file)).size;
@@ -131,7 +136,7 @@ export async function loadFile(input: LoadInput, wilayah: Wilayah[]): Promise<Lo
       continue;
     }
     if (result === 'widen') continue; // options were widened in place
-    return result;
+    return rawEncoding && result.encoding ? { ...result, encoding: rawEncoding } : result;
   }
   throw new Error('loading did not settle');
 }
@@ -288,7 +293,7 @@ async function readText(
       ...dialect,
       delimiter: sniffed.delimiter,
       quote: '"',
-      line_ending: sniffed.lineEnding,
+      line_ending: (dialect.line_ending as string | undefined) ?? sniffed.lineEnding,
       header_line: sniffed.headerLine,
       data_start_line: sniffed.dataStartLine,
       path,

@@ -74,6 +74,16 @@ describe('encodings', () => {
     expect(l.report.counts.warnings.encoding_fallback).toBe(1);
   });
 
+  it('reads UTF-16 (Excel “Unicode text”) and records the raw file’s encoding and line ends', async () => {
+    const buf = Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode('Nama\tLuas (km²)\r\nSéputih\t12,5\r\nWay Kanan\t3,25\r\n', 'utf-16le')]);
+    const l = await load(svc, w, buf, 'unicode.txt');
+    expect(l.v.state).toBe('draft');
+    expect(l.v.encoding).toBe('utf-16le');
+    expect(l.v.dialect).toMatchObject({ delimiter: '\t', line_ending: 'crlf' });
+    expect(l.columns.map((c) => c.label)).toEqual(['Nama', 'Luas (km²)']);
+    expect(values(l.rows)).toEqual([{ nama: 'Séputih', luas_km2: 12.5 }, { nama: 'Way Kanan', luas_km2: 3.25 }]);
+  });
+
   it('lets the producer override the encoding', async () => {
     // ISO-8859-1 bytes that chardet might call something else; the producer says what they are.
     const buf = iconv.encode('nama;nilai\r\nCañada;1\r\nSão;2\r\n', 'windows-1252');
@@ -113,6 +123,8 @@ describe('delimiters, quotes and line endings', () => {
   it('reads an old Mac file with CR line ends', async () => {
     const l = await load(svc, w, 'nama,jumlah\rA,1\rB,2\r');
     expect(values(l.rows)).toEqual([{ nama: 'A', jumlah: 1 }, { nama: 'B', jumlah: 2 }]);
+    expect(l.v.encoding).toBe('utf-8');
+    expect(l.v.dialect.line_ending).toBe('cr');
   });
 
   it('lets the producer override the delimiter', async () => {
