@@ -19,13 +19,21 @@ function countLf(chunk: Buffer): number {
   return n;
 }
 
-/** Thrown by the fast path when a record is longer than MAX_FIELD_BYTES (the validating path reports it). */
-export class RecordTooLarge extends Error {}
+/**
+ * Thrown by the fast path for what COPY would take but the validating path must handle: a record
+ * longer than MAX_FIELD_BYTES (reported there) or a blank record (skipped there, with a warning).
+ */
+export class FastPathRefused extends Error {
+  constructor(readonly reason: 'record_too_large' | 'blank_record') {
+    super(reason);
+  }
+}
 
 /**
  * Follows raw CSV bytes the way COPY reads them (every quote toggles quoting; an LF outside
  * quotes ends a record). It tells when one record grows past `limit` bytes (COPY itself has no
- * such limit, so without this a field over 1 MB beyond the sniffed head would load), and it maps
+ * such limit, so without this a field over 1 MB beyond the sniffed head would load), notes blank
+ * records (only delimiters, quotes and spaces: COPY would load them as rows of NULLs), and maps
  * rows to lines exactly, records whose quoted cells hold line breaks included.
  */
 export class RecordWatch {
@@ -35,10 +43,19 @@ export class RecordWatch {
   /** LF bytes inside quotes in the current record. */
   private inner = 0;
   private offset: number;
+  /** The current record has shown only blank bytes so far; where it starts in the chunk. */
+  private blankSoFar = true;
+  private recordStart = 0;
   /** Row → line breakpoints (see LineMap). */
   readonly breaks: Array<[number, number]>;
+  /** A blank record was seen. */
+  blankRecord = false;
 
-  constructor(private readonly limit: number, firstLine = 1) {
+  constructor(
+    private readonly limit: number,
+    firstLine = 1,
+    private readonly delimiter = 0x2c,
+  ) {
     this.offset = firstLine - 1;
     this.breaks = [[1, this.offset]];
   }
@@ -48,12 +65,13 @@ export class RecordWatch {
     let pos = 0;
     let quote = chunk.indexOf(0x22);
     let lf = chunk.indexOf(0x0a);
+    this.recordStart = 0;
     for (;;) {
       if (!this.inQuote) {
         if (lf !== -1 && lf < pos) lf = chunk.indexOf(0x0a, pos);
         if (lf !== -1 && (quote === -1 || lf < quote)) {
           if (this.run + (lf - pos) > this.limit) return true;
-          this.endRecord();
+          this.endRecord(chunk, lf);
           pos = lf + 1;
           lf = chunk.indexOf(0x0a, pos);
           continue;
@@ -63,6 +81,7 @@ export class RecordWatch {
       }
       if (quote === -1) {
         this.run += chunk.length - pos;
+        if (this.blankSoFar) this.blankSoFar = this.blank(chunk, this.recordStart, chunk.length);
         return this.run > this.limit;
       }
       this.run += quote + 1 - pos;
@@ -73,7 +92,19 @@ export class RecordWatch {
     }
   }
 
-  private endRecord(): void {
+  /** True when bytes [from, to) are all delimiters, quotes, spaces, tabs or CRs (stops at the first other byte). */
+  private blank(chunk: Buffer, from: number, to: number): boolean {
+    for (let i = from; i < to; i++) {
+      const b = chunk[i];
+      if (b !== this.delimiter && b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x22) return false;
+    }
+    return true;
+  }
+
+  private endRecord(chunk: Buffer, lf: number): void {
+    if (this.blankSoFar && this.blank(chunk, this.recordStart, lf)) this.blankRecord = true;
+    this.blankSoFar = true;
+    this.recordStart = lf + 1;
     this.records++;
     this.run = 0;
     if (this.inner > 0) {
@@ -149,10 +180,11 @@ export async function fastCopy(
   const copy = client.query(copyFrom(sql));
   let bytes = 0;
   let lines = 0;
-  const watch = new RecordWatch(MAX_FIELD_BYTES, sniffed.dataStartLine);
+  const watch = new RecordWatch(MAX_FIELD_BYTES, sniffed.dataStartLine, sniffed.delimiter.charCodeAt(0));
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
-      if (watch.feed(chunk)) return cb(new RecordTooLarge('record too large'));
+      if (watch.feed(chunk)) return cb(new FastPathRefused('record_too_large'));
+      if (watch.blankRecord) return cb(new FastPathRefused('blank_record'));
       bytes += chunk.length;
       lines += countLf(chunk);
       onProgress(bytes, 0);

@@ -26,6 +26,27 @@ describe('watching record sizes as COPY reads them', () => {
   });
 });
 
+describe('blank records', () => {
+  const sees = (chunks: string[], delimiter = ',') => {
+    const w = new RecordWatch(1000, 1, delimiter.charCodeAt(0));
+    for (const c of chunks) w.feed(Buffer.from(c));
+    return w.blankRecord;
+  };
+
+  it('notices records of only delimiters, quotes and spaces, also across chunks', () => {
+    expect(sees(['a,1\n,\nb,2\n'])).toBe(true);
+    expect(sees(['a;1\r\n;;\r\n'], ';')).toBe(true);
+    expect(sees(['a,1\n"', '",  \nb,2\n'])).toBe(true);
+    expect(sees(['a\n\nb\n'])).toBe(true);
+  });
+
+  it('does not flag records with content, even content after blank bytes', () => {
+    expect(sees(['a,1\n,x\n', ' , y\n'])).toBe(false);
+    expect(sees(['a;1\n;', ';z\n'], ';')).toBe(false);
+    expect(sees(['a,1\nb,2'])).toBe(false);
+  });
+});
+
 describe('line numbers of loaded rows', () => {
   it('follows records whose quoted cells hold line breaks, across chunks', () => {
     const w = new RecordWatch(1000, 2); // data starts on line 2

@@ -1,5 +1,5 @@
 import { makeWorld, type World } from '../support/factories';
-import { load, types, versionTables } from '../support/ingest';
+import { load, types, values, versionTables } from '../support/ingest';
 import { testServices, type TestServices } from '../support/services';
 import { HEAD_BYTES } from '../../server/ingest/sniff';
 
@@ -67,6 +67,28 @@ describe('the fast path reads unsampled rows as the validating path would', () =
     expect(l.v.state).toBe('failed');
     expect(l.report.errors).toEqual([expect.objectContaining({ code: 'binary_file', line: lateLine })]);
     expect(await versionTables(svc, l.v.id)).toEqual([]);
+  });
+});
+
+describe('blank rows', () => {
+  it('skips rows of empty fields (Excel’s blank rows) with a warning, whatever the path', async () => {
+    const l = await load(svc, w, 'nama,nilai\r\nA,1\r\n,\r\nB,2\r\n"",""\r\n , \r\nC,3\r\n');
+    expect(l.report.errors).toEqual([]);
+    expect(values(l.rows)).toEqual([{ nama: 'A', nilai: 1 }, { nama: 'B', nilai: 2 }, { nama: 'C', nilai: 3 }]);
+    expect(l.report.warnings.filter((p) => p.code === 'blank_row').map((p) => p.line)).toEqual([3, 5, 6]);
+  });
+
+  it('skips blank lines in a one-column file', async () => {
+    const l = await load(svc, w, 'nama\nA\n\nB\n \nC\n');
+    expect(l.rows.map((r) => r.nama)).toEqual(['A', 'B', 'C']);
+  });
+
+  it('skips blank rows past the sampled head', async () => {
+    const { csv, lateLine } = withLateRows('nama,nilai', (i) => `Desa ${i},${i}`, [',', '"",""']);
+    const l = await load(svc, w, csv);
+    expect(l.report.errors).toEqual([]);
+    expect(l.rows.filter((r) => r.nama === null)).toEqual([]);
+    expect(l.report.warnings.filter((p) => p.code === 'blank_row').map((p) => p.line)).toEqual([lateLine, lateLine + 1]);
   });
 });
 
