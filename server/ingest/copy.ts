@@ -10,7 +10,7 @@ import type { InferredColumn } from './infer';
 import type { Encoding } from './options';
 import type { ReportBuilder } from './report';
 import { lineBreaks, MAX_FIELD_BYTES, type Sniffed } from './sniff';
-import { MISSING_SPELLINGS, normalizeCell, normalizeNumber, TRIM_CHARS } from './values';
+import { isMissing, MISSING_SPELLINGS, normalizeCell, normalizeNumber, TRIM_CHARS } from './values';
 
 /** The number of LF bytes in a chunk (the data's physical lines, counted as it streams by). */
 function countLf(chunk: Buffer): number {
@@ -115,6 +115,72 @@ export class RecordWatch {
   }
 }
 
+/** First bytes of the missing-value spellings (UTF-8 and Windows-1252 forms of – — …). */
+const MISSING_FIRST = new Set([0x2d, 0x2e, 0x23, 0x6e, 0x4e, 0xe2, 0x85, 0x96, 0x97]);
+const EDGE_SPACE = new Set([0x20, 0x09, 0xa0]);
+
+/**
+ * A quick look at raw CSV bytes for cells the validating path would change: whitespace next to a
+ * field boundary, or a short field spelled like a missing value. It looks only at the bytes
+ * beside each delimiter and line break, and may say yes for cells that are fine (a ", " inside a
+ * quoted address): it only decides whether the exact check in SQL is worth running.
+ */
+export class TextSuspects {
+  found = false;
+  /** Bytes not yet scanned (and a few before them, to look back from a boundary). */
+  private carry = Buffer.from([0x0a]); // the data starts at a field boundary
+  private scanFrom = 0;
+
+  constructor(
+    private readonly delimiter: number,
+    private readonly encoding: Encoding,
+  ) {}
+
+  /** Feeds the next chunk of the data's bytes (`last` for the final one). */
+  feed(chunk: Buffer, last = false): void {
+    if (this.found) return;
+    const buf = Buffer.concat([this.carry, chunk]);
+    // Boundaries in the last few bytes are checked with the next chunk, which holds what follows.
+    const scanTo = last ? buf.length : Math.max(this.scanFrom, buf.length - 8);
+    for (const b of [this.delimiter, 0x0a]) {
+      for (let i = buf.indexOf(b, this.scanFrom); i !== -1 && i < scanTo; i = buf.indexOf(b, i + 1)) {
+        if (this.suspect(buf, i)) {
+          this.found = true;
+          return;
+        }
+      }
+    }
+    const keep = Math.max(0, scanTo - 4);
+    this.carry = Buffer.from(buf.subarray(keep));
+    this.scanFrom = scanTo - keep;
+  }
+
+  /** Ends the data (as if with a line break, so its last field is checked too). */
+  finish(): void {
+    this.feed(Buffer.from([0x0a]), true);
+  }
+
+  /** Checks the end of the field before boundary `i` and the start of the field after it. */
+  private suspect(buf: Buffer, i: number): boolean {
+    let r = i - 1;
+    if (buf[i] === 0x0a && buf[r] === 0x0d) r--;
+    if (buf[r] === 0x22) r--;
+    if (r >= 0 && buf[r] !== this.delimiter && EDGE_SPACE.has(buf[r])) return true;
+    let q = i + 1;
+    if (buf[q] === 0x22) q++;
+    const c = buf[q];
+    if (c !== this.delimiter && EDGE_SPACE.has(c)) return true;
+    if (!MISSING_FIRST.has(c)) return false;
+    for (let k = q; k < q + 6 && k < buf.length; k++) {
+      const e = buf[k];
+      if (e === this.delimiter || e === 0x0a || e === 0x0d || e === 0x22) {
+        return isMissing(iconv.decode(buf.subarray(q, k), this.encoding));
+      }
+    }
+    return false;
+  }
+}
+
 /** Progress callback: bytes of the file read so far, rows loaded so far. */
 export type OnProgress = (bytes: number, rows: number) => void;
 
@@ -181,10 +247,14 @@ export async function fastCopy(
   let bytes = 0;
   let lines = 0;
   const watch = new RecordWatch(MAX_FIELD_BYTES, sniffed.dataStartLine, sniffed.delimiter.charCodeAt(0));
+  // Text cells outside the sample are not checked by COPY: look out for ones to normalize.
+  const textColumns = sniffed.sampledAll ? [] : columns.filter((c) => c.type === 'text');
+  const suspects = textColumns.length > 0 ? new TextSuspects(sniffed.delimiter.charCodeAt(0), encoding) : null;
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
       if (watch.feed(chunk)) return cb(new FastPathRefused('record_too_large'));
       if (watch.blankRecord) return cb(new FastPathRefused('blank_record'));
+      suspects?.feed(chunk);
       bytes += chunk.length;
       lines += countLf(chunk);
       onProgress(bytes, 0);
@@ -203,7 +273,8 @@ export async function fastCopy(
   }
   const rows = Number(copy.rowCount ?? 0);
   for (const { name } of yearChecks) await client.query(`ALTER TABLE ${tableSql(table)} DROP CONSTRAINT ${quoteIdent(name)}`);
-  if (!sniffed.sampledAll) await normalizeText(client, table, columns.filter((c) => c.type === 'text'));
+  suspects?.finish();
+  if (suspects?.found) await normalizeText(client, table, textColumns);
   return { rows, lineMap: { breaks: watch.breaks }, lines };
 }
 

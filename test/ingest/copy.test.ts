@@ -1,4 +1,4 @@
-import { lineOf, RecordWatch } from '../../server/ingest/copy';
+import { lineOf, RecordWatch, TextSuspects } from '../../server/ingest/copy';
 
 describe('watching record sizes as COPY reads them', () => {
   const feedAll = (limit: number, chunks: string[]) => {
@@ -44,6 +44,39 @@ describe('blank records', () => {
     expect(sees(['a,1\n,x\n', ' , y\n'])).toBe(false);
     expect(sees(['a;1\n;', ';z\n'], ';')).toBe(false);
     expect(sees(['a,1\nb,2'])).toBe(false);
+  });
+});
+
+describe('looking out for text cells to normalize', () => {
+  const suspects = (chunks: string[], delimiter = ',') => {
+    const t = new TextSuspects(delimiter.charCodeAt(0), 'utf-8');
+    for (const c of chunks) t.feed(Buffer.from(c));
+    t.finish();
+    return t.found;
+  };
+
+  it('passes clean data, negative numbers and names starting like a missing value', () => {
+    expect(suspects(['1801,LAMPUNG BARAT,-5,Nusa,.5\r\n1802,Na Lampung,#1,n/an\r\n'])).toBe(false);
+    expect(suspects(['a\tb\tc\n1\t\t2\n'], '\t')).toBe(false);
+  });
+
+  it.each([
+    ['a missing value', 'A,-,1\n'],
+    ['NA at the start of a line', 'NA,1\n'],
+    ['n/a at the end of the data without a line break', 'A,n/a'],
+    ['a quoted missing value', 'A,"...",1\n'],
+    ['an en dash', 'A,–\r\n'],
+    ['a leading space', 'A, x,1\n'],
+    ['a trailing space before CRLF', 'A,x \r\n'],
+    ['a trailing space in quotes', 'A,"x ",1\n'],
+  ])('notices %s', (_what, text) => {
+    expect(suspects([text])).toBe(true);
+  });
+
+  it('notices cells split across chunks', () => {
+    expect(suspects(['1801,Lampung Barat,1\n1802,Tanggamus,N', 'A\n1803,x,3\n'])).toBe(true);
+    expect(suspects(['1801,Lampung Barat,1\n1802,Tanggamus', ' ,2\n'])).toBe(true);
+    expect(suspects(['1801,Lampung Barat,1\n1802,Tanggamus', ',2\n'])).toBe(false);
   });
 });
 
