@@ -136,8 +136,9 @@ describe('files that cannot be read at all', () => {
   });
 
   it('refuses a header over 1 MB', async () => {
-    const l = await load(svc, w, `${'h'.repeat(1024 * 1024 + 10)},b\n1,2\n`);
+    const l = await load(svc, w, `"${'h'.repeat(1024 * 1024 + 10)}",b\n1,2\n`);
     await expectRefused(l, 'field_too_large');
+    expect(l.report.errors[0].line).toBe(1);
   });
 
   it('refuses a quoted field over 1 MB that spans many short lines', async () => {
