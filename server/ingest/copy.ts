@@ -8,7 +8,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent, tableSql } from '../db/datastore';
 import type { InferredColumn } from './infer';
 import type { Encoding } from './options';
-import type { ReportBuilder } from './report';
+import { EXAMPLES_PER_CODE, type ReportBuilder } from './report';
 import { lineBreaks, MAX_FIELD_BYTES, type Sniffed } from './sniff';
 import { isMissing, MISSING_SPELLINGS, normalizeCell, normalizeNumber, TRIM_CHARS } from './values';
 
@@ -332,6 +332,42 @@ const TYPE_MESSAGES: Record<string, [string, string]> = {
   boolean: ['bukan nilai ya/tidak', 'is not a yes/no value'],
 };
 
+/** A value in a field that was dropped as an empty, untitled column (it would be lost). */
+function untitledValue(line: number, position: number, value: string) {
+  return {
+    code: 'values_in_untitled_column',
+    line,
+    value,
+    message: `Kolom ke-${position + 1} tidak berjudul dan dianggap kosong, tetapi berisi "${value}"; beri kolom itu judul atau kosongkan isinya.`,
+    message_en: `Column ${position + 1} has no header and was taken as empty, but holds "${value}"; give the column a header or clear it.`,
+  };
+}
+
+/**
+ * After a fast COPY: values in the placeholder columns that took the fields dropped as empty
+ * (only rows outside the sample can have any). Reported like the validating path does.
+ */
+export async function checkDroppedFields(
+  client: PoolClient,
+  table: string,
+  sniffed: Sniffed,
+  lineMap: LineMap,
+  report: ReportBuilder,
+): Promise<void> {
+  const placeholders = [...placeholderNames(sniffed).entries()];
+  if (placeholders.length === 0 || sniffed.sampledAll) return;
+  const filled = (q: string) => `nullif(btrim(${q}), '') IS NOT NULL`;
+  const { rows } = await client.query<{ id: string; position: number; value: string; n: number }>(
+    `SELECT "_id"::text AS id, CASE ${placeholders.map(([i, n]) => `WHEN ${filled(quoteIdent(n))} THEN ${i}`).join(' ')} END AS position,
+            coalesce(${placeholders.map(([, n]) => `nullif(btrim(${quoteIdent(n)}), '')`).join(', ')}) AS value,
+            count(*) OVER ()::int AS n
+       FROM ${tableSql(table)} WHERE ${placeholders.map(([, n]) => filled(quoteIdent(n))).join(' OR ')}
+      ORDER BY "_id" LIMIT ${EXAMPLES_PER_CODE}`,
+  );
+  for (const r of rows) report.error(untitledValue(lineOf(lineMap, Number(r.id)), r.position, r.value));
+  if (rows.length > 0) report.addCount('errors', 'values_in_untitled_column', rows[0].n - rows.length);
+}
+
 /** A row-level transformation applied before typing (used to reshape wide tables). */
 export type RowExpander = (cells: string[]) => string[][];
 
@@ -367,6 +403,8 @@ export async function validatingCopy(
   );
   const expected = sniffed.fieldCount;
   const lastKept = Math.max(...sniffed.keep);
+  const kept = new Set(sniffed.keep);
+  const dropped = Array.from({ length: expected }, (_, i) => i).filter((i) => !kept.has(i));
   let bytes = 0;
   let rows = 0;
   let prevEnd = sniffed.dataStartLine - 1;
@@ -423,6 +461,11 @@ export async function validatingCopy(
           });
           return cb();
         }
+      }
+      const lost = dropped.find((i) => (cells[i] ?? '').trim() !== '');
+      if (lost !== undefined) {
+        failed = true;
+        report.error(untitledValue(line, lost, cells[lost]));
       }
       if (cells.some((c) => c.includes('\u0000'))) {
         failed = true;

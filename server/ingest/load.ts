@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
 import { createTableSql, dropTable, quoteIdent, tableSql } from '../db/datastore';
 import { withClient } from '../db/knex';
-import { FastPathRefused, fastCopy, NotUtf8, placeholderNames, validatingCopy, type LineMap } from './copy';
+import { checkDroppedFields, FastPathRefused, fastCopy, NotUtf8, placeholderNames, validatingCopy, type LineMap } from './copy';
 import { buildIndexes, columnStats, type ColumnStats } from './finish';
 import { inferColumn, type InferredColumn } from './infer';
 import type { Encoding, LoadOptions } from './options';
@@ -237,6 +237,7 @@ async function readText(
         await client.query('SAVEPOINT fast_path');
         try {
           ({ rows, lineMap, lines: dataLines } = await fastCopy(client, table, file, sniffed, columns, encoding, (b) => progress('loading', b, 0)));
+          await checkDroppedFields(client, table, sniffed, lineMap, report);
         } catch (err) {
           if (!isDataError(err) && !(err instanceof FastPathRefused)) throw err;
           await client.query('ROLLBACK TO SAVEPOINT fast_path');

@@ -70,6 +70,23 @@ describe('the fast path reads unsampled rows as the validating path would', () =
   });
 });
 
+describe('columns dropped as empty', () => {
+  it.each([
+    ['fast', (i: number) => `Desa ${i},${i},`],
+    ['validating', (i: number) => `Desa ${i},"${(i * 1000).toLocaleString('id-ID')}",`],
+  ])('refuses values that turn up late in an untitled column dropped as empty (%s path)', async (path, row) => {
+    const { csv, lateLine } = withLateRows('nama,nilai,', row, ['Desa x,1,catatan penting', ...Array(12).fill('Desa y,2,lagi')]);
+    const l = await load(svc, w, csv);
+    expect(l.v.dialect.path).toBe(path);
+    expect(l.report.counts.errors).toEqual({ values_in_untitled_column: 13 });
+    expect(l.report.counts.warnings.empty_columns_dropped).toBe(1);
+    expect(l.report.errors).toHaveLength(10);
+    expect(l.report.errors[0]).toMatchObject({ code: 'values_in_untitled_column', line: lateLine, value: 'catatan penting', message: expect.stringContaining('judul') });
+    expect(l.report.errors[1]).toMatchObject({ line: lateLine + 1, value: 'lagi' });
+    expect(await versionTables(svc, l.v.id)).toEqual([]);
+  });
+});
+
 describe('blank rows', () => {
   it('skips rows of empty fields (Excel’s blank rows) with a warning, whatever the path', async () => {
     const l = await load(svc, w, 'nama,nilai\r\nA,1\r\n,\r\nB,2\r\n"",""\r\n , \r\nC,3\r\n');
