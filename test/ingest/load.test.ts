@@ -133,6 +133,17 @@ describe('delimiters, quotes and line endings', () => {
   });
 });
 
+describe('the demo datasets', () => {
+  const dir = path.join(__dirname, '..', '..', 'datasets');
+  it.each(fs.readdirSync(dir).filter((f) => f.endsWith('.csv')))('loads %s without errors', async (name) => {
+    const l = await load(svc, w, fs.readFileSync(path.join(dir, name)), name);
+    expect(l.v.state).toBe('draft');
+    expect(l.report.errors).toEqual([]);
+    expect(l.rows.length).toBeGreaterThan(0);
+    for (const c of l.columns.filter((c) => c.role === 'region')) expect(c.ref_scheme).toBe('bps');
+  });
+});
+
 describe('numbers', () => {
   it('loads the Excel-export sample with integer and number columns and the right values', async () => {
     const l = await load(svc, w, fs.readFileSync(path.join(__dirname, '..', '..', 'datasets', 'penduduk_luas_kabkota_excel.csv')));
