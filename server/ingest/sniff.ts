@@ -200,6 +200,8 @@ export interface Sniffed {
 export type SniffOutcome = { ok: true; sniffed: Sniffed } | { ok: false; code: string; message: string; message_en: string; line?: number };
 
 const FOOTNOTE = /^\s*(sumber|source|keterangan|ket\.?|catatan|note|notes|\*|\d{1,2}[).]|[a-z]\))/i;
+/** A note that names itself ("Sumber: BPS, diolah"): below the data even when its text holds the delimiter. */
+const LABELLED_NOTE = /^\s*(sumber|source|keterangan|ket\.|catatan|note|notes)\s*:/i;
 const COLUMN_NUMBER = /^\(\d{1,3}\)$/;
 
 /** Byte offsets at which each line starts (lines split on LF). */
@@ -304,11 +306,14 @@ export function sniffText(input: {
     if (inTrailer) {
       const filled = nonEmpty(cells);
       const firstOnly = filled === 1 && cells[0].trim() !== '';
+      const labelled = filled > 1 && LABELLED_NOTE.test(cells[0]);
       const trailer =
         filled === 0 ||
+        labelled ||
         (firstOnly && (FOOTNOTE.test(cells[0]) || footnotes.length > 0 || cells.length < header.cells.length));
       if (trailer) {
-        if (filled > 0) footnotes.unshift({ text: cells[0].trim(), kind: 'footnote', at: i });
+        const note = labelled ? text.replace(new RegExp(`[${delimiter === '\t' ? '\\t' : `\\${delimiter}`}\\s]+$`), '').trim() : cells[0].trim();
+        if (filled > 0) footnotes.unshift({ text: note, kind: 'footnote', at: i });
         dataEndByte = abs;
         firstTrailer = i;
         continue;

@@ -167,6 +167,32 @@ describe('numbers', () => {
     ]);
   });
 
+  it('reads an Indonesian Excel export with every habit at once', async () => {
+    const l = await load(svc, w, fixture('excel_lengkap_win1252.csv'));
+    expect(l.v.state).toBe('draft');
+    expect(l.report.errors).toEqual([]);
+    expect(l.v.encoding).toBe('windows-1252');
+    expect(l.v.dialect).toMatchObject({ delimiter: ';', line_ending: 'crlf', header_line: 3, data_start_line: 5 });
+    expect(l.columns.map((c) => [c.name, c.label, c.type])).toEqual([
+      ['kode_kabupaten_kota', 'Kode Kabupaten/Kota', 'text'],
+      ['nama_kabupaten_kota', 'Nama Kabupaten/Kota', 'text'],
+      ['luas_km2', 'Luas (km²)', 'number'],
+      ['jumlah_penduduk_jiwa', 'Jumlah Penduduk (Jiwa)', 'integer'],
+      ['kepadatan_jiwa_km2', 'Kepadatan (Jiwa/km²)', 'number'],
+    ]);
+    expect(values(l.rows)).toEqual([
+      { kode_kabupaten_kota: '1801', nama_kabupaten_kota: 'Lampung Barat', luas_km2: 2110.1, jumlah_penduduk_jiwa: 313756, kepadatan_jiwa_km2: 148.7 },
+      { kode_kabupaten_kota: '1802', nama_kabupaten_kota: 'Tanggamus', luas_km2: 2947.2, jumlah_penduduk_jiwa: 641036, kepadatan_jiwa_km2: 217.5 },
+      { kode_kabupaten_kota: '1871', nama_kabupaten_kota: 'Kota Bandar Lampung', luas_km2: 183.72, jumlah_penduduk_jiwa: 1184949, kepadatan_jiwa_km2: 6449.8 },
+      { kode_kabupaten_kota: '1872', nama_kabupaten_kota: 'Metro', luas_km2: 61.79, jumlah_penduduk_jiwa: null, kepadatan_jiwa_km2: null },
+    ]);
+    expect(l.columns[0]).toMatchObject({ role: 'region', ref_scheme: 'bps' });
+    expect(l.report.warnings.map((p) => [p.code, p.line])).toEqual(
+      expect.arrayContaining([['title_skipped', 1], ['column_numbers_skipped', 4], ['footnote_skipped', 10], ['footnote_skipped', 11]]),
+    );
+    expect(l.report.warnings.find((p) => p.line === 11)?.value).toBe('Catatan: – data tidak tersedia; é');
+  });
+
   it('decides the decimal and thousands convention per column', async () => {
     const csv = 'nama,penduduk,luas,nilai\nA,"1.234.567","12,5","1,234,567.5"\nB,"313.756","2,25","2,000.75"\nC,"2.000","7","3.5"\n';
     const l = await load(svc, w, csv);

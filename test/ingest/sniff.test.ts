@@ -130,6 +130,21 @@ describe('spreadsheet habits', () => {
     expect(Buffer.from(file).subarray(s.dataStartByte, s.dataEndByte).toString()).toBe('Lampung Barat,313756,2025\nTanggamus,641036,2025\n');
   });
 
+  it('takes a labelled note holding the delimiter for a footnote, not a data row', () => {
+    const s = ok('nama,nilai\nA,1\nB,2\nSumber: BPS Provinsi Lampung, diolah\nKeterangan: a, b, c\n');
+    expect(s.skipped.map((k) => [k.kind, k.line, k.text])).toEqual([
+      ['footnote', 4, 'Sumber: BPS Provinsi Lampung, diolah'],
+      ['footnote', 5, 'Keterangan: a, b, c'],
+    ]);
+    expect(s.sample.map((r) => r.cells[0])).toEqual(['A', 'B']);
+  });
+
+  it('keeps a data row whose first cell merely starts like a note', () => {
+    const s = ok('keterangan,nilai\nA,1\nCatatan khusus,2\n');
+    expect(s.skipped).toEqual([]);
+    expect(s.sample).toHaveLength(2);
+  });
+
   it('finds footnotes in the tail of a file larger than the sniffed head', () => {
     const header = 'kode,nilai\n';
     const row = '1801,123456\n';
