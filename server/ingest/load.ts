@@ -93,7 +93,8 @@ export async function loadFile(input: LoadInput, wilayah: Wilayah[]): Promise<Lo
   let head = await readRange(file, 0, Math.min(size, HEAD_BYTES));
 
   if (looksLikeXlsx(head, input.filename)) {
-    const out = input.derivedPath(`sheet-${options.sheet ?? 1}.csv`);
+    // Not named after the sheet: a workbook's sheet names are the uploader's text ("../..").
+    const out = input.derivedPath('sheet.csv');
     const sheet = await xlsxToCsv(file, out, options.sheet).catch(() => undefined);
     if (sheet === undefined) return failed(failure('bad_xlsx', 'Berkas XLSX tidak dapat dibaca.', 'The XLSX file could not be read.'));
     if (sheet === null) {

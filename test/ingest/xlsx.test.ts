@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { createApp } from '../../server/app';
@@ -122,6 +124,33 @@ describe('XLSX uploads', () => {
     const l = await load(svc, w, await workbook({ Kosong: [], Data: PENDUDUK }), 'data.xlsx');
     expect(l.v.state).toBe('failed');
     expect(l.report.errors[0].code).toBe('empty_file');
+  });
+
+  it('writes the sheet’s CSV inside storage whatever the sheet is called', async () => {
+    // Excel refuses "/" in sheet names, but a hand-made workbook can carry any name.
+    const name = `../../../../satudata-uji-${process.pid}`;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Data');
+    Object.defineProperty(ws, 'name', { value: name, writable: true });
+    PENDUDUK.forEach((r) => ws.addRow(r));
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    // Where a derived file named after the sheet would land.
+    const escaped = path.join(svc.config.storageDir, 'derived', `x-1-1-sheet-${name}.csv`);
+    expect(escaped.startsWith(svc.config.storageDir)).toBe(false);
+    try {
+      const l = await load(svc, w, file, 'data.xlsx', { sheet: name });
+      expect(l.v.state).toBe('draft');
+      expect(l.v.dialect.sheet).toBe(name);
+      expect(l.rows).toHaveLength(2);
+      expect(fs.existsSync(escaped)).toBe(false);
+      const outside = fs.readdirSync(path.dirname(escaped)).filter((f) => f.includes(`satudata-uji-${process.pid}`));
+      expect(outside).toEqual([]);
+      expect(() => svc.storage.derivedPath(`x-sheet-${name}.csv`)).toThrow(/bad derived file name/);
+    } finally {
+      for (const f of fs.readdirSync(path.dirname(escaped)).filter((f) => f.includes(`satudata-uji-${process.pid}`))) {
+        fs.rmSync(path.join(path.dirname(escaped), f), { force: true });
+      }
+    }
   });
 
   it('takes the sheet from the upload form and keeps the workbook’s bytes as uploaded', async () => {
