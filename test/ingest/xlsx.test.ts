@@ -65,6 +65,17 @@ describe('XLSX uploads', () => {
     expect(byNumber.rows).toHaveLength(2);
   });
 
+  it('reads a later sheet every time, the sheets before it skipped safely', async () => {
+    // exceljs parks sheets read before the shared strings in temporary files; skipping one
+    // unread used to fail now and then with ENOENT (an unhandled stream error).
+    const file = await workbook({ A: [['x'], ['1']], B: [['y'], ['2']], C: [['z'], ['3']], D: [['nama', 'nilai'], ['A', 1]] });
+    for (let i = 0; i < 8; i++) {
+      const l = await load(svc, w, file, 'data.xlsx', { sheet: 'D' });
+      expect(l.v.state).toBe('draft');
+      expect(l.v.dialect.sheets).toEqual(['A', 'B', 'C', 'D']);
+    }
+  });
+
   it('refuses a sheet that does not exist', async () => {
     const l = await load(svc, w, await workbook({ Data: PENDUDUK }), 'data.xlsx', { sheet: 'Tidak Ada' });
     expect(l.v.state).toBe('failed');
