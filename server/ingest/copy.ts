@@ -170,6 +170,7 @@ export class TextSuspects {
     if (buf[q] === 0x22) q++;
     const c = buf[q];
     if (c !== this.delimiter && EDGE_SPACE.has(c)) return true;
+    if (c === 0xc2 && buf[q + 1] === 0xa0) return true; // a no-break space in UTF-8
     if (!MISSING_FIRST.has(c)) return false;
     for (let k = q; k < q + 6 && k < buf.length; k++) {
       const e = buf[k];

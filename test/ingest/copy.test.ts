@@ -69,6 +69,8 @@ describe('looking out for text cells to normalize', () => {
     ['a leading space', 'A, x,1\n'],
     ['a trailing space before CRLF', 'A,x \r\n'],
     ['a trailing space in quotes', 'A,"x ",1\n'],
+    ['a leading no-break space', 'A,\u00a0x,1\n'],
+    ['a trailing no-break space', 'A,x\u00a0,1\n'],
   ])('notices %s', (_what, text) => {
     expect(suspects([text])).toBe(true);
   });
