@@ -239,10 +239,18 @@ export async function fastCopy(
     `FORMAT csv, DELIMITER ${delimiter}, QUOTE '"', NULL '', FORCE_NULL (${forceNull}), ENCODING '${PG_ENCODING[encoding]}')`;
   // COPY reads dates by DateStyle: day first, as normalizeDate reads dd/mm/yyyy.
   await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
-  // COPY takes any integer for a year; the range is checked as it loads (class 23 on violation).
-  const yearChecks = columns.filter((c) => c.type === 'year').map((c, i) => ({ c, name: `${table}_year_${i}` }));
-  for (const { c, name } of yearChecks) {
-    await client.query(`ALTER TABLE ${tableSql(table)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${quoteIdent(c.name)} BETWEEN 1900 AND 2100)`);
+  // COPY takes more than the validating path does: any integer for a year, NaN and Infinity for a
+  // number, infinity for a date. Checks refuse those as it loads (class 23), and are dropped after.
+  const rule: Partial<Record<InferredColumn['type'], (q: string) => string>> = {
+    year: (q) => `${q} BETWEEN 1900 AND 2100`,
+    number: (q) => `${q} > '-Infinity' AND ${q} < 'Infinity'`, // NaN sorts above Infinity
+    date: (q) => `isfinite(${q})`,
+  };
+  const checks = columns
+    .filter((c) => rule[c.type])
+    .map((c, i) => ({ name: `${table}_check_${i}`, sql: rule[c.type]!(quoteIdent(c.name)) }));
+  for (const { name, sql: check } of checks) {
+    await client.query(`ALTER TABLE ${tableSql(table)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${check})`);
   }
   const copy = client.query(copyFrom(sql));
   let bytes = 0;
@@ -273,7 +281,7 @@ export async function fastCopy(
     await new Promise((resolve, reject) => copy.on('finish', resolve).on('error', reject));
   }
   const rows = Number(copy.rowCount ?? 0);
-  for (const { name } of yearChecks) await client.query(`ALTER TABLE ${tableSql(table)} DROP CONSTRAINT ${quoteIdent(name)}`);
+  for (const { name } of checks) await client.query(`ALTER TABLE ${tableSql(table)} DROP CONSTRAINT ${quoteIdent(name)}`);
   suspects?.finish();
   if (suspects?.found) await normalizeText(client, table, textColumns);
   return { rows, lineMap: { breaks: watch.breaks }, lines };

@@ -348,7 +348,7 @@ function pickOverride(o: LoadOptions['columns'] extends Record<string, infer V> 
 const STOPPED_READING = new Set(['field_too_large', 'unclosed_quote', 'binary_file']);
 
 /**
- * SQLSTATE class 22 (data exception), 23514 (a year outside its range) and COPY format errors:
+ * SQLSTATE class 22 (data exception), 23514 (a value the fast path's checks refuse) and COPY format errors:
  * the file, not the system, is at fault.
  */
 function isDataError(err: unknown): boolean {

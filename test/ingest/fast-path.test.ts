@@ -61,6 +61,21 @@ describe('the fast path reads unsampled rows as the validating path would', () =
     expect(await versionTables(svc, l.v.id)).toEqual([]);
   });
 
+  it('reports a late NaN or Infinity in a number column and infinity in a date column', async () => {
+    const { csv, lateLine } = withLateRows('nama,rasio,tanggal', (i) => `Desa ${i},${i}.5,2025-01-15`, [
+      'Desa x,NaN,2025-01-15',
+      'Desa y,Infinity,2025-01-15',
+      'Desa z,1.5,infinity',
+    ]);
+    const l = await load(svc, w, csv);
+    expect(l.report.errors.map((e) => [e.line, e.column, e.value])).toEqual([
+      [lateLine, 'rasio', 'NaN'],
+      [lateLine + 1, 'rasio', 'Infinity'],
+      [lateLine + 2, 'tanggal', 'infinity'],
+    ]);
+    expect(await versionTables(svc, l.v.id)).toEqual([]);
+  });
+
   it('reports late NUL bytes as binary content with their line, and keeps no table', async () => {
     const { csv, lateLine } = withLateRows('nama,nilai', (i) => `Desa ${i},${i}`, ['Desa\u0000x,1']);
     const l = await load(svc, w, csv);
