@@ -65,6 +65,7 @@ export class Storage {
 
   /** Keeps derived files (e.g. the CSV of an XLSX sheet) beside the raw ones. */
   derivedPath(name: string): string {
+    if (path.basename(name) !== name || name === '..' || name === '.') throw new Error(`bad derived file name ${JSON.stringify(name)}`);
     const dir = path.join(this.root, 'derived');
     fs.mkdirSync(dir, { recursive: true });
     return path.join(dir, name);

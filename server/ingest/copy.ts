@@ -8,9 +8,179 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent, tableSql } from '../db/datastore';
 import type { InferredColumn } from './infer';
 import type { Encoding } from './options';
-import type { ReportBuilder } from './report';
-import { MAX_FIELD_BYTES, type Sniffed } from './sniff';
-import { normalizeCell, normalizeNumber } from './values';
+import { EXAMPLES_PER_CODE, type ReportBuilder } from './report';
+import { lineBreaks, MAX_FIELD_BYTES, type Sniffed } from './sniff';
+import { isMissing, MISSING_SPELLINGS, normalizeCell, normalizeNumber, TRIM_CHARS } from './values';
+
+/** The number of LF bytes in a chunk (the data's physical lines, counted as it streams by). */
+function countLf(chunk: Buffer): number {
+  let n = 0;
+  for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) n++;
+  return n;
+}
+
+/**
+ * Thrown by the fast path for what COPY would take but the validating path must handle: a record
+ * longer than MAX_FIELD_BYTES (reported there) or a blank record (skipped there, with a warning).
+ */
+export class FastPathRefused extends Error {
+  constructor(readonly reason: 'record_too_large' | 'blank_record') {
+    super(reason);
+  }
+}
+
+/**
+ * Follows raw CSV bytes the way COPY reads them (every quote toggles quoting; an LF outside
+ * quotes ends a record). It tells when one record grows past `limit` bytes (COPY itself has no
+ * such limit, so without this a field over 1 MB beyond the sniffed head would load), notes blank
+ * records (only delimiters, quotes and spaces: COPY would load them as rows of NULLs), and maps
+ * rows to lines exactly, records whose quoted cells hold line breaks included.
+ */
+export class RecordWatch {
+  private inQuote = false;
+  private run = 0;
+  private records = 0;
+  /** LF bytes inside quotes in the current record. */
+  private inner = 0;
+  private offset: number;
+  /** The current record has shown only blank bytes so far; where it starts in the chunk. */
+  private blankSoFar = true;
+  private recordStart = 0;
+  /** Row → line breakpoints (see LineMap). */
+  readonly breaks: Array<[number, number]>;
+  /** A blank record was seen. */
+  blankRecord = false;
+
+  constructor(
+    private readonly limit: number,
+    firstLine = 1,
+    private readonly delimiter = 0x2c,
+  ) {
+    this.offset = firstLine - 1;
+    this.breaks = [[1, this.offset]];
+  }
+
+  /** Feeds the next chunk; true once a record is too long. */
+  feed(chunk: Buffer): boolean {
+    let pos = 0;
+    let quote = chunk.indexOf(0x22);
+    let lf = chunk.indexOf(0x0a);
+    this.recordStart = 0;
+    for (;;) {
+      if (!this.inQuote) {
+        if (lf !== -1 && lf < pos) lf = chunk.indexOf(0x0a, pos);
+        if (lf !== -1 && (quote === -1 || lf < quote)) {
+          if (this.run + (lf - pos) > this.limit) return true;
+          this.endRecord(chunk, lf);
+          pos = lf + 1;
+          lf = chunk.indexOf(0x0a, pos);
+          continue;
+        }
+      } else {
+        this.inner += countLf(chunk.subarray(pos, quote === -1 ? chunk.length : quote));
+      }
+      if (quote === -1) {
+        this.run += chunk.length - pos;
+        if (this.blankSoFar) this.blankSoFar = this.blank(chunk, this.recordStart, chunk.length);
+        return this.run > this.limit;
+      }
+      this.run += quote + 1 - pos;
+      if (this.run > this.limit) return true;
+      pos = quote + 1;
+      this.inQuote = !this.inQuote;
+      quote = chunk.indexOf(0x22, pos);
+    }
+  }
+
+  /** True when bytes [from, to) are all delimiters, quotes, spaces, tabs or CRs (stops at the first other byte). */
+  private blank(chunk: Buffer, from: number, to: number): boolean {
+    for (let i = from; i < to; i++) {
+      const b = chunk[i];
+      if (b !== this.delimiter && b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x22) return false;
+    }
+    return true;
+  }
+
+  private endRecord(chunk: Buffer, lf: number): void {
+    if (this.blankSoFar && this.blank(chunk, this.recordStart, lf)) this.blankRecord = true;
+    this.blankSoFar = true;
+    this.recordStart = lf + 1;
+    this.records++;
+    this.run = 0;
+    if (this.inner > 0) {
+      this.offset += this.inner;
+      this.inner = 0;
+      this.breaks.push([this.records + 1, this.offset]);
+    }
+  }
+}
+
+/** First bytes of the missing-value spellings (UTF-8 and Windows-1252 forms of – — …). */
+const MISSING_FIRST = new Set([0x2d, 0x2e, 0x23, 0x6e, 0x4e, 0xe2, 0x85, 0x96, 0x97]);
+const EDGE_SPACE = new Set([0x20, 0x09, 0xa0]);
+
+/**
+ * A quick look at raw CSV bytes for cells the validating path would change: whitespace next to a
+ * field boundary, or a short field spelled like a missing value. It looks only at the bytes
+ * beside each delimiter and line break, and may say yes for cells that are fine (a ", " inside a
+ * quoted address): it only decides whether the exact check in SQL is worth running.
+ */
+export class TextSuspects {
+  found = false;
+  /** Bytes not yet scanned (and a few before them, to look back from a boundary). */
+  private carry = Buffer.from([0x0a]); // the data starts at a field boundary
+  private scanFrom = 0;
+
+  constructor(
+    private readonly delimiter: number,
+    private readonly encoding: Encoding,
+  ) {}
+
+  /** Feeds the next chunk of the data's bytes (`last` for the final one). */
+  feed(chunk: Buffer, last = false): void {
+    if (this.found) return;
+    const buf = Buffer.concat([this.carry, chunk]);
+    // Boundaries in the last few bytes are checked with the next chunk, which holds what follows.
+    const scanTo = last ? buf.length : Math.max(this.scanFrom, buf.length - 8);
+    for (const b of [this.delimiter, 0x0a]) {
+      for (let i = buf.indexOf(b, this.scanFrom); i !== -1 && i < scanTo; i = buf.indexOf(b, i + 1)) {
+        if (this.suspect(buf, i)) {
+          this.found = true;
+          return;
+        }
+      }
+    }
+    const keep = Math.max(0, scanTo - 4);
+    this.carry = Buffer.from(buf.subarray(keep));
+    this.scanFrom = scanTo - keep;
+  }
+
+  /** Ends the data (as if with a line break, so its last field is checked too). */
+  finish(): void {
+    this.feed(Buffer.from([0x0a]), true);
+  }
+
+  /** Checks the end of the field before boundary `i` and the start of the field after it. */
+  private suspect(buf: Buffer, i: number): boolean {
+    let r = i - 1;
+    if (buf[i] === 0x0a && buf[r] === 0x0d) r--;
+    if (buf[r] === 0x22) r--;
+    if (r >= 0 && buf[r] !== this.delimiter && EDGE_SPACE.has(buf[r])) return true;
+    let q = i + 1;
+    if (buf[q] === 0x22) q++;
+    const c = buf[q];
+    if (c !== this.delimiter && EDGE_SPACE.has(c)) return true;
+    if (c === 0xc2 && buf[q + 1] === 0xa0) return true; // a no-break space in UTF-8
+    if (!MISSING_FIRST.has(c)) return false;
+    for (let k = q; k < q + 6 && k < buf.length; k++) {
+      const e = buf[k];
+      if (e === this.delimiter || e === 0x0a || e === 0x0d || e === 0x22) {
+        return isMissing(iconv.decode(buf.subarray(q, k), this.encoding));
+      }
+    }
+    return false;
+  }
+}
 
 /** Progress callback: bytes of the file read so far, rows loaded so far. */
 export type OnProgress = (bytes: number, rows: number) => void;
@@ -57,7 +227,7 @@ export async function fastCopy(
   columns: InferredColumn[],
   encoding: Encoding,
   onProgress: OnProgress,
-): Promise<{ rows: number; lineMap: LineMap }> {
+): Promise<{ rows: number; lineMap: LineMap; lines: number }> {
   const placeholders = placeholderNames(sniffed);
   const byIndex = new Map(columns.map((c) => [c.index, c.name]));
   const fieldNames: string[] = [];
@@ -67,11 +237,35 @@ export async function fastCopy(
   const sql =
     `COPY ${tableSql(table)} (${fieldNames.map(quoteIdent).join(', ')}) FROM STDIN WITH (` +
     `FORMAT csv, DELIMITER ${delimiter}, QUOTE '"', NULL '', FORCE_NULL (${forceNull}), ENCODING '${PG_ENCODING[encoding]}')`;
+  // COPY reads dates by DateStyle: day first, as normalizeDate reads dd/mm/yyyy.
+  await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
+  // COPY takes more than the validating path does: any integer for a year, NaN and Infinity for a
+  // number, infinity for a date. Checks refuse those as it loads (class 23), and are dropped after.
+  const rule: Partial<Record<InferredColumn['type'], (q: string) => string>> = {
+    year: (q) => `${q} BETWEEN 1900 AND 2100`,
+    number: (q) => `${q} > '-Infinity' AND ${q} < 'Infinity'`, // NaN sorts above Infinity
+    date: (q) => `isfinite(${q})`,
+  };
+  const checks = columns
+    .filter((c) => rule[c.type])
+    .map((c, i) => ({ name: `${table}_check_${i}`, sql: rule[c.type]!(quoteIdent(c.name)) }));
+  for (const { name, sql: check } of checks) {
+    await client.query(`ALTER TABLE ${tableSql(table)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${check})`);
+  }
   const copy = client.query(copyFrom(sql));
   let bytes = 0;
+  let lines = 0;
+  const watch = new RecordWatch(MAX_FIELD_BYTES, sniffed.dataStartLine, sniffed.delimiter.charCodeAt(0));
+  // Text cells outside the sample are not checked by COPY: look out for ones to normalize.
+  const textColumns = sniffed.sampledAll ? [] : columns.filter((c) => c.type === 'text');
+  const suspects = textColumns.length > 0 ? new TextSuspects(sniffed.delimiter.charCodeAt(0), encoding) : null;
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
+      if (watch.feed(chunk)) return cb(new FastPathRefused('record_too_large'));
+      if (watch.blankRecord) return cb(new FastPathRefused('blank_record'));
+      suspects?.feed(chunk);
       bytes += chunk.length;
+      lines += countLf(chunk);
       onProgress(bytes, 0);
       cb(null, chunk);
     },
@@ -87,8 +281,25 @@ export async function fastCopy(
     await new Promise((resolve, reject) => copy.on('finish', resolve).on('error', reject));
   }
   const rows = Number(copy.rowCount ?? 0);
-  // COPY cannot tell where multi-line records were; assume one line per row (exact otherwise).
-  return { rows, lineMap: { breaks: [[1, sniffed.dataStartLine - 1]] } };
+  for (const { name } of checks) await client.query(`ALTER TABLE ${tableSql(table)} DROP CONSTRAINT ${quoteIdent(name)}`);
+  suspects?.finish();
+  if (suspects?.found) await normalizeText(client, table, textColumns);
+  return { rows, lineMap: { breaks: watch.breaks }, lines };
+}
+
+/**
+ * Text cells COPY took as they were, where the validating path would have made them NULL
+ * (missing-value spellings) or trimmed them. Only rows outside the sample can need it.
+ */
+async function normalizeText(client: PoolClient, table: string, columns: InferredColumn[]): Promise<void> {
+  if (columns.length === 0) return;
+  const norm = (q: string) => `(CASE WHEN lower(btrim(${q}, $2)) = ANY($1::text[]) THEN NULL ELSE btrim(${q}, $2) END)`;
+  const qs = columns.map((c) => quoteIdent(c.name));
+  await client.query(
+    `UPDATE ${tableSql(table)} SET ${qs.map((q) => `${q} = ${norm(q)}`).join(', ')}
+      WHERE ${qs.map((q) => `${q} IS DISTINCT FROM ${norm(q)}`).join(' OR ')}`,
+    [MISSING_SPELLINGS, TRIM_CHARS],
+  );
 }
 
 /** Thrown inside the validating path when the bytes are not valid UTF-8 after all. */
@@ -130,6 +341,42 @@ const TYPE_MESSAGES: Record<string, [string, string]> = {
   boolean: ['bukan nilai ya/tidak', 'is not a yes/no value'],
 };
 
+/** A value in a field that was dropped as an empty, untitled column (it would be lost). */
+function untitledValue(line: number, position: number, value: string) {
+  return {
+    code: 'values_in_untitled_column',
+    line,
+    value,
+    message: `Kolom ke-${position + 1} tidak berjudul dan dianggap kosong, tetapi berisi "${value}"; beri kolom itu judul atau kosongkan isinya.`,
+    message_en: `Column ${position + 1} has no header and was taken as empty, but holds "${value}"; give the column a header or clear it.`,
+  };
+}
+
+/**
+ * After a fast COPY: values in the placeholder columns that took the fields dropped as empty
+ * (only rows outside the sample can have any). Reported like the validating path does.
+ */
+export async function checkDroppedFields(
+  client: PoolClient,
+  table: string,
+  sniffed: Sniffed,
+  lineMap: LineMap,
+  report: ReportBuilder,
+): Promise<void> {
+  const placeholders = [...placeholderNames(sniffed).entries()];
+  if (placeholders.length === 0 || sniffed.sampledAll) return;
+  const filled = (q: string) => `nullif(btrim(${q}), '') IS NOT NULL`;
+  const { rows } = await client.query<{ id: string; position: number; value: string; n: number }>(
+    `SELECT "_id"::text AS id, CASE ${placeholders.map(([i, n]) => `WHEN ${filled(quoteIdent(n))} THEN ${i}`).join(' ')} END AS position,
+            coalesce(${placeholders.map(([, n]) => `nullif(btrim(${quoteIdent(n)}), '')`).join(', ')}) AS value,
+            count(*) OVER ()::int AS n
+       FROM ${tableSql(table)} WHERE ${placeholders.map(([, n]) => filled(quoteIdent(n))).join(' OR ')}
+      ORDER BY "_id" LIMIT ${EXAMPLES_PER_CODE}`,
+  );
+  for (const r of rows) report.error(untitledValue(lineOf(lineMap, Number(r.id)), r.position, r.value));
+  if (rows.length > 0) report.addCount('errors', 'values_in_untitled_column', rows[0].n - rows.length);
+}
+
 /** A row-level transformation applied before typing (used to reshape wide tables). */
 export type RowExpander = (cells: string[]) => string[][];
 
@@ -139,6 +386,8 @@ export interface ValidatedLoad {
   lineMap: LineMap;
   /** Integer columns whose only misfits were fractional numbers (the caller may widen them). */
   widen: string[];
+  /** LF line breaks in the data's bytes; unknown when reading stopped early. */
+  lines?: number;
 }
 
 /**
@@ -163,17 +412,23 @@ export async function validatingCopy(
   );
   const expected = sniffed.fieldCount;
   const lastKept = Math.max(...sniffed.keep);
+  const kept = new Set(sniffed.keep);
+  const dropped = Array.from({ length: expected }, (_, i) => i).filter((i) => !kept.has(i));
   let bytes = 0;
   let rows = 0;
   let prevEnd = sniffed.dataStartLine - 1;
+  /** Physical lines spanned by the records read so far (skipped empty lines not included). */
+  let recordLines = 0;
   let failed = false;
   const breaks: Array<[number, number]> = [];
   const fractionalOnly = new Map<string, boolean>();
   let lastProgress = 0;
 
+  let lines = 0;
   const meter = new Transform({
     transform(chunk: Buffer, _e, cb) {
       bytes += chunk.length;
+      lines += countLf(chunk);
       cb(null, chunk);
     },
   });
@@ -190,12 +445,14 @@ export async function validatingCopy(
   let batch: string[] = [];
   const typer = new Transform({
     writableObjectMode: true,
-    transform(rec: { record: string[]; info: { lines: number } }, _e, cb) {
+    transform(rec: { record: string[]; info: { empty_lines: number } }, _e, cb) {
       const cells = rec.record;
-      const endLine = sniffed.dataStartLine - 1 + rec.info.lines;
-      const inner = cells.reduce((n, c) => n + (c.includes('\n') ? c.split('\n').length - 1 : 0), 0);
-      const line = endLine - inner;
-      prevEnd = endLine;
+      // Lines are counted from the records, not from csv-parse's info.lines: inside a quoted field
+      // it counts CR and LF each as a line, so every CRLF there would shift later lines by one.
+      const line = sniffed.dataStartLine + recordLines + rec.info.empty_lines;
+      const inner = lineBreaks(cells);
+      recordLines += 1 + inner;
+      prevEnd = line + inner;
       if (cells.every((c) => c.trim() === '')) {
         report.warning({ code: 'blank_row', line, message: 'Baris kosong dilewati.', message_en: 'Blank row skipped.' });
         return cb();
@@ -213,6 +470,21 @@ export async function validatingCopy(
           });
           return cb();
         }
+      }
+      const lost = dropped.find((i) => (cells[i] ?? '').trim() !== '');
+      if (lost !== undefined) {
+        failed = true;
+        report.error(untitledValue(line, lost, cells[lost]));
+      }
+      if (cells.some((c) => c.includes('\u0000'))) {
+        failed = true;
+        report.error({
+          code: 'binary_file',
+          line,
+          message: `Baris ${line} berisi data biner (karakter NUL); berkas ini bukan teks CSV.`,
+          message_en: `Line ${line} holds binary data (a NUL character); this file is not CSV text.`,
+        });
+        return cb();
       }
       const sources = expand ? expand(cells) : [cells];
       for (const src of sources) {
@@ -300,5 +572,6 @@ export async function validatingCopy(
     rows,
     lineMap: { breaks },
     widen: onlyWidening && !raggedOrOther ? [...fractionalOnly.keys()] : [],
+    lines,
   };
 }

@@ -6,6 +6,9 @@ import type { InferredColumn } from './infer';
 /** Tables up to this size get exact statistics and no extra indexes (a scan is as fast). */
 export const INDEX_MIN_ROWS = 10_000;
 
+/** Columns counted per scan: four select-list entries each, under PostgreSQL's 1,664. */
+const STATS_COLUMNS_PER_SCAN = 400;
+
 /** Per-column figures kept for charts, facets and the column dictionary. */
 export interface ColumnStats {
   nulls: number;
@@ -46,12 +49,18 @@ export async function columnStats(client: PoolClient, table: string, columns: In
   const out: Record<string, ColumnStats> = {};
 
   if (rows <= INDEX_MIN_ROWS) {
-    const parts = columns.flatMap((c) => {
-      const q = quoteIdent(c.name);
-      const ordered = c.type !== 'boolean';
-      return [`count(${q})::bigint`, `count(DISTINCT ${q})::bigint`, ordered ? `min(${q})::text` : 'NULL::text', ordered ? `max(${q})::text` : 'NULL::text'];
-    });
-    const { rows: [agg] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
+    // Four figures per column; a select list holds at most 1,664 entries, so wide tables (up to
+    // MAX_COLUMNS) take several scans.
+    const agg: unknown[] = [];
+    for (let from = 0; from < columns.length; from += STATS_COLUMNS_PER_SCAN) {
+      const parts = columns.slice(from, from + STATS_COLUMNS_PER_SCAN).flatMap((c) => {
+        const q = quoteIdent(c.name);
+        const ordered = c.type !== 'boolean';
+        return [`count(${q})::bigint`, `count(DISTINCT ${q})::bigint`, ordered ? `min(${q})::text` : 'NULL::text', ordered ? `max(${q})::text` : 'NULL::text'];
+      });
+      const { rows: [part] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
+      agg.push(...part);
+    }
     for (const [i, c] of columns.entries()) {
       const q = quoteIdent(c.name);
       let top: ColumnStats['top'];
@@ -64,8 +73,8 @@ export async function columnStats(client: PoolClient, table: string, columns: In
       out[c.name] = {
         nulls: rows - Number(agg[i * 4]),
         distinct: Number(agg[i * 4 + 1]),
-        min: conv(c, agg[i * 4 + 2]),
-        max: conv(c, agg[i * 4 + 3]),
+        min: conv(c, agg[i * 4 + 2] as string | null),
+        max: conv(c, agg[i * 4 + 3] as string | null),
         ...(top ? { top } : {}),
       };
     }

@@ -2,6 +2,7 @@ import type { ColumnRole, ColumnType } from '../db/datastore';
 import type { HeaderName } from './headers';
 import type { ColumnOverride } from './options';
 import {
+  fitsBigint,
   isCanonical,
   isMissing,
   normalizeBoolean,
@@ -109,7 +110,11 @@ export function inferColumn(
       const { format, fit } = chooseFormat(numeric, hints);
       if (enough(fit, n)) {
         numberFormat = format;
-        const fractional = numeric.some((c) => /[.eE]/.test(normalizeNumber(c, format) ?? ''));
+        // Fractions, and whole numbers too large for bigint, make a `numeric` column.
+        const fractional = numeric.some((c) => {
+          const v = normalizeNumber(c, format) ?? '';
+          return /[.eE]/.test(v) || (v !== '' && !fitsBigint(v));
+        });
         type = fractional ? 'number' : 'integer';
       }
     }

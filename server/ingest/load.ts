@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
 import { createTableSql, dropTable, quoteIdent, tableSql } from '../db/datastore';
 import { withClient } from '../db/knex';
-import { fastCopy, NotUtf8, placeholderNames, validatingCopy, type LineMap } from './copy';
+import { checkDroppedFields, FastPathRefused, fastCopy, NotUtf8, placeholderNames, validatingCopy, type LineMap } from './copy';
 import { buildIndexes, columnStats, type ColumnStats } from './finish';
 import { inferColumn, type InferredColumn } from './infer';
 import type { Encoding, LoadOptions } from './options';
@@ -94,7 +94,8 @@ export async function loadFile(input: LoadInput, wilayah: Wilayah[]): Promise<Lo
   let head = await readRange(file, 0, Math.min(size, HEAD_BYTES));
 
   if (looksLikeXlsx(head, input.filename)) {
-    const out = input.derivedPath(`sheet-${options.sheet ?? 1}.csv`);
+    // Not named after the sheet: a workbook's sheet names are the uploader's text ("../..").
+    const out = input.derivedPath('sheet.csv');
     const sheet = await xlsxToCsv(file, out, options.sheet).catch(() => undefined);
     if (sheet === undefined) return failed(failure('bad_xlsx', 'Berkas XLSX tidak dapat dibaca.', 'The XLSX file could not be read.'));
     if (sheet === null) {
@@ -114,10 +115,15 @@ export async function loadFile(input: LoadInput, wilayah: Wilayah[]): Promise<Lo
     if (binary) return failed(failure(binary.code, binary.message, binary.message_en));
   }
   const crOnly = !head.includes(0x0a) && head.includes(0x0d);
+  /** The raw file's encoding when it is read through a UTF-8 copy. */
+  let rawEncoding: Encoding | null = null;
   if (encoding === 'utf-16le' || encoding === 'utf-16be' || crOnly) {
     const out = input.derivedPath('utf8.csv');
+    // The copy has LF line ends: note the raw file's own.
+    dialect.line_ending = crOnly ? 'cr' : iconv.decode(head, encoding).includes('\r\n') ? 'crlf' : 'lf';
     await toUtf8(file, encoding, out);
     dialect.converted_from = encoding;
+    rawEncoding = encoding;
     file = out;
     encoding = 'utf-8';
     size = (await fs.promises.stat(file)).size;
@@ -132,7 +138,7 @@ export async function loadFile(input: LoadInput, wilayah: Wilayah[]): Promise<Lo
       continue;
     }
     if (result === 'widen') continue; // options were widened in place
-    return result;
+    return rawEncoding && result.encoding ? { ...result, encoding: rawEncoding } : result;
   }
   throw new Error('loading did not settle');
 }
@@ -158,11 +164,8 @@ async function readText(
   const tailOffset = size > HEAD_BYTES ? size - TAIL_BYTES : 0;
   const tail = tailOffset > 0 ? await readRange(file, tailOffset, TAIL_BYTES) : head;
   const sniff = sniffText({ head, tail, tailOffset, size, encoding, delimiter: options.delimiter });
-  if (!sniff.ok) return failed(failure(sniff.code, sniff.message, sniff.message_en), { encoding });
+  if (!sniff.ok) return failed(failure(sniff.code, sniff.message, sniff.message_en, sniff.line), { encoding });
   const sniffed = sniff.sniffed;
-  if (sniffed.hugeField) {
-    return failed(failure('field_too_large', 'Ada kolom yang isinya lebih dari 1 MB.', 'A field is larger than 1 MB.'), { encoding });
-  }
 
   const report = new ReportBuilder();
   if (dialect.encoding_fallback) {
@@ -173,14 +176,27 @@ async function readText(
     });
   }
   for (const s of sniffed.skipped) {
-    if (s.kind === 'blank') continue;
+    if (s.kind === 'blank' || s.kind === 'footnote') continue;
     const [id, en] = {
       title: ['Baris judul di atas tabel dilewati', 'Title line above the table skipped'],
       column_numbers: ['Baris nomor kolom di bawah header dilewati', 'Column-number row under the header skipped'],
-      footnote: ['Catatan kaki di bawah tabel dilewati', 'Footnote below the table skipped'],
     }[s.kind];
     report.warning({ code: `${s.kind}_skipped`, line: s.line, value: s.text, message: `${id}: "${s.text}"`, message_en: `${en}: "${s.text}"` });
   }
+  /** Footnotes are reported once the data's lines are counted: in a large file only then is their line known. */
+  const reportFootnotes = (dataLines: number | undefined) => {
+    for (const s of sniffed.skipped) {
+      if (s.kind !== 'footnote') continue;
+      const line = s.line ?? (dataLines !== undefined && s.trailerIndex !== undefined ? sniffed.dataStartLine + dataLines + s.trailerIndex : undefined);
+      report.warning({
+        code: 'footnote_skipped',
+        line,
+        value: s.text,
+        message: `Catatan kaki di bawah tabel dilewati: "${s.text}"`,
+        message_en: `Footnote below the table skipped: "${s.text}"`,
+      });
+    }
+  };
   const dropped = sniffed.fieldCount - sniffed.keep.length;
   if (dropped > 0) {
     report.warning({
@@ -219,6 +235,7 @@ async function readText(
     onProgress({ phase, bytes_done: bytes, bytes_total: size, rows });
 
   let rows = 0;
+  let dataLines: number | undefined;
   let lineMap: LineMap = { breaks: [] };
   let path: 'fast' | 'validating' = fast ? 'fast' : 'validating';
   const outcome = await withClient(db, async (client) => {
@@ -229,9 +246,10 @@ async function readText(
       if (fast) {
         await client.query('SAVEPOINT fast_path');
         try {
-          ({ rows, lineMap } = await fastCopy(client, table, file, sniffed, columns, encoding, (b) => progress('loading', b, 0)));
+          ({ rows, lineMap, lines: dataLines } = await fastCopy(client, table, file, sniffed, columns, encoding, (b) => progress('loading', b, 0)));
+          await checkDroppedFields(client, table, sniffed, lineMap, report);
         } catch (err) {
-          if (!isDataError(err)) throw err;
+          if (!isDataError(err) && !(err instanceof FastPathRefused)) throw err;
           await client.query('ROLLBACK TO SAVEPOINT fast_path');
           path = 'validating';
         }
@@ -241,6 +259,7 @@ async function readText(
           const v = await validatingCopy(client, table, file, sniffed, columns, columns, encoding, report, (b, r) => progress('loading', b, r), expand?.expand);
           rows = v.rows;
           lineMap = v.lineMap;
+          dataLines = v.lines;
           if (v.widen.length > 0) {
             await client.query('ROLLBACK');
             options.columns = { ...options.columns };
@@ -256,6 +275,7 @@ async function readText(
         }
       }
       lap('copy_ms');
+      reportFootnotes(dataLines);
       for (const p of placeholders) await client.query(`ALTER TABLE ${tableSql(table)} DROP COLUMN ${quoteIdent(p)}`);
       if (report.errorCount === 0 && rows === 0) {
         report.error({ code: 'no_data_rows', message: 'Berkas tidak berisi baris data.', message_en: 'The file has no data rows.' });
@@ -282,7 +302,7 @@ async function readText(
       ...dialect,
       delimiter: sniffed.delimiter,
       quote: '"',
-      line_ending: sniffed.lineEnding,
+      line_ending: (dialect.line_ending as string | undefined) ?? sniffed.lineEnding,
       header_line: sniffed.headerLine,
       data_start_line: sniffed.dataStartLine,
       path,
@@ -298,7 +318,11 @@ async function readText(
     rows: null,
     sample: sniffed.sample.slice(0, 20).map((r) => r.cells),
   };
-  if (outcome === 'rejected') return result;
+  if (outcome === 'rejected') {
+    // Reading stopped at a record it could not take in: the rest of the file was never read.
+    const fatal = Object.keys(result.report.counts.errors).some((c) => STOPPED_READING.has(c));
+    return fatal ? { ...result, state: 'failed', columns: [] } : result;
+  }
 
   // The table is committed but invisible (the version is still `processing`). Check reference
   // codes while the indexes build, each on its own connection; ANALYZE (and the statistics read
@@ -336,8 +360,17 @@ function pickOverride(o: LoadOptions['columns'] extends Record<string, infer V> 
   return out;
 }
 
-/** SQLSTATE class 22 (data exception) and COPY format errors: the file, not the system, is at fault. */
+/**
+ * Errors that make the file unreadable as a table (`failed`, SPEC §3): reading stopped at a
+ * record it could not take in, or the file holds binary data after all.
+ */
+const STOPPED_READING = new Set(['field_too_large', 'unclosed_quote', 'binary_file']);
+
+/**
+ * SQLSTATE class 22 (data exception), 23514 (a value the fast path's checks refuse) and COPY format errors:
+ * the file, not the system, is at fault.
+ */
 function isDataError(err: unknown): boolean {
   const code = (err as { code?: string }).code ?? '';
-  return code.startsWith('22') || code === '0A000';
+  return code.startsWith('22') || code === '23514' || code === '0A000';
 }

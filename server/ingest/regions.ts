@@ -41,6 +41,14 @@ interface CodeRow {
 
 const undotted = (code: string) => code.replace(/\./g, '');
 
+/** The level of the codes a region column holds, from its name; null when it may hold either. */
+export function regionLevel(columnName: string): Wilayah['level'] | null {
+  const what = columnName.replace(/^(kode|kd)_/, '');
+  if (/^(provinsi|prov)$/.test(what)) return 'provinsi';
+  if (/^(kabupaten_kota|kab_kota|kabkota|kabupaten|kab|kota)$/.test(what)) return 'kabupaten_kota';
+  return null;
+}
+
 /**
  * Checks every region column of a loaded table against the reference codes: detects the scheme
  * (dotted codes are Kemendagri; undotted ones are matched by name where a name column exists,
@@ -66,9 +74,12 @@ export async function checkRegions(
     );
     if (rows.length === 0) continue;
 
-    const bps = new Map(wilayah.map((w) => [w.kode_bps, w]));
-    const kemendagri = new Map(wilayah.map((w) => [w.kode_kemendagri, w]));
-    const kemendagriUndotted = new Map(wilayah.map((w) => [undotted(w.kode_kemendagri), w]));
+    // A kode_kabupaten_kota column holding a province code (or the reverse) is wrong too.
+    const level = regionLevel(col.name);
+    const refs = level ? wilayah.filter((w) => w.level === level) : wilayah;
+    const bps = new Map(refs.map((w) => [w.kode_bps, w]));
+    const kemendagri = new Map(refs.map((w) => [w.kode_kemendagri, w]));
+    const kemendagriUndotted = new Map(refs.map((w) => [undotted(w.kode_kemendagri), w]));
     const dotted = rows.some((r) => r.code.includes('.'));
     const score = (lookup: Map<string, Wilayah>) =>
       rows.reduce((s, r) => {

@@ -5,14 +5,17 @@ import { HeaderName, nameHeaders } from './headers';
 import type { Delimiter, Encoding } from './options';
 import { DELIMITERS } from './options';
 
-/** How many bytes from the start of a file are read to sniff it. */
-export const HEAD_BYTES = 1024 * 1024;
+export const MAX_COLUMNS = 1000;
+/** Rows of the head sampled for type inference. */
+export const SAMPLE_ROWS = 5000;
+export const MAX_FIELD_BYTES = 1024 * 1024;
 /** How many bytes from the end are read to find footnotes and sample late rows. */
 export const TAIL_BYTES = 64 * 1024;
-export const MAX_COLUMNS = 1000;
-export const MAX_FIELD_BYTES = 1024 * 1024;
-/** Rows from the head used for type inference (plus up to 200 from the tail). */
-export const SAMPLE_ROWS = 2000;
+/**
+ * How many bytes from the start of a file are read to sniff it: a little more than the largest
+ * record allowed, so a head holding no whole record after the header means that record is too large.
+ */
+export const HEAD_BYTES = MAX_FIELD_BYTES + TAIL_BYTES;
 
 /** Why a file is not a text table, or null when it looks like one. */
 export function detectBinary(head: Buffer): { code: string; message: string; message_en: string } | null {
@@ -125,12 +128,20 @@ export function parseRecords(text: string, delimiter: string, limit = Infinity):
   const out: RawRecord[] = [];
   let prevEnd = 0;
   for (const r of rows) {
-    // csv-parse counts the line break that ends a record; the record itself ends a line earlier.
-    const endLine = Math.max(prevEnd + 1, r.info.lines);
+    // Lines are counted from the cells, not from csv-parse's info.lines: inside a quoted field
+    // csv-parse counts CR and LF each as a line, so a CRLF there would count twice.
+    const endLine = prevEnd + 1 + lineBreaks(r.record);
     out.push({ cells: r.record, startLine: prevEnd + 1, endLine });
     prevEnd = endLine;
   }
   return out;
+}
+
+/** How many LF line breaks the cells of one record hold (a record spans that many more lines). */
+export function lineBreaks(cells: string[]): number {
+  let n = 0;
+  for (const c of cells) for (let i = c.indexOf('\n'); i !== -1; i = c.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 const nonEmpty = (cells: string[]) => cells.reduce((n, c) => (c.trim() !== '' ? n + 1 : n), 0);
@@ -171,6 +182,11 @@ export interface SkippedLine {
   line?: number;
   text: string;
   kind: 'title' | 'column_numbers' | 'footnote' | 'blank';
+  /**
+   * Footnotes: the line's position below the end of the data (0 = the first line after it), so
+   * its line number can be worked out once the data's lines are counted (when `line` is unknown).
+   */
+  trailerIndex?: number;
 }
 
 /** What sniffing learned about a text file. */
@@ -190,13 +206,15 @@ export interface Sniffed {
   skipped: SkippedLine[];
   /** Sampled data rows (kept fields only); `line` is 0 for rows sampled from the tail. */
   sample: Array<{ line: number; cells: string[] }>;
-  /** A field larger than MAX_FIELD_BYTES was seen. */
-  hugeField: boolean;
+  /** Every data row is in the sample (so what inference saw holds for the whole file). */
+  sampledAll: boolean;
 }
 
-export type SniffOutcome = { ok: true; sniffed: Sniffed } | { ok: false; code: string; message: string; message_en: string };
+export type SniffOutcome = { ok: true; sniffed: Sniffed } | { ok: false; code: string; message: string; message_en: string; line?: number };
 
 const FOOTNOTE = /^\s*(sumber|source|keterangan|ket\.?|catatan|note|notes|\*|\d{1,2}[).]|[a-z]\))/i;
+/** A note that names itself ("Sumber: BPS, diolah"): below the data even when its text holds the delimiter. */
+const LABELLED_NOTE = /^\s*(sumber|source|keterangan|ket\.|catatan|note|notes)\s*:/i;
 const COLUMN_NUMBER = /^\(\d{1,3}\)$/;
 
 /** Byte offsets at which each line starts (lines split on LF). */
@@ -237,6 +255,21 @@ export function sniffText(input: {
   const cut = nthLineEnd(headText, SAMPLE_ROWS + 100);
   const partial = !complete || (cut > 0 && cut < headText.length);
   const records = parseRecords(cut > 0 ? headText.slice(0, cut) : headText, delimiter);
+  if (!complete && cut <= 0) {
+    // Few lines in a whole head: the bytes after the last whole record belong to one record still
+    // going on; past the limit, that record is too large (and no later one could be sniffed anyway).
+    const lastLine = records.at(-1)?.endLine ?? 0;
+    const covered = lineStarts(head)[lastLine] ?? head.length;
+    if (head.length - covered > MAX_FIELD_BYTES) {
+      return {
+        ok: false,
+        code: 'field_too_large',
+        message: `Baris ${lastLine + 1} lebih dari 1 MB (mungkin tanda kutip tidak ditutup).`,
+        message_en: `Line ${lastLine + 1} is larger than 1 MB (perhaps an unclosed quote).`,
+        line: lastLine + 1,
+      };
+    }
+  }
   if (partial && records.length > 1) records.pop(); // may be cut short
   const widths = records.map((r) => nonEmpty(r.cells)).filter((n) => n > 0);
   const modalWidth = mode(widths);
@@ -278,7 +311,8 @@ export function sniffText(input: {
   const tailLines = splitLines(tail, tailOffset === 0 ? 0 : 1);
   let dataEndByte = size;
   let inTrailer = true;
-  const footnotes: SkippedLine[] = [];
+  const footnotes: Array<SkippedLine & { at: number }> = [];
+  let firstTrailer = tailLines.length;
   const lateRows: string[][] = [];
   for (let i = tailLines.length - 1; i >= 0 && lateRows.length < 200; i--) {
     const abs = tailOffset + tailLines[i].start;
@@ -288,12 +322,16 @@ export function sniffText(input: {
     if (inTrailer) {
       const filled = nonEmpty(cells);
       const firstOnly = filled === 1 && cells[0].trim() !== '';
+      const labelled = filled > 1 && LABELLED_NOTE.test(cells[0]);
       const trailer =
         filled === 0 ||
+        labelled ||
         (firstOnly && (FOOTNOTE.test(cells[0]) || footnotes.length > 0 || cells.length < header.cells.length));
       if (trailer) {
-        if (filled > 0) footnotes.unshift({ text: cells[0].trim(), kind: 'footnote' });
+        const note = labelled ? text.replace(new RegExp(`[${delimiter === '\t' ? '\\t' : `\\${delimiter}`}\\s]+$`), '').trim() : cells[0].trim();
+        if (filled > 0) footnotes.unshift({ text: note, kind: 'footnote', at: i });
         dataEndByte = abs;
+        firstTrailer = i;
         continue;
       }
       inTrailer = false;
@@ -326,7 +364,18 @@ export function sniffText(input: {
     ...dataRows.slice(0, SAMPLE_ROWS).map((r) => ({ line: r.startLine, cells: pick(r.cells) })),
     ...(partial ? lateRows.map((cells) => ({ line: 0, cells: pick(cells) })) : []),
   ];
-  const hugeField = allRows.some((cells) => cells.some((c) => c.length > MAX_FIELD_BYTES));
+  const huge = (cells: string[]) => cells.some((c) => c.length > MAX_FIELD_BYTES);
+  const hugeRecord = huge(header.cells) ? header : dataRows.find((r) => huge(r.cells));
+  if (hugeRecord || (partial && lateRows.some(huge))) {
+    const line = hugeRecord?.startLine;
+    return {
+      ok: false,
+      code: 'field_too_large',
+      message: line ? `Baris ${line}: ada isian kolom yang lebih dari 1 MB.` : 'Ada isian kolom yang lebih dari 1 MB.',
+      message_en: line ? `Line ${line}: a field is larger than 1 MB.` : 'A field is larger than 1 MB.',
+      line,
+    };
+  }
 
   return {
     ok: true,
@@ -340,9 +389,13 @@ export function sniffText(input: {
       dataStartLine,
       dataStartByte,
       dataEndByte,
-      skipped: [...skipped, ...footnotes],
+      skipped: [
+        ...skipped,
+        // A tail that starts at byte 0 is the whole file: its line numbers are known already.
+        ...footnotes.map(({ at, ...f }) => ({ ...f, trailerIndex: at - firstTrailer, ...(tailOffset === 0 ? { line: at + 1 } : {}) })),
+      ],
       sample,
-      hugeField,
+      sampledAll: !partial && dataRows.length <= SAMPLE_ROWS,
     },
   };
 }

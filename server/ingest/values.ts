@@ -1,7 +1,18 @@
 import type { ColumnType } from '../db/datastore';
 
 /** Spellings of "no value" in Indonesian office tables. Compared trimmed and lower-cased. */
-const MISSING = new Set(['', '-', '–', '—', '--', 'na', 'n/a', 'n.a', 'n.a.', '#n/a', '...', '…', '..', 'null', 'nil']);
+export const MISSING_SPELLINGS = ['', '-', '–', '—', '--', 'na', 'n/a', 'n.a', 'n.a.', '#n/a', '...', '…', '..', 'null', 'nil'];
+const MISSING = new Set(MISSING_SPELLINGS);
+
+/** The characters String.prototype.trim() removes, for trimming the same way in SQL. */
+export const TRIM_CHARS = ' \t\n\v\f\r\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff';
+
+/** True when a whole number (canonical text, e.g. "-123") fits PostgreSQL's bigint. */
+export function fitsBigint(n: string): boolean {
+  const digits = n.replace(/^[+-]/, '').replace(/^0+(?=\d)/, '');
+  if (digits.length !== 19) return digits.length < 19;
+  return digits <= (n.startsWith('-') ? '9223372036854775808' : '9223372036854775807');
+}
 
 /** True when the cell means "no value". */
 export function isMissing(raw: string): boolean {
@@ -144,7 +155,7 @@ export function normalizeCell(raw: string, col: ColumnReader): string | null | u
       return raw.trim();
     case 'integer': {
       const n = normalizeNumber(raw, col.numberFormat);
-      return n !== null && !n.includes('.') && !/e/i.test(n) ? n : undefined;
+      return n !== null && !n.includes('.') && !/e/i.test(n) && fitsBigint(n) ? n : undefined;
     }
     case 'number': {
       const n = normalizeNumber(raw, col.numberFormat);

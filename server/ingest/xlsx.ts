@@ -49,7 +49,13 @@ export async function xlsxToCsv(file: string, out: string, sheet?: string | numb
     const name = (ws as unknown as { name: string }).name ?? `Sheet${position}`;
     names.push(name);
     const wanted = sheet === undefined ? position === 1 : typeof sheet === 'number' ? position === sheet : name === sheet;
-    if (!wanted || exported) continue;
+    if (!wanted || exported) {
+      // Read every other sheet through: exceljs may have parked it in a temporary file whose
+      // read stream opens lazily, and deletes that file as soon as we move on; a sheet skipped
+      // unread then fails with ENOENT as an unhandled stream error.
+      for await (const _row of ws as AsyncIterable<ExcelJS.Row>) void _row;
+      continue;
+    }
     const csv = stringify({ record_delimiter: '\n' });
     const dest = fs.createWriteStream(out);
     csv.pipe(dest);
