@@ -16,6 +16,8 @@ const schema = z.object({
   /** log2 of the scrypt cost; lowered only by the test suite to keep it fast. */
   SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(16),
   RUN_WORKER: z.enum(['yes', 'no']).default('yes'),
+  /** Clean files from this size on load in two parts at once (one per core). */
+  PARALLEL_LOAD_MIN_MB: z.coerce.number().min(0).default(16),
   /** A load without a heartbeat for this long is taken to be dead and picked up again. */
   LOAD_STALL_SECONDS: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -36,6 +38,7 @@ export type Config = {
   scryptLogN: number;
   runWorker: boolean;
   loadStallSeconds: number;
+  parallelLoadMinBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 };
 
@@ -67,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scryptLogN: e.SCRYPT_LOG_N,
     runWorker: e.RUN_WORKER === 'yes',
     loadStallSeconds: e.LOAD_STALL_SECONDS,
+    parallelLoadMinBytes: Math.round(e.PARALLEL_LOAD_MIN_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -3,7 +3,9 @@ import { Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
+import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
+import { withClient } from '../db/knex';
 import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent, tableSql } from '../db/datastore';
 import type { InferredColumn } from './infer';
@@ -215,9 +217,99 @@ export function placeholderNames(sniffed: Sniffed): Map<number, string> {
   return out;
 }
 
+/** The COPY statement of the fast path: the raw bytes, as they are, into the typed columns. */
+function fastCopySql(table: string, sniffed: Sniffed, columns: InferredColumn[], encoding: Encoding): string {
+  const placeholders = placeholderNames(sniffed);
+  const byIndex = new Map(columns.map((c) => [c.index, c.name]));
+  const fieldNames: string[] = [];
+  for (let i = 0; i < sniffed.fieldCount; i++) fieldNames.push(byIndex.get(i) ?? placeholders.get(i)!);
+  const delimiter = sniffed.delimiter === '\t' ? 'E\'\\t\'' : `'${sniffed.delimiter}'`;
+  const forceNull = columns.map((c) => quoteIdent(c.name)).join(', ');
+  return (
+    `COPY ${tableSql(table)} (${fieldNames.map(quoteIdent).join(', ')}) FROM STDIN WITH (` +
+    `FORMAT csv, DELIMITER ${delimiter}, QUOTE '"', NULL '', FORCE_NULL (${forceNull}), ENCODING '${PG_ENCODING[encoding]}')`
+  );
+}
+
 /**
- * The fast path: PostgreSQL parses and types the file's data bytes itself in one COPY. Throws
- * the database's error when any value does not fit (the caller then takes the validating path).
+ * COPY takes more than the validating path does: any integer for a year, NaN and Infinity for a
+ * number, infinity for a date. These checks refuse those as rows load (class 23); they are
+ * dropped after the load.
+ */
+function rangeChecks(table: string, columns: InferredColumn[]): Array<{ name: string; sql: string }> {
+  const rule: Partial<Record<InferredColumn['type'], (q: string) => string>> = {
+    year: (q) => `${q} BETWEEN 1900 AND 2100`,
+    number: (q) => `${q} > '-Infinity' AND ${q} < 'Infinity'`, // NaN sorts above Infinity
+    date: (q) => `isfinite(${q})`,
+  };
+  return columns
+    .filter((c) => rule[c.type])
+    .map((c, i) => ({ name: `${table}_check_${i}`, sql: `CHECK (${rule[c.type]!(quoteIdent(c.name))})` }));
+}
+
+async function addChecks(client: PoolClient, table: string, checks: Array<{ name: string; sql: string }>): Promise<void> {
+  for (const c of checks) await client.query(`ALTER TABLE ${tableSql(table)} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.sql}`);
+}
+
+async function dropChecks(client: PoolClient, table: string, checks: Array<{ name: string }>): Promise<void> {
+  for (const c of checks) await client.query(`ALTER TABLE ${tableSql(table)} DROP CONSTRAINT ${quoteIdent(c.name)}`);
+}
+
+/** What streaming one byte range into COPY found out. */
+interface RangeLoad {
+  rows: number;
+  lines: number;
+  watch: RecordWatch;
+}
+
+/**
+ * Streams the bytes [start, end) of the file into a COPY on `client`, watching records as they
+ * pass (size, blank records, line breaks inside quotes) and looking for text cells the validating
+ * path would have changed.
+ */
+async function copyRange(
+  client: PoolClient,
+  sql: string,
+  file: string,
+  range: { start: number; end: number; firstLine: number },
+  sniffed: Sniffed,
+  suspects: TextSuspects | null,
+  onBytes: (n: number) => void,
+): Promise<RangeLoad> {
+  // COPY reads dates by DateStyle: day first, as normalizeDate reads dd/mm/yyyy.
+  await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
+  const copy = client.query(copyFrom(sql));
+  let lines = 0;
+  const watch = new RecordWatch(MAX_FIELD_BYTES, range.firstLine, sniffed.delimiter.charCodeAt(0));
+  const meter = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      if (watch.feed(chunk)) return cb(new FastPathRefused('record_too_large'));
+      if (watch.blankRecord) return cb(new FastPathRefused('blank_record'));
+      suspects?.feed(chunk);
+      lines += countLf(chunk);
+      onBytes(chunk.length);
+      cb(null, chunk);
+    },
+  });
+  if (range.end > range.start) {
+    await pipeline(fs.createReadStream(file, { start: range.start, end: range.end - 1, highWaterMark: 1 << 20 }), meter, copy);
+  } else {
+    copy.end();
+    await new Promise((resolve, reject) => copy.on('finish', resolve).on('error', reject));
+  }
+  return { rows: Number(copy.rowCount ?? 0), lines, watch };
+}
+
+/** Text columns worth watching: those whose cells outside the sample COPY takes unchecked. */
+function suspectsFor(sniffed: Sniffed, columns: InferredColumn[], encoding: Encoding): { columns: InferredColumn[]; make: () => TextSuspects | null } {
+  const text = sniffed.sampledAll ? [] : columns.filter((c) => c.type === 'text');
+  return { columns: text, make: () => (text.length > 0 ? new TextSuspects(sniffed.delimiter.charCodeAt(0), encoding) : null) };
+}
+
+/**
+ * The fast path: PostgreSQL parses and types the file's data bytes itself in one COPY, inside the
+ * caller's transaction. Throws the database's error when any value does not fit (the caller then
+ * takes the validating path).
  */
 export async function fastCopy(
   client: PoolClient,
@@ -228,63 +320,133 @@ export async function fastCopy(
   encoding: Encoding,
   onProgress: OnProgress,
 ): Promise<{ rows: number; lineMap: LineMap; lines: number }> {
-  const placeholders = placeholderNames(sniffed);
-  const byIndex = new Map(columns.map((c) => [c.index, c.name]));
-  const fieldNames: string[] = [];
-  for (let i = 0; i < sniffed.fieldCount; i++) fieldNames.push(byIndex.get(i) ?? placeholders.get(i)!);
-  const delimiter = sniffed.delimiter === '\t' ? 'E\'\\t\'' : `'${sniffed.delimiter}'`;
-  const forceNull = columns.map((c) => quoteIdent(c.name)).join(', ');
-  const sql =
-    `COPY ${tableSql(table)} (${fieldNames.map(quoteIdent).join(', ')}) FROM STDIN WITH (` +
-    `FORMAT csv, DELIMITER ${delimiter}, QUOTE '"', NULL '', FORCE_NULL (${forceNull}), ENCODING '${PG_ENCODING[encoding]}')`;
-  // COPY reads dates by DateStyle: day first, as normalizeDate reads dd/mm/yyyy.
-  await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
-  // COPY takes more than the validating path does: any integer for a year, NaN and Infinity for a
-  // number, infinity for a date. Checks refuse those as it loads (class 23), and are dropped after.
-  const rule: Partial<Record<InferredColumn['type'], (q: string) => string>> = {
-    year: (q) => `${q} BETWEEN 1900 AND 2100`,
-    number: (q) => `${q} > '-Infinity' AND ${q} < 'Infinity'`, // NaN sorts above Infinity
-    date: (q) => `isfinite(${q})`,
-  };
-  const checks = columns
-    .filter((c) => rule[c.type])
-    .map((c, i) => ({ name: `${table}_check_${i}`, sql: rule[c.type]!(quoteIdent(c.name)) }));
-  for (const { name, sql: check } of checks) {
-    await client.query(`ALTER TABLE ${tableSql(table)} ADD CONSTRAINT ${quoteIdent(name)} CHECK (${check})`);
-  }
-  const copy = client.query(copyFrom(sql));
+  const checks = rangeChecks(table, columns);
+  await addChecks(client, table, checks);
+  const text = suspectsFor(sniffed, columns, encoding);
+  const suspects = text.make();
   let bytes = 0;
-  let lines = 0;
-  const watch = new RecordWatch(MAX_FIELD_BYTES, sniffed.dataStartLine, sniffed.delimiter.charCodeAt(0));
-  // Text cells outside the sample are not checked by COPY: look out for ones to normalize.
-  const textColumns = sniffed.sampledAll ? [] : columns.filter((c) => c.type === 'text');
-  const suspects = textColumns.length > 0 ? new TextSuspects(sniffed.delimiter.charCodeAt(0), encoding) : null;
-  const meter = new Transform({
-    transform(chunk: Buffer, _e, cb) {
-      if (watch.feed(chunk)) return cb(new FastPathRefused('record_too_large'));
-      if (watch.blankRecord) return cb(new FastPathRefused('blank_record'));
-      suspects?.feed(chunk);
-      bytes += chunk.length;
-      lines += countLf(chunk);
-      onProgress(bytes, 0);
-      cb(null, chunk);
-    },
-  });
-  if (sniffed.dataEndByte > sniffed.dataStartByte) {
-    await pipeline(
-      fs.createReadStream(file, { start: sniffed.dataStartByte, end: sniffed.dataEndByte - 1, highWaterMark: 1 << 20 }),
-      meter,
-      copy,
-    );
-  } else {
-    copy.end();
-    await new Promise((resolve, reject) => copy.on('finish', resolve).on('error', reject));
-  }
-  const rows = Number(copy.rowCount ?? 0);
-  for (const { name } of checks) await client.query(`ALTER TABLE ${tableSql(table)} DROP CONSTRAINT ${quoteIdent(name)}`);
+  const { rows, lines, watch } = await copyRange(
+    client,
+    fastCopySql(table, sniffed, columns, encoding),
+    file,
+    { start: sniffed.dataStartByte, end: sniffed.dataEndByte, firstLine: sniffed.dataStartLine },
+    sniffed,
+    suspects,
+    (n) => onProgress((bytes += n), 0),
+  );
+  await dropChecks(client, table, checks);
   suspects?.finish();
-  if (suspects?.found) await normalizeText(client, table, textColumns);
+  if (suspects?.found) await normalizeText(client, table, text.columns);
   return { rows, lineMap: { breaks: watch.breaks }, lines };
+}
+
+/** Data ranges from this size on are loaded in two parts at once (one per core). */
+export const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
+
+/** Beyond this many quote characters, finding a safe split costs more than it saves. */
+const MAX_SPLIT_QUOTES = 1_000_000;
+
+/** Quote characters in chunk[from, to). */
+function countQuotes(chunk: Buffer, from: number, to: number): number {
+  let n = 0;
+  for (let i = chunk.indexOf(0x22, from); i !== -1 && i < to; i = chunk.indexOf(0x22, i + 1)) n++;
+  return n;
+}
+
+/**
+ * A record boundary near the middle of [start, end): the first line break past the middle with
+ * an even number of quote characters before it (so not inside a quoted field), and how many line
+ * breaks lie before the split. Null when there is none, or quotes are too many to count cheaply.
+ */
+export async function findSplit(file: string, start: number, end: number): Promise<{ at: number; linesBefore: number } | null> {
+  const mid = start + Math.floor((end - start) / 2);
+  let quotes = 0;
+  let lfs = 0;
+  let pos = start;
+  const fh = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(1 << 20);
+    while (pos < end) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, end - pos), pos);
+      if (bytesRead === 0) return null;
+      const chunk = buf.subarray(0, bytesRead);
+      if (pos + bytesRead <= mid) {
+        quotes += countQuotes(chunk, 0, bytesRead);
+        lfs += countLf(chunk);
+      } else {
+        let from = 0;
+        for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) {
+          quotes += countQuotes(chunk, from, i);
+          from = i;
+          lfs++;
+          if (pos + i >= mid && quotes % 2 === 0) return pos + i + 1 < end ? { at: pos + i + 1, linesBefore: lfs } : null;
+        }
+        quotes += countQuotes(chunk, from, bytesRead);
+      }
+      if (quotes > MAX_SPLIT_QUOTES) return null;
+      pos += bytesRead;
+    }
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * The fast path in two parts loaded at once, each on its own connection and transaction, so both
+ * cores parse. The table must be committed (still invisible: its version is `processing`). Row
+ * order is kept: the `_id` identity is given a per-session cache as large as the first part's
+ * lines, and the first part reserves its block before the second starts, so the second part's
+ * ids follow on. Either both parts commit or neither does; on failure the caller drops the table.
+ */
+export async function parallelFastCopy(
+  db: Knex,
+  table: string,
+  file: string,
+  sniffed: Sniffed,
+  columns: InferredColumn[],
+  encoding: Encoding,
+  split: { at: number; linesBefore: number },
+  onProgress: OnProgress,
+): Promise<{ rows: number; lineMap: LineMap; lines: number }> {
+  const sql = fastCopySql(table, sniffed, columns, encoding);
+  const checks = rangeChecks(table, columns);
+  const text = suspectsFor(sniffed, columns, encoding);
+  const [sa, sb] = [text.make(), text.make()];
+  let bytes = 0;
+  const onBytes = (n: number) => onProgress((bytes += n), 0);
+  const first = split.linesBefore; // ids 1..first for the first part, first+1.. for the second
+  return withClient(db, (a) =>
+    withClient(db, async (b) => {
+      await addChecks(a, table, checks);
+      await a.query(`ALTER TABLE ${tableSql(table)} ALTER COLUMN "_id" SET MINVALUE 0 RESTART WITH 0 SET CACHE ${first + 1}`);
+      await a.query('BEGIN');
+      await b.query('BEGIN');
+      try {
+        // The first part's session takes the first block of ids (0 .. first) before the second part starts.
+        await a.query(`SELECT nextval(pg_get_serial_sequence($1, '_id'))`, [tableSql(table)]);
+        const [pa, pb] = await Promise.allSettled([
+          copyRange(a, sql, file, { start: sniffed.dataStartByte, end: split.at, firstLine: sniffed.dataStartLine }, sniffed, sa, onBytes),
+          copyRange(b, sql, file, { start: split.at, end: sniffed.dataEndByte, firstLine: sniffed.dataStartLine + first }, sniffed, sb, onBytes),
+        ]);
+        if (pa.status === 'rejected') throw pa.reason;
+        if (pb.status === 'rejected') throw pb.reason;
+        await a.query('COMMIT');
+        await b.query('COMMIT');
+        await dropChecks(a, table, checks);
+        sa?.finish();
+        sb?.finish();
+        if (sa?.found || sb?.found) await normalizeText(a, table, text.columns);
+        // The second part's rows are numbered first+1..: shift its line breakpoints to those ids.
+        const breaks = [...pa.value.watch.breaks, ...pb.value.watch.breaks.map(([row, off]): [number, number] => [row + first, off - first])];
+        return { rows: pa.value.rows + pb.value.rows, lineMap: { breaks }, lines: pa.value.lines + pb.value.lines };
+      } catch (err) {
+        await a.query('ROLLBACK').catch(() => undefined);
+        await b.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      }
+    }),
+  );
 }
 
 /**

@@ -50,6 +50,7 @@ export async function loadVersion(services: Services, versionId: number): Promis
         table,
         options,
         onProgress: (p) => (progress = p),
+        parallelMinBytes: services.config.parallelLoadMinBytes,
       },
       wilayah,
     );

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { PoolClient } from 'pg';
 import { createTableSql, dropTable, quoteIdent, tableSql } from '../db/datastore';
 import { withClient } from '../db/knex';
-import { checkDroppedFields, FastPathRefused, fastCopy, NotUtf8, placeholderNames, validatingCopy, type LineMap } from './copy';
+import { checkDroppedFields, FastPathRefused, fastCopy, findSplit, NotUtf8, PARALLEL_MIN_BYTES, parallelFastCopy, placeholderNames, validatingCopy, type LineMap } from './copy';
 import { buildIndexes, columnStats, type ColumnStats } from './finish';
 import { inferColumn, type InferredColumn } from './infer';
 import type { Encoding, LoadOptions } from './options';
@@ -49,6 +49,8 @@ export interface LoadInput {
   table: string;
   options: LoadOptions;
   onProgress: (p: LoadProgress) => void;
+  /** Clean data ranges from this size on load in two parts at once. */
+  parallelMinBytes?: number;
 }
 
 function failed(report: Report, extra: Partial<LoadResult> = {}): LoadResult {
@@ -238,12 +240,45 @@ async function readText(
   let dataLines: number | undefined;
   let lineMap: LineMap = { breaks: [] };
   let path: 'fast' | 'validating' = fast ? 'fast' : 'validating';
-  const outcome = await withClient(db, async (client) => {
+  /** After the rows are in (same client, transaction open or not): the checks that can reject them. */
+  const afterLoad = async (client: PoolClient): Promise<boolean> => {
+    lap('copy_ms');
+    reportFootnotes(dataLines);
+    for (const p of placeholders) await client.query(`ALTER TABLE ${tableSql(table)} DROP COLUMN ${quoteIdent(p)}`);
+    if (report.errorCount === 0 && rows === 0) {
+      report.error({ code: 'no_data_rows', message: 'Berkas tidak berisi baris data.', message_en: 'The file has no data rows.' });
+    }
+    return report.errorCount === 0;
+  };
+
+  // Large clean files load in two parts at once, into a table committed beforehand (invisible
+  // while the version is processing, dropped on any failure).
+  let outcome: 'loaded' | 'rejected' | 'widen' | 'retry-as-1252' | null = null;
+  const parallelMin = input.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  const split = fast && sniffed.dataEndByte - sniffed.dataStartByte >= parallelMin ? await findSplit(file, sniffed.dataStartByte, sniffed.dataEndByte) : null;
+  if (split) {
+    await db.raw(createTableSql(table, columns, placeholders));
+    lap('sniff_ms');
+    try {
+      ({ rows, lineMap, lines: dataLines } = await parallelFastCopy(db, table, file, sniffed, columns, encoding, split, (b) => progress('loading', b, 0)));
+      outcome = await withClient(db, async (client) => {
+        await checkDroppedFields(client, table, sniffed, lineMap, report);
+        return (await afterLoad(client)) ? 'loaded' : 'rejected';
+      });
+      if (outcome === 'rejected') await dropTable(db, table);
+    } catch (err) {
+      await dropTable(db, table).catch(() => undefined);
+      if (!isDataError(err) && !(err instanceof FastPathRefused)) throw err;
+      path = 'validating';
+    }
+  }
+
+  outcome ??= await withClient(db, async (client) => {
     await client.query('BEGIN');
     try {
       await client.query(createTableSql(table, columns, placeholders));
-      lap('sniff_ms');
-      if (fast) {
+      if (!split) lap('sniff_ms');
+      if (path === 'fast') {
         await client.query('SAVEPOINT fast_path');
         try {
           ({ rows, lineMap, lines: dataLines } = await fastCopy(client, table, file, sniffed, columns, encoding, (b) => progress('loading', b, 0)));
@@ -274,13 +309,7 @@ async function readText(
           throw err;
         }
       }
-      lap('copy_ms');
-      reportFootnotes(dataLines);
-      for (const p of placeholders) await client.query(`ALTER TABLE ${tableSql(table)} DROP COLUMN ${quoteIdent(p)}`);
-      if (report.errorCount === 0 && rows === 0) {
-        report.error({ code: 'no_data_rows', message: 'Berkas tidak berisi baris data.', message_en: 'The file has no data rows.' });
-      }
-      if (report.errorCount > 0) {
+      if (!(await afterLoad(client))) {
         await client.query('ROLLBACK');
         return 'rejected' as const;
       }
@@ -306,6 +335,7 @@ async function readText(
       header_line: sniffed.headerLine,
       data_start_line: sniffed.dataStartLine,
       path,
+      parts: split && path === 'fast' ? 2 : 1,
       number_formats: Object.fromEntries(
         columns.filter((c) => c.type === 'integer' || c.type === 'number').map((c) => [c.name, c.numberFormat]),
       ),
