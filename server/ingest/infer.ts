@@ -29,7 +29,7 @@ export interface InferredColumn extends HeaderName {
 }
 
 /** Names that hold codes: kept as text whatever their digits look like. */
-const CODE_NAME = /^(kode|kd|code|id|nik|nip|npsn|nuptk|nomor_induk|no_reg)(_|$)|_(kode|code|kd)$/;
+export const CODE_NAME = /^(kode|kd|code|id|nik|nip|npsn|nuptk|nomor_induk|no_reg)(_|$)|_(kode|code|kd)$/;
 /** Names that hold a year. */
 const YEAR_NAME = /^(tahun|thn|year)(_|$)|_(tahun|thn|year)$/;
 /** Names of time columns (a year, a month, a period). */
@@ -146,4 +146,17 @@ export function inferColumn(
     refScheme: override.ref_scheme ?? null,
     canonical: (type === 'text' || type === 'date' || plain) && cells.every((c) => isCanonical(c, type)),
   };
+}
+
+/**
+ * A text column whose sampled cells are mostly numbers: a few words (such as "belum ada data")
+ * kept the column from being numeric. Returns those words with their lines, or null.
+ */
+export function mostlyNumeric(column: InferredColumn, sample: Array<{ line: number; cells: string[] }>, position: number): Array<{ line: number; value: string }> | null {
+  if (column.type !== 'text' || column.role === 'region' || CODE_NAME.test(column.name)) return null;
+  const present = sample.map((r) => ({ line: r.line, value: (r.cells[position] ?? '').trim() })).filter((c) => !isMissing(c.value));
+  if (present.length < 3) return null;
+  if (present.some((c) => /^0\d/.test(c.value))) return null; // leading zeros: a code
+  const words = present.filter((c) => !numberEvidence(c.value).numeric);
+  return words.length > 0 && words.length <= present.length / 2 ? words : null;
 }

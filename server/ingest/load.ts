@@ -8,7 +8,7 @@ import { createTableSql, dropTable, quoteIdent, tableSql } from '../db/datastore
 import { withClient } from '../db/knex';
 import { checkDroppedFields, FastPathRefused, fastCopy, findSplit, NotUtf8, PARALLEL_MIN_BYTES, parallelFastCopy, placeholderNames, validatingCopy, type LineMap } from './copy';
 import { buildIndexes, columnStats, type ColumnStats } from './finish';
-import { inferColumn, type InferredColumn } from './infer';
+import { inferColumn, mostlyNumeric, type InferredColumn } from './infer';
 import type { Encoding, LoadOptions } from './options';
 import { checkRegions, type Wilayah } from './regions';
 import { failure, ReportBuilder, type Report } from './report';
@@ -213,6 +213,19 @@ async function readText(
   let columns = sniffed.headers.map((h, i) =>
     inferColumn(h, sniffed.keep[i], sampleRows.map((cells) => cells[i] ?? ''), hints, options.columns?.[h.name]),
   );
+  columns.forEach((c, i) => {
+    const words = mostlyNumeric(c, sniffed.sample, i);
+    if (!words) return;
+    const examples = words.slice(0, 3).map((x) => `"${x.value}"`).join(', ');
+    report.warning({
+      code: 'mostly_numeric_text',
+      column: c.name,
+      line: words[0].line || undefined,
+      value: words[0].value,
+      message: `Kolom ${c.label} sebagian besar berisi angka, tetapi dibaca sebagai teks karena nilai seperti ${examples}. Perbaiki nilainya atau ubah tipe kolom.`,
+      message_en: `Column ${c.label} holds mostly numbers but was read as text because of values like ${examples}. Fix those values or change the column type.`,
+    });
+  });
   let expand: ReturnType<typeof reshapeToLong> = null;
   if (options.reshape) {
     expand = reshapeToLong(columns, sampleRows, hints, options.reshape);

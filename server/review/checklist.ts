@@ -59,6 +59,13 @@ export function evaluateChecklist(dataset: DatasetLike, version: VersionLike, co
     standar.pass = false;
     standar.reasons.push({ id: 'Semua kolom bertipe teks; tidak ada ukuran yang bertipe angka.', en: 'All columns are text; no numeric measure.' });
   }
+  if (warnings.mostly_numeric_text) {
+    standar.pass = false;
+    standar.reasons.push({
+      id: `${warnings.mostly_numeric_text} kolom berisi angka terbaca sebagai teks karena beberapa nilai bukan angka.`,
+      en: `${warnings.mostly_numeric_text} numeric column(s) read as text because of a few non-numeric values.`,
+    });
+  }
   if (measures.length === 0) {
     standar.reasons.push({ id: 'Tidak ada kolom ukuran (angka).', en: 'No measure (numeric) column.' });
   }

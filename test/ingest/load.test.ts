@@ -406,3 +406,17 @@ describe('reloading with other options', () => {
     expect(await versionTables(svc, first.v.id)).toEqual([]);
   });
 });
+
+describe('no silent fall-back to text', () => {
+  it('warns when a mostly numeric column is read as text because of a few words', async () => {
+    const csv = 'kode_provinsi,jumlah_sekolah,tahun\n18,120,2021\n18,belum ada data,2022\n18,135,2023\n18,140,2024\n18,-,2025\n';
+    const { columns, report } = await load(svc, w, csv);
+    expect(columns.find((c) => c.name === 'jumlah_sekolah')!.type).toBe('text');
+    expect(report.warnings).toContainEqual(expect.objectContaining({ code: 'mostly_numeric_text', column: 'jumlah_sekolah', line: 3, value: 'belum ada data' }));
+  });
+  it('does not warn for real text or codes', async () => {
+    const csv = 'kode_kabupaten_kota,nama,catatan\n1801,LAMPUNG BARAT,12\n1871,BANDAR LAMPUNG,data sementara\n1872,METRO,angka tetap\n';
+    const { report } = await load(svc, w, csv);
+    expect(report.warnings.filter((x) => x.code === 'mostly_numeric_text')).toEqual([]);
+  });
+});

@@ -39,3 +39,11 @@ describe('the standard-data checklist', () => {
     expect(evaluateChecklist(dataset(), version({ errors: { unknown_region_code: 2 }, warnings: {} }), [col('kode_provinsi', 'text', 'region')])[3].pass).toBe(false);
   });
 });
+
+describe('the data standard and numbers read as text', () => {
+  it('fails while a numeric column is read as text', () => {
+    const items = evaluateChecklist(dataset(), version({ errors: {}, warnings: { mostly_numeric_text: 1 } }), [col('nilai', 'number', 'measure', 'x')]);
+    expect(items[0].pass).toBe(false);
+    expect(items[0].reasons[0].en).toMatch(/numeric column\(s\) read as text/);
+  });
+});
