@@ -9,7 +9,7 @@ import { canUploadVersion, canViewWork } from '../policies/dataset';
 import type { VersionRecord, VersionState } from '../policies/records';
 import { canCommentVersion, canDecideVersion, canManageVersion, reviewStage } from '../policies/version';
 import type { Services } from '../services';
-import { defineAction } from './action';
+import { defineAction, type AuditEntry } from './action';
 import { notify, producersOf, usersWithRole } from './notify';
 import { evaluateChecklist, type ChecklistItem } from '../review/checklist';
 import { type DatasetRow, lockDataset } from './datasets';
@@ -69,6 +69,11 @@ function stateConflict(state: string): Conflict {
 
 const versionRef = z.object({ slug: slugSchema, number: z.coerce.number().int().positive() });
 
+/** The audit entry of an action on a version. */
+function versionAudit(ds: DatasetRow, v: { id: number; number: number }, details?: Record<string, unknown>): AuditEntry {
+  return { targetType: 'version', targetId: v.number, datasetId: ds.id, versionId: v.id, organizationId: ds.organization_id, details };
+}
+
 /** Starts loading a version: inline for small files, in the job queue for large ones. */
 function scheduleLoad(services: Services, versionId: number, size: number): () => Promise<void> {
   return () =>
@@ -111,14 +116,7 @@ export const uploadVersion = defineAction({
     ctx.afterCommit(scheduleLoad(ctx, v.id, input.file.size));
     return {
       result: v as VersionRow,
-      audit: {
-        targetType: 'version',
-        targetId: v.number,
-        datasetId: ds.id,
-        versionId: v.id,
-        organizationId: ds.organization_id,
-        details: { filename: v.filename, size: input.file.size, sha256: input.file.sha256 },
-      },
+      audit: versionAudit(ds, v, { filename: v.filename, size: input.file.size, sha256: input.file.sha256 }),
     };
   },
 });
@@ -141,7 +139,7 @@ export const reloadVersion = defineAction({
     ctx.afterCommit(scheduleLoad(ctx, v.id, Number(v.raw_size)));
     return {
       result: { ...v, state: 'processing' as const },
-      audit: { targetType: 'version', targetId: v.number, datasetId: ds.id, versionId: v.id, organizationId: ds.organization_id, details: { options: input.options } },
+      audit: versionAudit(ds, v, { options: input.options }),
     };
   },
 });
@@ -181,7 +179,7 @@ export const submitVersion = defineAction({
     });
     return {
       result: { ...v, state: 'submitted' as const },
-      audit: { targetType: 'version', targetId: v.number, datasetId: ds.id, versionId: v.id, organizationId: ds.organization_id },
+      audit: versionAudit(ds, v),
     };
   },
 });
@@ -196,7 +194,7 @@ export const withdrawVersion = defineAction({
     await transition(tx, v, ['submitted'], 'draft');
     return {
       result: { ...v, state: 'draft' as const },
-      audit: { targetType: 'version', targetId: v.number, datasetId: ds.id, versionId: v.id, organizationId: ds.organization_id },
+      audit: versionAudit(ds, v),
     };
   },
 });
@@ -272,14 +270,7 @@ export const reviewVersion = defineAction({
     }
     return {
       result: { review, state },
-      audit: {
-        targetType: 'version',
-        targetId: v.number,
-        datasetId: ds.id,
-        versionId: v.id,
-        organizationId: ds.organization_id,
-        details: { decision, stage, from: v.state, to: state, ...(comment ? { comment } : {}) },
-      },
+      audit: versionAudit(ds, v, { decision, stage, from: v.state, to: state, ...(comment ? { comment } : {}) }),
     };
   },
 });

@@ -22,15 +22,9 @@ import type { Services } from '../../services';
 import { filterParam, parseInput } from '../parse';
 import { uploadFile, uploadedFile } from '../upload';
 import { openApiDocument } from './openapi';
+import { datasetSearchSchema } from '../search';
 
-const searchSchema = z.object({
-  q: z.string().max(200).optional(),
-  organization: z.string().max(120).optional(),
-  topic: z.string().max(120).optional(),
-  tag: z.string().max(60).optional(),
-  frequency: z.string().max(30).optional(),
-  sort: z.enum(['relevance', 'newest', 'title', 'downloads']).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
+const searchSchema = datasetSearchSchema.extend({
   per_page: z.coerce.number().int().min(1).max(100).default(20),
 });
 

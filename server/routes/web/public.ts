@@ -16,6 +16,7 @@ import type { Services } from '../../services';
 import { baseUrl } from '../api/v1';
 import { openApiDocument } from '../api/openapi';
 import { filterParam, parseInput } from '../parse';
+import { datasetSearchSchema } from '../search';
 
 const PER_PAGE = 20;
 
@@ -36,13 +37,8 @@ function previewHref(slug: string, s: PreviewState): string {
 }
 const PREVIEW_ROWS = 20;
 
-const searchQuery = z.object({
-  q: z.string().max(200).optional(),
-  organization: z.string().max(120).optional(),
-  topic: z.string().max(120).optional(),
-  tag: z.string().max(60).optional(),
-  frequency: z.string().max(30).optional(),
-  sort: z.enum(['relevance', 'newest', 'title', 'downloads']).optional(),
+// A bad page number on a page people type by hand falls back to the first page.
+const searchQuery = datasetSearchSchema.extend({
   page: z.coerce.number().int().min(1).max(10_000).catch(1).default(1),
 });
 
