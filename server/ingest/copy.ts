@@ -11,6 +11,8 @@ import { quoteIdent, tableSql } from '../db/datastore';
 import type { InferredColumn } from './infer';
 import type { Encoding } from './options';
 import { EXAMPLES_PER_CODE, type ReportBuilder } from './report';
+import { RegionTally } from './regions';
+import { lineOf, type LineMap } from './lines';
 import { lineBreaks, MAX_FIELD_BYTES, type Sniffed } from './sniff';
 import { isMissing, MISSING_SPELLINGS, normalizeCell, normalizeNumber, TRIM_CHARS } from './values';
 
@@ -187,21 +189,7 @@ export class TextSuspects {
 /** Progress callback: bytes of the file read so far, rows loaded so far. */
 export type OnProgress = (bytes: number, rows: number) => void;
 
-/** Maps a row's `_id` to its physical line in the file. */
-export interface LineMap {
-  /** Breakpoints (ascending `_id`): from that row on, line = _id + offset. */
-  breaks: Array<[number, number]>;
-}
-
-/** The physical line of row `_id`. */
-export function lineOf(map: LineMap, id: number): number {
-  let offset = map.breaks[0]?.[1] ?? 0;
-  for (const [from, off] of map.breaks) {
-    if (from > id) break;
-    offset = off;
-  }
-  return id + offset;
-}
+export { lineOf, type LineMap } from './lines';
 
 const PG_ENCODING: Partial<Record<Encoding, string>> = {
   'utf-8': 'UTF8',
@@ -548,6 +536,8 @@ export interface ValidatedLoad {
   lineMap: LineMap;
   /** Integer columns whose only misfits were fractional numbers (the caller may widen them). */
   widen: string[];
+  /** The region codes read, to judge when the file is refused for something else. */
+  regions: RegionTally;
   /** LF line breaks in the data's bytes; unknown when reading stopped early. */
   lines?: number;
 }
@@ -604,6 +594,7 @@ export async function validatingCopy(
     max_record_size: MAX_FIELD_BYTES,
   });
 
+  const regions = new RegionTally(tableColumns);
   let batch: string[] = [];
   const typer = new Transform({
     writableObjectMode: true,
@@ -651,10 +642,12 @@ export async function validatingCopy(
       const sources = expand ? expand(cells) : [cells];
       for (const src of sources) {
         const out: string[] = [];
+        const norm: Array<string | null | undefined> = [];
         for (let i = 0; i < tableColumns.length; i++) {
           const col = tableColumns[i];
           const raw = expand ? (src[i] ?? '') : (cells[col.index] ?? '');
           const v = normalizeCell(raw, col);
+          norm.push(v);
           if (v === undefined) {
             failed = true;
             const [id, en] = TYPE_MESSAGES[col.type];
@@ -676,6 +669,7 @@ export async function validatingCopy(
           }
           out.push(v === null ? '\\N' : copyText(v));
         }
+        regions.add(norm, line);
         if (failed) continue;
         rows++;
         const offset = line - rows;
@@ -714,7 +708,7 @@ export async function validatingCopy(
         message: 'Ada kolom yang isinya lebih dari 1 MB (mungkin tanda kutip tidak ditutup).',
         message_en: 'A field is larger than 1 MB (perhaps an unclosed quote).',
       });
-      return { rows: 0, lineMap: { breaks }, widen: [] };
+      return { rows: 0, lineMap: { breaks }, widen: [], regions };
     }
     if (code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_INVALID_CLOSING_QUOTE') {
       report.error({
@@ -723,7 +717,7 @@ export async function validatingCopy(
         message: 'Tanda kutip (") dibuka tetapi tidak ditutup.',
         message_en: 'A quote (") is opened but never closed.',
       });
-      return { rows: 0, lineMap: { breaks }, widen: [] };
+      return { rows: 0, lineMap: { breaks }, widen: [], regions };
     }
     throw err;
   }
@@ -735,5 +729,6 @@ export async function validatingCopy(
     lineMap: { breaks },
     widen: onlyWidening && !raggedOrOther ? [...fractionalOnly.keys()] : [],
     lines,
+    regions,
   };
 }

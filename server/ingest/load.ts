@@ -10,7 +10,7 @@ import { checkDroppedFields, FastPathRefused, fastCopy, findSplit, NotUtf8, PARA
 import { buildIndexes, columnStats, type ColumnStats } from './finish';
 import { inferColumn, mostlyNumeric, type InferredColumn } from './infer';
 import type { Encoding, LoadOptions } from './options';
-import { checkRegions, type Wilayah } from './regions';
+import { checkRegions, judgeRegionColumn, pairedNameColumn, type RegionTally, type Wilayah } from './regions';
 import { failure, ReportBuilder, type Report } from './report';
 import { reshapeToLong, wideColumns } from './reshape';
 import { detectBinary, detectEncoding, HEAD_BYTES, looksLikeXlsx, sniffText, TAIL_BYTES } from './sniff';
@@ -267,6 +267,7 @@ async function readText(
   // Large clean files load in two parts at once, into a table committed beforehand (invisible
   // while the version is processing, dropped on any failure).
   let outcome: 'loaded' | 'rejected' | 'widen' | 'retry-as-1252' | null = null;
+  let regionTally: RegionTally | null = null;
   const parallelMin = input.parallelMinBytes ?? PARALLEL_MIN_BYTES;
   const split = fast && sniffed.dataEndByte - sniffed.dataStartByte >= parallelMin ? await findSplit(file, sniffed.dataStartByte, sniffed.dataEndByte) : null;
   if (split) {
@@ -305,6 +306,7 @@ async function readText(
       if (path === 'validating') {
         try {
           const v = await validatingCopy(client, table, file, sniffed, columns, columns, encoding, report, (b, r) => progress('loading', b, r), expand?.expand);
+          regionTally = v.regions;
           rows = v.rows;
           lineMap = v.lineMap;
           dataLines = v.lines;
@@ -324,6 +326,12 @@ async function readText(
       }
       if (!(await afterLoad(client))) {
         await client.query('ROLLBACK');
+        // Refused for other problems: still say which reference codes are wrong, all in one report.
+        if (regionTally && !Object.keys(report.toJSON().counts.errors).some((c) => STOPPED_READING.has(c))) {
+          for (const col of columns.filter((c) => c.role === 'region')) {
+            judgeRegionColumn(col, pairedNameColumn(col, columns), regionTally.rows(col.name), wilayah, report);
+          }
+        }
         return 'rejected' as const;
       }
       await client.query('COMMIT');

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import { quoteIdent, tableSql } from '../db/datastore';
-import { lineOf, type LineMap } from './copy';
+import { lineOf, type LineMap } from './lines';
 import type { InferredColumn } from './infer';
 import type { ReportBuilder } from './report';
 
@@ -49,12 +49,118 @@ export function regionLevel(columnName: string): Wilayah['level'] | null {
   return null;
 }
 
+/** The distinct (code, name) pairs of a region column, with how many rows and the first line. */
+export interface CodeTally {
+  code: string;
+  name: string | null;
+  n: number;
+  line: number;
+}
+
 /**
- * Checks every region column of a loaded table against the reference codes: detects the scheme
- * (dotted codes are Kemendagri; undotted ones are matched by name where a name column exists,
- * BPS otherwise), stores it on the column, reports unknown codes as errors and names that do not
+ * Collects the codes of region columns as rows stream by (the validating path), so they can be
+ * judged even when the file is refused for other problems and never becomes a table.
+ */
+export class RegionTally {
+  private readonly tallies = new Map<string, Map<string, CodeTally>>();
+  private readonly pairs: Array<{ code: number; name: number; column: string }>;
+  /** Beyond this many distinct pairs per column, more are not worth keeping. */
+  static readonly MAX_DISTINCT = 20_000;
+
+  constructor(columns: InferredColumn[]) {
+    this.pairs = columns
+      .filter((c) => c.role === 'region')
+      .map((c) => {
+        const nameCol = pairedNameColumn(c, columns);
+        return { code: columns.indexOf(c), name: nameCol ? columns.indexOf(nameCol) : -1, column: c.name };
+      });
+    for (const p of this.pairs) this.tallies.set(p.column, new Map());
+  }
+
+  /** Counts one row's normalized values (in table column order). */
+  add(values: Array<string | null | undefined>, line: number): void {
+    for (const p of this.pairs) {
+      const code = values[p.code];
+      if (code === null || code === undefined) continue;
+      const name = p.name >= 0 ? (values[p.name] ?? null) : null;
+      const tally = this.tallies.get(p.column)!;
+      const key = `${code}\u0000${name ?? ''}`;
+      const t = tally.get(key);
+      if (t) t.n++;
+      else if (tally.size < RegionTally.MAX_DISTINCT) tally.set(key, { code, name, n: 1, line });
+    }
+  }
+
+  /** The pairs seen in a column, in order of first appearance. */
+  rows(column: string): CodeTally[] {
+    return [...(this.tallies.get(column)?.values() ?? [])];
+  }
+}
+
+/**
+ * Judges the codes of one region column against the reference codes: detects the scheme (dotted
+ * codes are Kemendagri; undotted ones are matched by name where a name column exists, BPS
+ * otherwise) and stores it on the column, reports unknown codes as errors and names that do not
  * match their code as warnings.
  */
+export function judgeRegionColumn(
+  col: InferredColumn,
+  nameCol: InferredColumn | undefined,
+  rows: CodeTally[],
+  wilayah: Wilayah[],
+  report: ReportBuilder,
+): void {
+  if (rows.length === 0) return;
+  // A kode_kabupaten_kota column holding a province code (or the reverse) is wrong too.
+  const level = regionLevel(col.name);
+  const refs = level ? wilayah.filter((w) => w.level === level) : wilayah;
+  const bps = new Map(refs.map((w) => [w.kode_bps, w]));
+  const kemendagri = new Map(refs.map((w) => [w.kode_kemendagri, w]));
+  const kemendagriUndotted = new Map(refs.map((w) => [undotted(w.kode_kemendagri), w]));
+  const dotted = rows.some((r) => r.code.includes('.'));
+  const score = (lookup: Map<string, Wilayah>) =>
+    rows.reduce((s, r) => {
+      const w = lookup.get(r.code.trim());
+      if (!w) return s;
+      return s + 1 + (r.name && normalizeRegionName(r.name) === normalizeRegionName(w.nama) ? 2 : 0);
+    }, 0);
+  let scheme: 'bps' | 'kemendagri' = col.refScheme ?? 'bps';
+  let lookup = bps;
+  if (!col.refScheme) {
+    if (dotted) scheme = 'kemendagri';
+    else if (score(kemendagriUndotted) > score(bps)) scheme = 'kemendagri';
+  }
+  if (scheme === 'kemendagri') lookup = dotted ? kemendagri : kemendagriUndotted;
+  col.refScheme = scheme;
+  const schemeLabel = scheme === 'bps' ? 'BPS' : 'Kemendagri';
+
+  for (const r of rows) {
+    const w = lookup.get(r.code.trim());
+    if (!w) {
+      report.error({
+        code: 'unknown_region_code',
+        line: r.line,
+        column: col.name,
+        value: r.code,
+        message: `Kode wilayah "${r.code}" tidak dikenal dalam kode referensi ${schemeLabel} (${r.n} baris).`,
+        message_en: `Region code "${r.code}" is not in the ${schemeLabel} reference codes (${r.n} rows).`,
+      });
+      continue;
+    }
+    if (nameCol && r.name && normalizeRegionName(r.name) !== normalizeRegionName(w.nama)) {
+      report.warning({
+        code: 'region_name_mismatch',
+        line: r.line,
+        column: nameCol.name,
+        value: r.name,
+        message: `Nama "${r.name}" tidak sesuai dengan kode ${r.code} (${schemeLabel}: ${w.nama}).`,
+        message_en: `Name "${r.name}" does not match code ${r.code} (${schemeLabel}: ${w.nama}).`,
+      });
+    }
+  }
+}
+
+/** Checks every region column of a loaded table (see judgeRegionColumn), reading its codes with SQL. */
 export async function checkRegions(
   client: PoolClient,
   table: string,
@@ -72,55 +178,6 @@ export async function checkRegions(
         WHERE ${quoteIdent(col.name)} IS NOT NULL
         GROUP BY 1, 2 ORDER BY 4`,
     );
-    if (rows.length === 0) continue;
-
-    // A kode_kabupaten_kota column holding a province code (or the reverse) is wrong too.
-    const level = regionLevel(col.name);
-    const refs = level ? wilayah.filter((w) => w.level === level) : wilayah;
-    const bps = new Map(refs.map((w) => [w.kode_bps, w]));
-    const kemendagri = new Map(refs.map((w) => [w.kode_kemendagri, w]));
-    const kemendagriUndotted = new Map(refs.map((w) => [undotted(w.kode_kemendagri), w]));
-    const dotted = rows.some((r) => r.code.includes('.'));
-    const score = (lookup: Map<string, Wilayah>) =>
-      rows.reduce((s, r) => {
-        const w = lookup.get(r.code.trim());
-        if (!w) return s;
-        return s + 1 + (r.name && normalizeRegionName(r.name) === normalizeRegionName(w.nama) ? 2 : 0);
-      }, 0);
-    let scheme: 'bps' | 'kemendagri' = col.refScheme ?? 'bps';
-    let lookup = bps;
-    if (!col.refScheme) {
-      if (dotted) scheme = 'kemendagri';
-      else if (score(kemendagriUndotted) > score(bps)) scheme = 'kemendagri';
-    }
-    if (scheme === 'kemendagri') lookup = dotted ? kemendagri : kemendagriUndotted;
-    col.refScheme = scheme;
-    const schemeLabel = scheme === 'bps' ? 'BPS' : 'Kemendagri';
-
-    for (const r of rows) {
-      const w = lookup.get(r.code.trim());
-      const line = lineOf(lineMap, r.first);
-      if (!w) {
-        report.error({
-          code: 'unknown_region_code',
-          line,
-          column: col.name,
-          value: r.code,
-          message: `Kode wilayah "${r.code}" tidak dikenal dalam kode referensi ${schemeLabel} (${r.n} baris).`,
-          message_en: `Region code "${r.code}" is not in the ${schemeLabel} reference codes (${r.n} rows).`,
-        });
-        continue;
-      }
-      if (nameCol && r.name && normalizeRegionName(r.name) !== normalizeRegionName(w.nama)) {
-        report.warning({
-          code: 'region_name_mismatch',
-          line,
-          column: nameCol.name,
-          value: r.name,
-          message: `Nama "${r.name}" tidak sesuai dengan kode ${r.code} (${schemeLabel}: ${w.nama}).`,
-          message_en: `Name "${r.name}" does not match code ${r.code} (${schemeLabel}: ${w.nama}).`,
-        });
-      }
-    }
+    judgeRegionColumn(col, nameCol, rows.map((r) => ({ code: r.code, name: r.name, n: r.n, line: lineOf(lineMap, r.first) })), wilayah, report);
   }
 }

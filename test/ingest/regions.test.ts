@@ -121,3 +121,13 @@ describe('region codes against the reference table', () => {
     expect(l.rows.map((r) => r.kode_kabupaten_kota)).toEqual(['1801', null, null]);
   });
 });
+
+describe('reference codes in a file refused for other problems', () => {
+  it('reports unknown codes in the same report as the other errors', async () => {
+    const csv = 'kode_kabupaten_kota;nama_kabupaten_kota;indeks;tahun\r\n1811;MESUJI;2,59;2022\r\n1899;ANTAH BERANTAH;2,49;2022\r\n1801;LAMPUNG BARAT;2,26\r\n';
+    const { v, report } = await load(svc, w, csv);
+    expect(v.state).toBe('draft');
+    expect(report.errors.map((e) => [e.code, e.line])).toEqual(expect.arrayContaining([['ragged_row', 4], ['unknown_region_code', 3]]));
+    expect(await versionTables(svc, v.id)).toEqual([]);
+  });
+});
