@@ -71,7 +71,7 @@ describe('XLSX uploads', () => {
     const file = await workbook({ A: [['x'], ['1']], B: [['y'], ['2']], C: [['z'], ['3']], D: [['nama', 'nilai'], ['A', 1]] });
     for (let i = 0; i < 8; i++) {
       const l = await load(svc, w, file, 'data.xlsx', { sheet: 'D' });
-      expect(l.v.state).toBe('draft');
+      expect({ state: l.v.state, errors: l.report.errors }).toEqual({ state: 'draft', errors: [] });
       expect(l.v.dialect.sheets).toEqual(['A', 'B', 'C', 'D']);
     }
   });

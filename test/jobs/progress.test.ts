@@ -3,20 +3,24 @@ import { createApp } from '../../server/app';
 import { JobQueue } from '../../server/jobs/queue';
 import { makeDataset, makeWorld, SMALL_CSV, type World } from '../support/factories';
 import { signedIn, tokenFor } from '../support/http';
+import { isolatedDatabase } from '../support/isolated-db';
 import { testServices, type TestServices } from '../support/services';
 
 let svc: TestServices;
 let queue: JobQueue;
+let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
 let w: World;
 
 beforeAll(async () => {
-  queue = await JobQueue.start(process.env.SATUDATA_TEST_DB!);
-  svc = testServices({ jobs: queue, env: { INLINE_LOAD_MAX_MB: '0' } });
+  isolated = await isolatedDatabase();
+  queue = await JobQueue.start(isolated.url);
+  svc = testServices({ url: isolated.url, jobs: queue, env: { INLINE_LOAD_MAX_MB: '0' } });
   w = await makeWorld(svc);
 });
 afterAll(async () => {
   await queue.stop();
   await svc.close();
+  await isolated.drop();
 });
 
 describe('an upload loaded in the background', () => {

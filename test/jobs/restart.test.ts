@@ -7,28 +7,32 @@ import { perform } from '../../server/actions/action';
 import { uploadVersion } from '../../server/actions/versions';
 import { JobQueue } from '../../server/jobs/queue';
 import { makeDataset, makeWorld, type World } from '../support/factories';
+import { isolatedDatabase } from '../support/isolated-db';
 import { testServices, type TestServices } from '../support/services';
 
 let svc: TestServices;
 let queue: JobQueue;
+let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
 let w: World;
 const ROWS = 400_000;
 
 beforeAll(async () => {
-  queue = await JobQueue.start(process.env.SATUDATA_TEST_DB!);
+  isolated = await isolatedDatabase();
+  queue = await JobQueue.start(isolated.url);
   // Everything goes through the queue; this process only enqueues (no worker here).
-  svc = testServices({ jobs: queue, env: { INLINE_LOAD_MAX_MB: '0', LOAD_STALL_SECONDS: '2' } });
+  svc = testServices({ url: isolated.url, jobs: queue, env: { INLINE_LOAD_MAX_MB: '0', LOAD_STALL_SECONDS: '2' } });
   w = await makeWorld(svc);
 });
 afterAll(async () => {
   await queue.stop();
   await svc.close();
+  await isolated.drop();
 });
 
 /** A worker process on the test database and this test's storage, like `npm run worker`. */
 function startWorker(): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../server/worker-main.ts')], {
-    env: { ...process.env, DATABASE_URL: process.env.SATUDATA_TEST_DB, DATA_DIR: svc.dataDir, LOAD_STALL_SECONDS: '2', LOG_LEVEL: 'silent', NODE_ENV: 'test' },
+    env: { ...process.env, DATABASE_URL: isolated.url, DATA_DIR: svc.dataDir, LOAD_STALL_SECONDS: '2', LOG_LEVEL: 'silent', NODE_ENV: 'test' },
     stdio: 'ignore',
   });
 }

@@ -17,8 +17,8 @@ export interface TestServices extends Services {
  * Real services on the run's database: knex, storage in a temporary directory, and loads run
  * inline (tests of the queue pass the real JobQueue as `jobs`).
  */
-export function testServices(opts: { jobs?: Jobs; env?: Record<string, string> } = {}): TestServices {
-  const url = process.env.SATUDATA_TEST_DB;
+export function testServices(opts: { jobs?: Jobs; env?: Record<string, string>; url?: string } = {}): TestServices {
+  const url = opts.url ?? process.env.SATUDATA_TEST_DB;
   if (!url) throw new Error('SATUDATA_TEST_DB is not set: run the tests through jest (global setup)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'satudata-test-'));
   const config: Config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SCRYPT_LOG_N: '10', ...opts.env });

@@ -1,0 +1,33 @@
+import crypto from 'node:crypto';
+import pg from 'pg';
+import { createDb, migrate } from '../../server/db/knex';
+import { seedReference } from '../../seeds';
+import { withDatabase } from './db-url';
+
+/**
+ * A database of its own (migrated and seeded) on the run's server, for tests whose workers sweep
+ * the whole database for stalled loads: in the shared one they would pick up other files' loads.
+ */
+export async function isolatedDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const server = process.env.SATUDATA_TEST_ADMIN_DB;
+  if (!server) throw new Error('SATUDATA_TEST_ADMIN_DB is not set: run the tests through jest (global setup)');
+  const name = `${process.env.SATUDATA_TEST_DB_NAME}_${crypto.randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = withDatabase(server, name);
+  const db = createDb(url, 2);
+  await migrate(db);
+  await seedReference(db);
+  await db.destroy();
+  return {
+    url,
+    async drop() {
+      const c = new pg.Client({ connectionString: server });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
