@@ -120,8 +120,15 @@ async function api(base: string, pathname: string, init: RequestInit & { token?:
   return body;
 }
 
+interface BenchVersion {
+  number: number;
+  state: string;
+  row_count: number | null;
+  report: { errors: unknown[] };
+}
+
 /** Streams the file as a multipart upload (no whole-file buffering in this script either). */
-async function upload(base: string, slug: string, token: string, file: string): Promise<{ status: number; body: any }> {
+async function upload(base: string, slug: string, token: string, file: string): Promise<{ status: number; body: { data: BenchVersion } }> {
   const boundary = `----bench${crypto.randomBytes(8).toString('hex')}`;
   const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
@@ -137,7 +144,7 @@ async function upload(base: string, slug: string, token: string, file: string): 
     body: body() as never,
     duplex: 'half',
   } as RequestInit);
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as { data: BenchVersion } };
 }
 
 async function main(): Promise<void> {

@@ -15,7 +15,7 @@ const DEMO_DIR = path.join(__dirname, '..', 'datasets');
 interface DemoManifest {
   organizations: Array<{ slug: string; name: string; short_name?: string; kind: 'opd' | 'walidata' | 'pembina'; description?: string }>;
   users: Array<{ email: string; name: string; role: 'admin' | 'walidata' | 'pembina' | 'produsen'; org?: string }>;
-  datasets: Array<Record<string, any> & { organization: string; file: string; title: string; prioritas?: boolean }>;
+  datasets: Array<Record<string, unknown> & { organization: string; file: string; title: string; prioritas?: boolean }>;
 }
 
 /** The demo accounts: fixed ones plus one producer per demo OPD (`<org-slug>@demo.satudata.id`). */

@@ -1,16 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import i18next, { type TFunction } from 'i18next';
-import en from '../locales/en.json';
-import id from '../locales/id.json';
 
 export const LANGS = ['id', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
+
+const LOCALES = path.join(__dirname, '..', 'locales');
+
+/**
+ * The messages of one language: every `locales/<lang>/*.json` merged (one file per area of the
+ * interface, so that parts of the portal can grow their texts side by side).
+ */
+export function messages(lang: Lang): Record<string, unknown> {
+  const dir = path.join(LOCALES, lang);
+  const out: Record<string, unknown> = {};
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const part = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(part)) {
+      if (k in out) throw new Error(`locales/${lang}/${file}: key "${k}" is defined twice`);
+      out[k] = v;
+    }
+  }
+  return out;
+}
 
 const instance = i18next.createInstance();
 void instance.init({
   initImmediate: false,
   lng: 'id',
   fallbackLng: 'id',
-  resources: { id: { translation: id }, en: { translation: en } },
+  resources: { id: { translation: messages('id') }, en: { translation: messages('en') } },
   interpolation: { escapeValue: false },
   returnNull: false,
   showSupportNotice: false,

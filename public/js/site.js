@@ -19,7 +19,7 @@
       .then(function (body) {
         var rows = body.data || [];
         var fmt = numberFormat(d.lang);
-        var color = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#0b6e4f';
+        var color = window.getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#0b6e4f';
         var horizontal = d.type !== 'line' && rows.length > 8;
         var valueAxis = { ticks: { callback: function (v) { return fmt.format(v); } }, beginAtZero: d.type !== 'line' };
         var categoryAxis = { ticks: { autoSkip: !horizontal } };

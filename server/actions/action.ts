@@ -3,16 +3,9 @@ import type { z } from 'zod';
 import { Forbidden, Invalid, NotFound, Unauthenticated } from '../errors';
 import type { Actor } from '../policies/actor';
 import type { Services } from '../services';
+import { recordAudit, type AuditEntry } from '../audit';
 
-/** What one performed action records in the audit log. */
-export interface AuditEntry {
-  targetType: 'organization' | 'user' | 'dataset' | 'version' | 'token';
-  targetId: string | number | null;
-  datasetId?: number | null;
-  versionId?: number | null;
-  organizationId?: number | null;
-  details?: Record<string, unknown>;
-}
+export type { AuditEntry };
 
 /** Everything an action's run step may use: the open transaction and the app's services. */
 export interface ActionContext extends Services {
@@ -75,28 +68,6 @@ export async function perform<S extends z.ZodType, R, O>(
   });
   for (const fn of after) await fn();
   return result;
-}
-
-/** Appends one event to the audit log (inside the caller's transaction). */
-export async function recordAudit(
-  tx: Knex | Knex.Transaction,
-  actor: Actor | null,
-  action: string,
-  audit: AuditEntry,
-  ip?: string,
-): Promise<void> {
-  await tx('audit_events').insert({
-    actor_id: actor?.id ?? null,
-    actor_label: actor ? (actor.system ? 'cli' : actor.email) : 'sistem',
-    action,
-    target_type: audit.targetType,
-    target_id: audit.targetId === null ? null : String(audit.targetId),
-    dataset_id: audit.datasetId ?? null,
-    version_id: audit.versionId ?? null,
-    organization_id: audit.organizationId ?? null,
-    details: JSON.stringify(audit.details ?? {}),
-    ip: ip ?? null,
-  });
 }
 
 /** zod issues as `{path, message}` pairs for the error `details`. */

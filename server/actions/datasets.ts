@@ -3,22 +3,13 @@ import { z } from 'zod';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { isCustodian } from '../policies/actor';
 import { canCreateDataset, canRetractDataset, canUpdateDataset, canViewWork } from '../policies/dataset';
-import type { DatasetRecord } from '../policies/records';
+import type { DatasetRow } from '../db/rows';
+
+export type { DatasetRow };
 import { defineAction } from './action';
 import { notify, producersOf } from './notify';
 import { datasetFieldsSchema, slugSchema } from './schemas';
 import { uniqueDatasetSlug } from './slug';
-
-/** A dataset row as stored. */
-export type DatasetRow = DatasetRecord & {
-  slug: string;
-  title: string;
-  description: string;
-  topic_id: number | null;
-  tags: string[];
-  metadata: Record<string, string>;
-  [k: string]: unknown;
-};
 
 /** Loads a dataset by slug, locked for the rest of the transaction. */
 export async function lockDataset(tx: Knex.Transaction, slug: string): Promise<DatasetRow> {

@@ -3,10 +3,12 @@ import { z } from 'zod';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { loadVersion } from '../ingest/load-version';
 import { loadOptionsSchema } from '../ingest/options';
-import type { Report } from '../ingest/report';
 import type { Actor } from '../policies/actor';
 import { canUploadVersion, canViewWork } from '../policies/dataset';
-import type { VersionRecord, VersionState } from '../policies/records';
+import type { VersionState } from '../policies/records';
+import type { VersionRow } from '../db/rows';
+
+export type { VersionRow };
 import { canCommentVersion, canDecideVersion, canManageVersion, reviewStage } from '../policies/version';
 import type { Services } from '../services';
 import { defineAction, type AuditEntry } from './action';
@@ -14,14 +16,6 @@ import { notify, producersOf, usersWithRole } from './notify';
 import { evaluateChecklist, type ChecklistItem } from '../review/checklist';
 import { type DatasetRow, lockDataset } from './datasets';
 import { slugSchema } from './schemas';
-
-export type VersionRow = VersionRecord & {
-  number: number;
-  table_name: string | null;
-  report: Report | null;
-  raw_size: number;
-  [k: string]: unknown;
-};
 
 /** The checklist as evaluated when a reviewer decides (kept with the decision). */
 async function checklistOf(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow): Promise<ChecklistItem[]> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { recordAudit } from '../actions/action';
+import { recordAudit } from '../audit';
 import { dropTable, tableNameFor } from '../db/datastore';
 import { log } from '../log';
 import type { Services } from '../services';

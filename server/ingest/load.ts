@@ -88,7 +88,7 @@ async function toUtf8(file: string, encoding: Encoding, out: string): Promise<vo
  * then index and compute statistics. A file with errors leaves no table behind.
  */
 export async function loadFile(input: LoadInput, wilayah: Wilayah[]): Promise<LoadResult> {
-  const { db, table, options } = input;
+  const { options } = input;
   let file = input.file;
   const dialect: Record<string, unknown> = {};
   let size = (await fs.promises.stat(file)).size;

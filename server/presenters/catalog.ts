@@ -1,5 +1,7 @@
+import type { OrganizationRow, TopicRow } from '../db/rows';
+
 /** Public fields of an organization. */
-export function presentOrganization(o: Record<string, any>, extra: { dataset_count?: number } = {}) {
+export function presentOrganization(o: Pick<OrganizationRow, 'slug' | 'name' | 'kind'> & Partial<OrganizationRow>, extra: { dataset_count?: number } = {}) {
   return {
     slug: o.slug as string,
     name: o.name as string,
@@ -14,7 +16,7 @@ export function presentOrganization(o: Record<string, any>, extra: { dataset_cou
 export type OrganizationView = ReturnType<typeof presentOrganization>;
 
 /** Public fields of a topic, in the reader's language. */
-export function presentTopic(t: Record<string, any>, lang: string, extra: { dataset_count?: number } = {}) {
+export function presentTopic(t: Pick<TopicRow, 'slug' | 'name_id' | 'name_en'> & Partial<TopicRow>, lang: string, extra: { dataset_count?: number } = {}) {
   return {
     slug: t.slug as string,
     name: (lang === 'en' ? t.name_en : t.name_id) as string,

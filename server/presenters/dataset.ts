@@ -1,4 +1,7 @@
-import { MS_IND_FIELDS } from '../actions/schemas';
+import type { ColumnRow, DatasetJoinedRow, VersionRow } from '../db/rows';
+import { MS_IND_FIELDS } from '../metadata';
+
+export type { DatasetJoinedRow };
 import { presentOrganization, presentTopic } from './catalog';
 import { presentColumn, presentVersionSummary } from './version';
 
@@ -7,8 +10,6 @@ export function absolute(base: string, path: string): string {
   return `${base}${path}`;
 }
 
-/** A dataset row joined with its organization (`org_*`) and topic (`topic_*`) columns. */
-export type DatasetJoinedRow = Record<string, any>;
 
 function pickMetadata(m: Record<string, unknown> | null | undefined): Record<string, string | null> {
   return Object.fromEntries(MS_IND_FIELDS.map((f) => [f, typeof m?.[f] === 'string' && m[f] !== '' ? (m[f] as string) : null]));
@@ -24,7 +25,7 @@ export function presentDataset(d: DatasetJoinedRow, opts: { base: string; lang: 
       slug: d.org_slug, name: d.org_name, short_name: d.org_short_name, kind: d.org_kind,
       description: null, contact_email: null, website: null,
     }),
-    topic: d.topic_slug ? presentTopic({ slug: d.topic_slug, name_id: d.topic_name_id, name_en: d.topic_name_en }, opts.lang) : null,
+    topic: d.topic_slug ? presentTopic({ slug: d.topic_slug, name_id: d.topic_name_id ?? '', name_en: d.topic_name_en ?? '' }, opts.lang) : null,
     tags: (d.tags ?? []) as string[],
     frequency: d.frequency as string,
     license: d.license as string,
@@ -50,8 +51,8 @@ export type DatasetView = ReturnType<typeof presentDataset>;
 /** The dataset with its columns and version history (detail view). */
 export function presentDatasetDetail(
   d: DatasetJoinedRow,
-  columns: Array<Record<string, any>>,
-  versions: Array<Record<string, any>>,
+  columns: ColumnRow[],
+  versions: Array<VersionRow & { decisions?: unknown[] }>,
   opts: { base: string; lang: string },
 ) {
   return {

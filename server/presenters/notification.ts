@@ -1,8 +1,22 @@
 import type { TFunction } from 'i18next';
 
 /** A notification as the inbox shows it: one sentence, a link, read or not. */
-export function presentNotification(n: Record<string, any>, t: TFunction) {
-  const d = (n.details ?? {}) as Record<string, any>;
+/** A notification row joined with its dataset, version and actor. */
+export interface NotificationJoinedRow {
+  id: number | string;
+  kind: string;
+  details: Record<string, unknown> | null;
+  read_at: Date | string | null;
+  created_at: Date | string;
+  slug?: string | null;
+  title?: string | null;
+  number?: number | null;
+  actor_name?: string | null;
+  actor_role?: string | null;
+}
+
+export function presentNotification(n: NotificationJoinedRow, t: TFunction) {
+  const d = (n.details ?? {}) as { title?: string; number?: number; decision?: string; retracted?: boolean; reason?: string; comment?: string };
   const vars = { title: n.title ?? d.title, number: n.number ?? d.number, actor: n.actor_name ?? t('inbox.someone') };
   let text: string;
   let href = n.slug ? `/dashboard/datasets/${n.slug}${n.number ? `/versions/${n.number}` : ''}` : '/dashboard';

@@ -1,7 +1,8 @@
+import type { ColumnRow, VersionRow } from '../db/rows';
 import type { Report } from '../ingest/report';
 
 /** A column's dictionary entry (MS-Var). */
-export function presentColumn(c: Record<string, any>) {
+export function presentColumn(c: Pick<ColumnRow, 'name' | 'label' | 'type' | 'role'> & Partial<ColumnRow>) {
   return {
     name: c.name as string,
     label: c.label as string,
@@ -16,7 +17,7 @@ export function presentColumn(c: Record<string, any>) {
 export type ColumnView = ReturnType<typeof presentColumn>;
 
 /** One entry of a dataset's version history. */
-export function presentVersionSummary(v: Record<string, any>, slug: string, base: string) {
+export function presentVersionSummary(v: VersionRow & { decisions?: unknown[] }, slug: string, base: string) {
   const downloadable = v.state === 'published' || v.state === 'superseded';
   return {
     number: Number(v.number),
@@ -35,7 +36,7 @@ export function presentVersionSummary(v: Record<string, any>, slug: string, base
 const EMPTY_REPORT: Report = { errors: [], warnings: [], counts: { errors: {}, warnings: {} } };
 
 /** A version in full: file facts, columns, report and progress. */
-export function presentVersion(v: Record<string, any>, columns: Array<Record<string, any>>, slug: string, base: string) {
+export function presentVersion(v: VersionRow, columns: ColumnRow[], slug: string, base: string) {
   const report = (v.report ?? EMPTY_REPORT) as Report;
   return {
     ...presentVersionSummary(v, slug, base),

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { OrganizationRow, TopicRow } from '../db/rows';
 import { visibleDatasetsScope } from '../policies/dataset';
 
 /** Count of public (live, open) datasets per organization id or topic id. */
@@ -7,7 +8,7 @@ function publicCounts(db: Knex, column: 'organization_id' | 'topic_id') {
 }
 
 /** Organizations with their number of public datasets, OPDs first. */
-export async function listOrganizations(db: Knex): Promise<Array<Record<string, any>>> {
+export async function listOrganizations(db: Knex): Promise<Array<OrganizationRow & { dataset_count: number }>> {
   return db('organizations as o')
     .leftJoin(publicCounts(db, 'organization_id').as('c'), 'c.id', 'o.id')
     .select('o.*', db.raw('coalesce(c.n, 0)::int as dataset_count'))
@@ -16,7 +17,7 @@ export async function listOrganizations(db: Knex): Promise<Array<Record<string, 
 }
 
 /** Topics with their number of public datasets, in their set order. */
-export async function listTopics(db: Knex): Promise<Array<Record<string, any>>> {
+export async function listTopics(db: Knex): Promise<Array<TopicRow & { dataset_count: number }>> {
   return db('topics as t')
     .leftJoin(publicCounts(db, 'topic_id').as('c'), 'c.id', 't.id')
     .select('t.*', db.raw('coalesce(c.n, 0)::int as dataset_count'))

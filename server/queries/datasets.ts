@@ -3,7 +3,7 @@ import { NotFound } from '../errors';
 import type { Actor } from '../policies/actor';
 import { canViewDataset, canViewWork, visibleDatasetsScope } from '../policies/dataset';
 import { canViewVersion } from '../policies/version';
-import type { DatasetRecord, VersionRecord } from '../policies/records';
+import type { ColumnRow, DatasetJoinedRow, VersionRow } from '../db/rows';
 
 /** The joined columns every dataset listing and page needs. */
 export function datasetQuery(db: Knex): Knex.QueryBuilder {
@@ -37,6 +37,14 @@ export interface SearchParams {
   per_page: number;
 }
 
+/** A review decision in a version's history (the author only for those who see the work). */
+export interface VersionDecision {
+  stage: string;
+  decision: string;
+  at: Date | string;
+  by: string | null;
+}
+
 export interface Facet {
   key: string;
   label: string;
@@ -49,7 +57,7 @@ export async function searchDatasets(
   actor: Actor | null,
   p: SearchParams,
   opts: { publicOnly?: boolean; lang?: string } = {},
-): Promise<{ rows: Record<string, any>[]; total: number; facets: Record<'organization' | 'topic' | 'tag' | 'frequency', Facet[]> }> {
+): Promise<{ rows: DatasetJoinedRow[]; total: number; facets: Record<'organization' | 'topic' | 'tag' | 'frequency', Facet[]> }> {
   const filtered = (qb: Knex.QueryBuilder) => {
     qb.modify(visibleDatasetsScope(actor, opts));
     const q = p.q?.trim();
@@ -113,22 +121,22 @@ function escapeLike(s: string): string {
 }
 
 /** A dataset the actor may see (its public face, or its work), else NotFound. */
-export async function findDataset(db: Knex, actor: Actor | null, slug: string): Promise<Record<string, any>> {
-  const d = await datasetQuery(db).where('d.slug', slug).first();
-  if (!d || !(canViewDataset(actor, d as DatasetRecord) || canViewWork(actor, d as DatasetRecord))) {
+export async function findDataset(db: Knex, actor: Actor | null, slug: string): Promise<DatasetJoinedRow> {
+  const d: DatasetJoinedRow | undefined = await datasetQuery(db).where('d.slug', slug).first();
+  if (!d || !(canViewDataset(actor, d) || canViewWork(actor, d))) {
     throw new NotFound('Dataset tidak ditemukan.', 'Dataset not found.');
   }
   return d;
 }
 
 /** Versions of a dataset the actor may see, newest first, with uploader names. */
-export async function listVersions(db: Knex, actor: Actor | null, dataset: Record<string, any>): Promise<Record<string, any>[]> {
-  const rows = await db('versions as v')
+export async function listVersions(db: Knex, actor: Actor | null, dataset: DatasetJoinedRow): Promise<Array<VersionRow & { decisions: VersionDecision[] }>> {
+  const rows: VersionRow[] = await db('versions as v')
     .leftJoin('users as u', 'u.id', 'v.uploaded_by')
     .where('v.dataset_id', dataset.id)
     .orderBy('v.number', 'desc')
     .select('v.*', 'u.name as uploader_name');
-  const visible = rows.filter((v) => canViewVersion(actor, dataset as DatasetRecord, v as VersionRecord));
+  const visible = rows.filter((v) => canViewVersion(actor, dataset, v));
   // The decisions of each version (not comments): at which stage, what, when, by whom.
   const decisions = visible.length
     ? await db('reviews as r')
@@ -138,7 +146,7 @@ export async function listVersions(db: Knex, actor: Actor | null, dataset: Recor
         .orderBy('r.id')
         .select('r.version_id', 'r.stage', 'r.decision', 'r.created_at', 'u.name as author_name')
     : [];
-  const work = canViewWork(actor, dataset as DatasetRecord);
+  const work = canViewWork(actor, dataset);
   return visible.map((v) => ({
     ...v,
     decisions: decisions
@@ -153,26 +161,26 @@ export async function findVersion(
   actor: Actor | null,
   slug: string,
   number?: number,
-): Promise<{ dataset: Record<string, any>; version: Record<string, any> }> {
+): Promise<{ dataset: DatasetJoinedRow; version: VersionRow }> {
   const dataset = await findDataset(db, actor, slug);
   const q = db('versions as v').leftJoin('users as u', 'u.id', 'v.uploaded_by').select('v.*', 'u.name as uploader_name');
-  const version =
+  const version: VersionRow | undefined =
     number === undefined
       ? dataset.current_version_id && !dataset.retracted_at
         ? await q.where('v.id', dataset.current_version_id).first()
         : undefined
       : await q.where({ 'v.dataset_id': dataset.id, 'v.number': number }).first();
-  if (!version || !canViewVersion(actor, dataset as DatasetRecord, version as VersionRecord)) {
+  if (!version || !canViewVersion(actor, dataset, version)) {
     throw new NotFound('Versi tidak ditemukan.', 'Version not found.');
   }
   // A retracted dataset's data stays with its custodians only.
-  if (dataset.retracted_at && !canViewWork(actor, dataset as DatasetRecord)) {
+  if (dataset.retracted_at && !canViewWork(actor, dataset)) {
     throw new NotFound('Versi tidak ditemukan.', 'Version not found.');
   }
   return { dataset, version };
 }
 
 /** The column dictionary of a version, in file order. */
-export function versionColumns(db: Knex, versionId: number): Promise<Record<string, any>[]> {
+export function versionColumns(db: Knex, versionId: number): Promise<ColumnRow[]> {
   return db('version_columns').where({ version_id: versionId }).orderBy('position');
 }

@@ -44,7 +44,7 @@ export async function changedCells(
     db.raw(list.text, list.bindings as never[]),
   ]);
   return {
-    cells: pageRows.rows.map((r: Record<string, any>) => ({ key: ordered(r.key, key), column: values[r.pos].name, before: r.before, after: r.after })),
+    cells: pageRows.rows.map((r: { key: Record<string, unknown>; pos: number; before: unknown; after: unknown }) => ({ key: ordered(r.key, key), column: values[r.pos].name, before: r.before, after: r.after })),
     total: Number(total.rows[0].n),
   };
 }

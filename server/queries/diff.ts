@@ -47,7 +47,12 @@ export function exampleQuotas(counts: RowCounts, total: number): RowCounts {
   const kinds = ['changed', 'added', 'removed'] as const;
   let left = total;
   while (left > 0 && kinds.some((k) => q[k] < counts[k])) {
-    for (const k of kinds) if (left > 0 && q[k] < counts[k]) (q[k]++, left--);
+    for (const k of kinds) {
+      if (left > 0 && q[k] < counts[k]) {
+        q[k]++;
+        left--;
+      }
+    }
   }
   return q;
 }

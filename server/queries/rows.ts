@@ -98,7 +98,7 @@ export async function queryRows(
   table: string | null,
   columns: QueryColumn[],
   p: RowParams,
-  knownTotal?: number | null,
+  knownTotal?: number | string | null,
 ): Promise<{ rows: Record<string, unknown>[]; total: number }> {
   if (!table) throw new Conflict('Versi ini belum memiliki tabel data.', 'This version has no data table.');
   if (p.limit < 0 || p.limit > MAX_LIMIT) throw new Invalid(`limit harus 0–${MAX_LIMIT}.`, `limit must be 0–${MAX_LIMIT}.`);
@@ -115,7 +115,7 @@ export async function queryRows(
   const [rows, total] = await Promise.all([
     list,
     unfiltered && knownTotal != null
-      ? Promise.resolve(knownTotal)
+      ? Promise.resolve(Number(knownTotal))
       : db.from(qualified(table)).modify(filtered).count<{ n: number }[]>({ n: '*' }).then((r) => Number(r[0].n)),
   ]);
   return { rows, total };

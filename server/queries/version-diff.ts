@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Conflict } from '../errors';
+import type { DatasetRow, VersionRow } from '../db/rows';
 import type { Actor } from '../policies/actor';
 import { findVersion, versionColumns } from './datasets';
 import { changedCells, diffVersions, type DiffSide, type VersionDiff } from './diff';
@@ -14,7 +15,7 @@ export interface VersionDiffParams {
  * What version `v` is compared against: the current published version when that is another one;
  * for the current published version itself, the latest superseded version before it; else none.
  */
-export async function diffBaseFor(db: Knex, dataset: Record<string, any>, v: Record<string, any>): Promise<Record<string, any> | null> {
+export async function diffBaseFor(db: Knex, dataset: DatasetRow, v: VersionRow): Promise<VersionRow | null> {
   if (dataset.current_version_id && dataset.current_version_id !== v.id) {
     return db('versions').where({ id: dataset.current_version_id }).first();
   }
@@ -29,7 +30,7 @@ export async function diffBaseFor(db: Knex, dataset: Record<string, any>, v: Rec
   return null;
 }
 
-async function side(db: Knex, v: Record<string, any>): Promise<DiffSide> {
+async function side(db: Knex, v: VersionRow): Promise<DiffSide> {
   const columns = await versionColumns(db, v.id);
   return { number: Number(v.number), table_name: v.table_name, columns: columns.map((c) => ({ name: c.name, type: c.type, role: c.role })) };
 }

@@ -1,4 +1,4 @@
-import { REQUIRED_MS_IND } from '../actions/schemas';
+import { REQUIRED_MS_IND } from '../metadata';
 import type { Report } from '../ingest/report';
 
 /** One line of the standard-data checklist, evaluated automatically. */

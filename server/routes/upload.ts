@@ -1,6 +1,8 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import { TooLarge } from '../errors';
+import type { z } from 'zod';
+import type { loadOptionsSchema } from '../ingest/options';
+import { Invalid, TooLarge } from '../errors';
 import type { Services } from '../services';
 import type { StoredFile } from '../storage';
 
@@ -59,5 +61,27 @@ export function uploadedFile(req: Request): UploadedFile | undefined {
     size: f.size,
     filename: f.originalname,
     media_type: f.mimetype,
+  };
+}
+
+/** Upload form fields → load options (columns and reshape arrive as JSON text). */
+export function optionsFromFields(body: Record<string, unknown>): z.input<typeof loadOptionsSchema> {
+  const json = (v: unknown, what: string) => {
+    if (typeof v !== 'string' || v.trim() === '') return undefined;
+    try {
+      return JSON.parse(v);
+    } catch {
+      throw new Invalid(`Isian ${what} harus JSON.`, `Field ${what} must be JSON.`);
+    }
+  };
+  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  const sheet = str(body.sheet);
+  return {
+    encoding: str(body.encoding) as never,
+    delimiter: str(body.delimiter) as never,
+    decimal: str(body.decimal) as never,
+    columns: json(body.columns, 'columns'),
+    sheet: sheet && /^\d+$/.test(sheet) ? Number(sheet) : sheet,
+    reshape: json(body.reshape, 'reshape'),
   };
 }

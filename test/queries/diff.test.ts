@@ -15,7 +15,7 @@ afterAll(() => svc.close());
 const HEAD = 'kode_kabupaten_kota,tahun,jumlah';
 const BASE = [HEAD, '1801,2025,313756', '1802,2025,642343', '1871,2025,1077664'].join('\n');
 
-async function sideOf(v: Record<string, any>): Promise<DiffSide> {
+async function sideOf(v: { id: number; number: number; table_name: string | null }): Promise<DiffSide> {
   const cols = await versionColumns(svc.db, v.id);
   return { number: Number(v.number), table_name: v.table_name, columns: cols.map((c) => ({ name: c.name, type: c.type, role: c.role })) };
 }

@@ -1,3 +1,4 @@
+import type { VersionRow } from '../../server/db/rows';
 import type { LoadOptions } from '../../server/ingest/options';
 import type { Report } from '../../server/ingest/report';
 import { makeDataset, uploadContent, type World } from './factories';
@@ -5,11 +6,11 @@ import type { TestServices } from './services';
 
 /** A loaded (or failed) version with what the tests look at. */
 export interface Loaded {
-  v: Record<string, any>;
+  v: Omit<VersionRow, 'dialect'> & { dialect: Record<string, unknown> };
   slug: string;
   report: Report;
   columns: Array<{ name: string; label: string; type: string; role: string; unit: string | null; ref_scheme: string | null }>;
-  rows: Array<Record<string, any>>;
+  rows: Array<Record<string, unknown>>;
 }
 
 /** The `datastore` tables of a version (any load attempt): none may exist after a refused file. */
@@ -46,7 +47,7 @@ export async function load(
 }
 
 /** Row values without the `_id`, for compact comparisons. */
-export function values(rows: Array<Record<string, any>>): Array<Record<string, any>> {
+export function values(rows: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
   return rows.map(({ _id, ...rest }) => rest);
 }
 

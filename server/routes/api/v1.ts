@@ -20,7 +20,8 @@ import { versionDiff } from '../../queries/version-diff';
 import { aggregateRows, AGGREGATE_FUNCTIONS, MAX_LIMIT, queryRows } from '../../queries/rows';
 import type { Services } from '../../services';
 import { filterParam, parseInput } from '../parse';
-import { uploadFile, uploadedFile } from '../upload';
+import { optionsFromFields, uploadFile, uploadedFile } from '../upload';
+import { baseUrl } from '../base-url';
 import { openApiDocument } from './openapi';
 import { datasetSearchSchema } from '../search';
 
@@ -49,33 +50,6 @@ const diffSchema = z.object({
   cells_limit: z.coerce.number().int().min(0).max(1000).optional(),
   cells_offset: z.coerce.number().int().min(0).default(0),
 });
-
-/** Base URL for links in API output. */
-export function baseUrl(services: Services, req: Request): string {
-  return services.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
-}
-
-/** Upload form fields → load options (columns and reshape arrive as JSON text). */
-export function optionsFromFields(body: Record<string, unknown>): z.input<typeof loadOptionsSchema> {
-  const json = (v: unknown, what: string) => {
-    if (typeof v !== 'string' || v.trim() === '') return undefined;
-    try {
-      return JSON.parse(v);
-    } catch {
-      throw new Invalid(`Isian ${what} harus JSON.`, `Field ${what} must be JSON.`);
-    }
-  };
-  const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
-  const sheet = str(body.sheet);
-  return {
-    encoding: str(body.encoding) as never,
-    delimiter: str(body.delimiter) as never,
-    decimal: str(body.decimal) as never,
-    columns: json(body.columns, 'columns'),
-    sheet: sheet && /^\d+$/.test(sheet) ? Number(sheet) : sheet,
-    reshape: json(body.reshape, 'reshape'),
-  };
-}
 
 /** The read and write JSON API of SPEC §5 (`/api/v1`). */
 export function apiRouter(services: Services): Router {

@@ -6,7 +6,7 @@ import { pagination } from '../../presenters/pagination';
 import { auditActions, searchAudit } from '../../queries/audit';
 import type { Services } from '../../services';
 import { parseInput } from '../parse';
-import { requireUser } from './dashboard';
+import { requireUser } from './guards';
 
 const filtersSchema = z.object({
   actor: z.string().max(200).optional(),

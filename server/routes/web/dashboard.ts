@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { perform } from '../../actions/action';
 import { createDataset, retractDataset, updateDataset } from '../../actions/datasets';
@@ -7,27 +7,22 @@ import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVer
 import { AppError, Invalid } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
 import { canRetractDataset, canUploadVersion, visibleDatasetsScope } from '../../policies/dataset';
-import type { DatasetRecord } from '../../policies/records';
+import type { DatasetJoinedRow, OrganizationRow } from '../../db/rows';
 import { coveredUntil } from '../../queries/coverage';
 import { dueUpdate } from '../../review/due';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { presentDataset } from '../../presenters/dataset';
 import { datasetQuery, findDataset } from '../../queries/datasets';
 import type { Services } from '../../services';
-import { baseUrl, optionsFromFields } from '../api/v1';
+import { baseUrl } from '../base-url';
+import { optionsFromFields, uploadFile, uploadedFile } from '../upload';
+import { requireUser } from './guards';
 import { parseInput } from '../parse';
-import { uploadFile, uploadedFile } from '../upload';
 import { csrfProtect, flash } from './csrf';
 import { versionView } from './version-view';
 
-/** Pages below need a signed-in user; the public is sent to the sign-in page. */
-export function requireUser(req: Request, res: Response, next: NextFunction): void {
-  if (!req.actor) return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
-  next();
-}
-
 /** The dataset form's fields → the create/update action's input. */
-export function datasetInputFromForm(body: Record<string, any>) {
+export function datasetInputFromForm(body: Record<string, unknown>) {
   const metadata: Record<string, string> = {};
   for (const f of MS_IND_FIELDS) {
     const v = body[`metadata_${f}`];
@@ -69,7 +64,7 @@ export function dashboardRoutes(services: Services): Router {
       .orderBy('name');
     const topics = await db('topics').orderBy('position');
     return {
-      organizations: orgs.map((o: Record<string, unknown>) => presentOrganization(o)),
+      organizations: orgs.map((o: OrganizationRow) => presentOrganization(o)),
       topics: topics.map((t) => presentTopic(t, req.lang)),
       frequencies: FREQUENCIES,
       accessLevels: ACCESS_LEVELS,
@@ -86,7 +81,7 @@ export function dashboardRoutes(services: Services): Router {
       )
       .orderBy('d.updated_at', 'desc');
     const datasets = await Promise.all(
-      rows.map(async (d: Record<string, any>) => ({
+      rows.map(async (d: DatasetJoinedRow & { latest: { number: number; state: string } | null }) => ({
         ...presentDataset(d, opts(req)),
         latest: d.latest as { number: number; state: string } | null,
         due: d.current_version_id && !d.retracted_at ? await dueOf(d) : null,
@@ -98,7 +93,7 @@ export function dashboardRoutes(services: Services): Router {
   });
 
   /** The next due update of a published dataset, from its frequency and the period its data covers. */
-  async function dueOf(d: Record<string, any>) {
+  async function dueOf(d: DatasetJoinedRow) {
     const v = await db('versions').where({ id: d.current_version_id }).first('table_name', 'published_at');
     const columns = await db('version_columns').where({ version_id: d.current_version_id }).orderBy('position');
     const covered = (v.table_name ? await coveredUntil(db, v.table_name, columns) : null) ?? new Date(v.published_at);
@@ -149,8 +144,8 @@ export function dashboardRoutes(services: Services): Router {
       versions,
       missing,
       maxUploadMb: Math.round(services.config.maxUploadBytes / 1048576),
-      canUpload: canUploadVersion(req.actor, d as DatasetRecord),
-      canRetract: canRetractDataset(req.actor, d as DatasetRecord) && Boolean(d.current_version_id),
+      canUpload: canUploadVersion(req.actor, d),
+      canRetract: canRetractDataset(req.actor, d) && Boolean(d.current_version_id),
       due: d.current_version_id && !d.retracted_at ? await dueOf(d) : null,
     });
   });

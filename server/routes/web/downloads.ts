@@ -9,7 +9,7 @@ import { withClient } from '../../db/knex';
 import { Conflict, NotFound } from '../../errors';
 import { findVersion, versionColumns } from '../../queries/datasets';
 import type { Services } from '../../services';
-import { baseUrl } from '../api/v1';
+import { baseUrl } from '../base-url';
 import { parseInput } from '../parse';
 
 const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() });
@@ -32,32 +32,33 @@ export function downloadRoutes(services: Services): Router {
   async function resolve(req: Request) {
     const { version: n } = parseInput(versionQuery, req.query);
     const { dataset, version } = await findVersion(db, req.actor, String(req.params.slug), n);
-    if (!version.table_name) throw new Conflict('Versi ini tidak memiliki tabel data.', 'This version has no data table.');
+    const table = version.table_name;
+    if (!table) throw new Conflict('Versi ini tidak memiliki tabel data.', 'This version has no data table.');
     const columns = await versionColumns(db, version.id);
     if (n === undefined || version.id === dataset.current_version_id) {
       // Counted after the fact: a slow counter must not hold up the download.
       db('datasets').where({ id: dataset.id }).increment('download_count', 1).catch(() => undefined);
     }
     const filename = `${dataset.slug}-v${version.number}`;
-    return { dataset, version, columns, filename };
+    return { dataset, version, table, columns, filename };
   }
 
   r.get('/dataset/:slug/download.:format', async (req: Request, res: Response) => {
     const format = req.params.format;
     if (!['csv', 'json', 'xlsx'].includes(String(format))) throw new NotFound();
-    const { version, columns, filename } = await resolve(req);
+    const { table, columns, filename } = await resolve(req);
     const select = columns.map((c) => exportExpr(c as { name: string; type: string })).join(', ');
 
     if (format === 'csv') {
       res.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}.csv"` });
       await withClient(db, async (client) => {
-        const out = client.query(copyTo(`COPY (SELECT ${select} FROM ${tableSql(version.table_name)} ORDER BY "_id") TO STDOUT WITH (FORMAT csv, HEADER true)`));
+        const out = client.query(copyTo(`COPY (SELECT ${select} FROM ${tableSql(table)} ORDER BY "_id") TO STDOUT WITH (FORMAT csv, HEADER true)`));
         await pipeline(out, res);
       });
       return;
     }
 
-    const rows = db.from(qualified(version.table_name)).select(columns.map((c) => c.name as string)).orderBy('_id').stream();
+    const rows = db.from(qualified(table)).select(columns.map((c) => c.name as string)).orderBy('_id').stream();
     if (format === 'json') {
       res.set({ 'Content-Type': 'application/json; charset=utf-8', 'Content-Disposition': `attachment; filename="${filename}.json"` });
       let first = true;

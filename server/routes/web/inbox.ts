@@ -4,7 +4,7 @@ import { presentNotification } from '../../presenters/notification';
 import { listNotifications, markRead } from '../../queries/notifications';
 import type { Services } from '../../services';
 import { parseInput } from '../parse';
-import { requireUser } from './dashboard';
+import { requireUser } from './guards';
 
 /** The signed-in user's notifications. */
 export function inboxRoutes(services: Services): Router {

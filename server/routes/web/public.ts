@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { AppError, NotFound } from '../../errors';
 import { canViewWork } from '../../policies/dataset';
-import type { DatasetRecord } from '../../policies/records';
+import type { DatasetJoinedRow } from '../../db/rows';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { chartSpec } from '../../presenters/chart';
 import { presentDataset, presentDatasetDetail } from '../../presenters/dataset';
@@ -13,7 +13,7 @@ import { catalogCounts, listOrganizations, listTopics } from '../../queries/cata
 import { datasetQuery, findDataset, listVersions, searchDatasets, versionColumns, type SearchParams } from '../../queries/datasets';
 import { queryRows } from '../../queries/rows';
 import type { Services } from '../../services';
-import { baseUrl } from '../api/v1';
+import { baseUrl } from '../base-url';
 import { openApiDocument } from '../api/openapi';
 import { filterParam, parseInput } from '../parse';
 import { datasetSearchSchema } from '../search';
@@ -64,6 +64,7 @@ export function publicRoutes(services: Services): Router {
     ]);
     let headline = null;
     for (const d of newest.rows) {
+      if (!d.current_version_id) continue;
       const spec = chartSpec((await versionColumns(db, d.current_version_id)).map(presentColumn));
       if (spec) {
         headline = { dataset: presentDataset(d, opts(req)), spec };
@@ -94,7 +95,7 @@ export function publicRoutes(services: Services): Router {
   });
 
   r.get('/dataset/:slug', async (req, res) => {
-    let d: Record<string, any>;
+    let d: DatasetJoinedRow;
     try {
       d = await findDataset(db, req.actor, req.params.slug);
     } catch (err) {
@@ -146,7 +147,7 @@ export function publicRoutes(services: Services): Router {
     res.render('datasets/show', {
       title: dataset.title,
       dataset,
-      canManage: canViewWork(req.actor, d as DatasetRecord),
+      canManage: canViewWork(req.actor, d),
       live,
       chart: live ? chartSpec(dataset.columns) : null,
       preview,

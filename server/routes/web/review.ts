@@ -6,10 +6,10 @@ import { AppError, Forbidden } from '../../errors';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { reviewQueue } from '../../queries/review';
 import type { Services } from '../../services';
-import { baseUrl } from '../api/v1';
+import { baseUrl } from '../base-url';
 import { parseInput } from '../parse';
 import { flash } from './csrf';
-import { requireUser } from './dashboard';
+import { requireUser } from './guards';
 import { versionView } from './version-view';
 
 const decisionForm = z.object({
