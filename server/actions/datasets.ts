@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { Conflict, Invalid, NotFound } from '../errors';
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors';
 import { isCustodian } from '../policies/actor';
-import { canCreateDataset, canRetractDataset, canUpdateDataset, canViewWork } from '../policies/dataset';
+import { canChangeAccess, canCreateDataset, canRetractDataset, canUpdateDataset, canViewWork } from '../policies/dataset';
 import type { DatasetRow } from '../db/rows';
 
 export type { DatasetRow };
 import { defineAction } from './action';
 import { notify, producersOf } from './notify';
-import { datasetFieldsSchema, slugSchema } from './schemas';
+import { datasetChangesSchema, datasetFieldsSchema, slugSchema } from './schemas';
 import { uniqueDatasetSlug } from './slug';
 
 /** Loads a dataset by slug, locked for the rest of the transaction. */
@@ -58,7 +58,7 @@ export const createDataset = defineAction({
 /** Change a dataset's metadata. Producers cannot while a version is under review. */
 export const updateDataset = defineAction({
   name: 'dataset.update',
-  input: datasetFieldsSchema.partial().extend({ slug: slugSchema }),
+  input: datasetChangesSchema.extend({ slug: slugSchema }),
   async load(tx, input) {
     const ds = await lockDataset(tx, input.slug);
     const inReview = await tx('versions').where({ dataset_id: ds.id }).whereIn('state', ['submitted', 'verified']).first();
@@ -72,8 +72,18 @@ export const updateDataset = defineAction({
         'Metadata cannot change while a version is under review. Withdraw the submission first.',
       );
     }
+    if (!canChangeAccess(actor, ds, { access_level: input.access_level, prioritas: input.prioritas })) {
+      throw new Forbidden(
+        'Dataset ini sudah terbit: hanya walidata yang dapat membuka aksesnya atau mengubah status prioritasnya. Ajukan permintaan kepada walidata.',
+        'This dataset is published: only the walidata may open up its access or change its priority flag. Ask the walidata.',
+      );
+    }
     const { slug: _s, topic, metadata, tags, ...fields } = input;
     const changes: Record<string, unknown> = { ...fields, updated_at: tx.fn.now() };
+    // Who may read it and whether it gets a second check: recorded with before and after.
+    const access: Record<string, { from: unknown; to: unknown }> = {};
+    if (fields.access_level !== undefined && fields.access_level !== ds.access_level) access.access_level = { from: ds.access_level, to: fields.access_level };
+    if (fields.prioritas !== undefined && fields.prioritas !== ds.prioritas) access.prioritas = { from: ds.prioritas, to: fields.prioritas };
     if (fields.contact_email !== undefined) changes.contact_email = fields.contact_email || null;
     if (topic !== undefined) changes.topic_id = await topicId(tx, topic);
     if (tags !== undefined) changes.tags = tags;
@@ -82,7 +92,13 @@ export const updateDataset = defineAction({
     const changed = Object.keys(input).filter((k) => k !== 'slug');
     return {
       result: updated as DatasetRow,
-      audit: { targetType: 'dataset', targetId: ds.slug, datasetId: ds.id, organizationId: ds.organization_id, details: { fields: changed } },
+      audit: {
+        targetType: 'dataset',
+        targetId: ds.slug,
+        datasetId: ds.id,
+        organizationId: ds.organization_id,
+        details: { fields: changed, ...(Object.keys(access).length ? { access } : {}) },
+      },
     };
   },
 });

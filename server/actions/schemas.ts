@@ -17,22 +17,40 @@ const tagsSchema = z
   .max(30)
   .transform((tags) => [...new Set(tags)]);
 
-/** Fields a dataset's metadata form and API accept. */
-export const datasetFieldsSchema = z.object({
+// The fields of a dataset's metadata, without defaults (see the two schemas below).
+const datasetFieldShape = {
   title: text(200).min(3, 'Judul minimal 3 karakter'),
-  description: text(10000).default(''),
+  description: text(10000),
   topic: z.string().trim().min(1),
-  tags: tagsSchema.default([]),
-  frequency: z.enum(FREQUENCIES).default('tahunan'),
-  license: text(60).min(1).default('CC-BY-4.0'),
-  access_level: z.enum(ACCESS_LEVELS).default('terbuka'),
-  prioritas: z.boolean().default(false),
+  tags: tagsSchema,
+  frequency: z.enum(FREQUENCIES),
+  license: text(60).min(1),
+  access_level: z.enum(ACCESS_LEVELS),
+  prioritas: z.boolean(),
   source: text(500).optional(),
   contact_name: text(200).optional(),
   contact_email: z.union([z.email(), z.literal('')]).optional(),
   methodology_note: text(10000).optional(),
-  metadata: metadataSchema.default({}),
+  metadata: metadataSchema,
+};
+
+/** Fields a new dataset's form and API accept, with the defaults of a new dataset. */
+export const datasetFieldsSchema = z.object({
+  ...datasetFieldShape,
+  description: datasetFieldShape.description.default(''),
+  tags: datasetFieldShape.tags.default([]),
+  frequency: datasetFieldShape.frequency.default('tahunan'),
+  license: datasetFieldShape.license.default('CC-BY-4.0'),
+  access_level: datasetFieldShape.access_level.default('terbuka'),
+  prioritas: datasetFieldShape.prioritas.default(false),
+  metadata: datasetFieldShape.metadata.default({}),
 });
 export type DatasetFields = z.output<typeof datasetFieldsSchema>;
+
+/**
+ * The same fields for a change: every one optional and none defaulted, so a field a PATCH leaves
+ * out keeps its stored value (a `.partial()` of the schema above would reset it to its default).
+ */
+export const datasetChangesSchema = z.object(datasetFieldShape).partial();
 
 export const slugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(120);

@@ -36,6 +36,27 @@ export function canUpdateDataset(actor: Actor | null, ds: DatasetRecord): boolea
   return isCustodian(actor) || isProducerOf(actor, ds.organization_id);
 }
 
+const ACCESS_RANK = { terbuka: 0, terbatas: 1, tertutup: 2 } as const;
+
+/**
+ * Change who may read a dataset (access level) or whether it gets the pembina's second check
+ * (prioritas). Before anything is published the OPD decides freely: the review comes later. Once
+ * a version is published, only the custodian may open a dataset up or change its prioritas flag;
+ * the OPD may still close it further at once (never a way around review).
+ */
+export function canChangeAccess(
+  actor: Actor | null,
+  ds: DatasetRecord,
+  to: { access_level?: DatasetRecord['access_level']; prioritas?: boolean },
+): boolean {
+  if (isCustodian(actor)) return true;
+  if (!isProducerOf(actor, ds.organization_id)) return false;
+  if (ds.current_version_id === null) return true;
+  if (to.prioritas !== undefined && to.prioritas !== ds.prioritas) return false;
+  if (to.access_level !== undefined && ACCESS_RANK[to.access_level] < ACCESS_RANK[ds.access_level]) return false;
+  return true;
+}
+
 /** Upload a new version: its OPD's producers, or the operator. */
 export function canUploadVersion(actor: Actor | null, ds: DatasetRecord): boolean {
   return isAdmin(actor) || isProducerOf(actor, ds.organization_id);

@@ -6,7 +6,7 @@ import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, REQUIRED_MS_IND } from '../.
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
 import { AppError, Invalid } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
-import { canRetractDataset, canUploadVersion, visibleDatasetsScope } from '../../policies/dataset';
+import { canChangeAccess, canRetractDataset, canUploadVersion, visibleDatasetsScope } from '../../policies/dataset';
 import type { DatasetJoinedRow, OrganizationRow } from '../../db/rows';
 import { coveredUntil } from '../../queries/coverage';
 import { dueUpdate } from '../../review/due';
@@ -37,7 +37,8 @@ export function datasetInputFromForm(body: Record<string, unknown>) {
     frequency: str('frequency'),
     license: str('license') || undefined,
     access_level: str('access_level'),
-    prioritas: body.prioritas === 'on' || body.prioritas === 'true',
+    // A locked (disabled) checkbox sends nothing: the flag is then left as it is.
+    prioritas: body.prioritas_shown === '1' ? body.prioritas === 'on' || body.prioritas === 'true' : undefined,
     source: str('source'),
     contact_name: str('contact_name'),
     contact_email: str('contact_email'),
@@ -55,7 +56,7 @@ export function dashboardRoutes(services: Services): Router {
   const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang });
   r.use('/dashboard', requireUser);
 
-  async function formContext(req: Request) {
+  async function formContext(req: Request, d?: DatasetJoinedRow) {
     const orgs = await db('organizations')
       .where({ kind: 'opd' })
       .modify((q) => {
@@ -67,7 +68,8 @@ export function dashboardRoutes(services: Services): Router {
       organizations: orgs.map((o: OrganizationRow) => presentOrganization(o)),
       topics: topics.map((t) => presentTopic(t, req.lang)),
       frequencies: FREQUENCIES,
-      accessLevels: ACCESS_LEVELS,
+      accessLevels: d ? ACCESS_LEVELS.filter((a) => a === d.access_level || canChangeAccess(req.actor, d, { access_level: a })) : ACCESS_LEVELS,
+      lockPrioritas: d ? !canChangeAccess(req.actor, d, { prioritas: !d.prioritas }) : false,
       msInd: MS_IND_FIELDS.map((f) => ({ field: f, required: REQUIRED_MS_IND.includes(f) })),
     };
   }
@@ -155,7 +157,7 @@ export function dashboardRoutes(services: Services): Router {
     const dataset = presentDataset(d, opts(req));
     res.render('dashboard/dataset-form', {
       title: res.locals.t('dashboard.editDataset'),
-      ...(await formContext(req)),
+      ...(await formContext(req, d)),
       editing: true,
       slug: dataset.slug,
       values: { ...dataset, topic: dataset.topic?.slug, organization: dataset.organization.slug, tags: dataset.tags.join(', '), contact_name: dataset.contact.name, contact_email: dataset.contact.email },
@@ -164,6 +166,7 @@ export function dashboardRoutes(services: Services): Router {
 
   r.post('/dashboard/datasets/:slug/edit', async (req, res) => {
     const input = datasetInputFromForm(req.body);
+    const d = await findDataset(db, req.actor, req.params.slug);
     try {
       await perform(updateDataset, req.actor, { ...input, slug: req.params.slug } as never, services, { ip: req.ip });
       flash(req, 'ok', res.locals.t('dashboard.saved'));
@@ -172,7 +175,7 @@ export function dashboardRoutes(services: Services): Router {
       if (!(err instanceof Invalid) && !(err instanceof AppError && err.status === 409)) throw err;
       res.status(err.status).render('dashboard/dataset-form', {
         title: res.locals.t('dashboard.editDataset'),
-        ...(await formContext(req)),
+        ...(await formContext(req, d)),
         editing: true,
         slug: req.params.slug,
         values: { ...input, tags: input.tags.join(', ') },
