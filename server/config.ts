@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_XLSX_LIMITS, type XlsxLimits } from './ingest/xlsx/zip';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -20,6 +21,11 @@ const schema = z.object({
   PARALLEL_LOAD_MIN_MB: z.coerce.number().min(0).default(16),
   /** A load without a heartbeat for this long is taken to be dead and picked up again. */
   LOAD_STALL_SECONDS: z.coerce.number().int().min(1).default(60),
+  /** An XLSX upload may unpack to this much in all, and no entry over 1 MiB more densely than the ratio. */
+  XLSX_MAX_UNPACKED_MB: z.coerce.number().positive().default(1024),
+  XLSX_MAX_RATIO: z.coerce.number().positive().default(100),
+  /** The shared strings of a workbook are held in memory while its sheet is read: at most this much XML. */
+  XLSX_MAX_SHARED_STRINGS_MB: z.coerce.number().positive().default(100),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -40,6 +46,7 @@ export type Config = {
   loadStallSeconds: number;
   parallelLoadMinBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  xlsxLimits: XlsxLimits;
 };
 
 /** Reads and checks the environment once; every other module receives the result. */
@@ -72,5 +79,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadStallSeconds: e.LOAD_STALL_SECONDS,
     parallelLoadMinBytes: Math.round(e.PARALLEL_LOAD_MIN_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
+    xlsxLimits: {
+      ...DEFAULT_XLSX_LIMITS,
+      maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * 1024 * 1024),
+      maxRatio: e.XLSX_MAX_RATIO,
+      maxSharedStringsBytes: Math.round(e.XLSX_MAX_SHARED_STRINGS_MB * 1024 * 1024),
+    },
   };
 }

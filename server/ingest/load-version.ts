@@ -1,15 +1,19 @@
+import path from 'node:path';
 import type { Knex } from 'knex';
 import { recordAudit } from '../audit';
 import { dropTable, tableNameFor } from '../db/datastore';
 import { log } from '../log';
 import type { Services } from '../services';
-import { loadFile, type LoadProgress } from './load';
+import type { Knex as KnexType } from 'knex';
+import { IsolatedOutOfMemory, runIsolated } from '../jobs/isolate';
+import { loadFile, type LoadProgress, type LoadResult } from './load';
+import type { IsolatedLoad } from './load-isolated';
 import { loadOptionsSchema } from './options';
 import { failure } from './report';
 import type { Wilayah } from './regions';
 
-/** Loads that stall this many times end `failed`. */
-export const MAX_ATTEMPTS = 3;
+/** Loads that stall this many times end `failed` (the second attempt runs isolated). */
+export const MAX_ATTEMPTS = 2;
 
 /**
  * Loads one version in state `processing` (from the queue or inline after an upload). Claims it
@@ -41,19 +45,21 @@ export async function loadVersion(services: Services, versionId: number): Promis
     for (let a = 1; a < attempt; a++) await dropTable(db, tableNameFor(v.id, a));
     const wilayah: Wilayah[] = await db('wilayah').select('level', 'kode_bps', 'kode_kemendagri', 'nama');
     const options = loadOptionsSchema.parse(v.options ?? {});
-    const result = await loadFile(
-      {
-        db,
-        file: storage.path(v.raw_path),
-        filename: v.filename,
-        derivedPath: (suffix) => storage.derivedPath(`${v.raw_sha256}-${v.id}-${attempt}-${suffix}`),
-        table,
-        options,
-        onProgress: (p) => (progress = p),
-        parallelMinBytes: services.config.parallelLoadMinBytes,
-      },
-      wilayah,
-    );
+    const input = {
+      file: storage.path(v.raw_path),
+      filename: v.filename,
+      table,
+      options,
+      parallelMinBytes: services.config.parallelLoadMinBytes,
+      xlsxLimits: services.config.xlsxLimits,
+    };
+    const derived = `${v.raw_sha256}-${v.id}-${attempt}-`;
+    // An earlier attempt was claimed and never finished: its process died (a restart, or this
+    // very file). The retry is not made as-is: it runs in a thread with a capped heap.
+    const result =
+      attempt > 1
+        ? await loadIsolated({ ...input, url: connectionString(db), derivedPrefix: storage.derivedPath(derived), wilayah }, (p) => (progress = p))
+        : await loadFile({ ...input, db, derivedPath: (suffix) => storage.derivedPath(`${derived}${suffix}`), onProgress: (p) => (progress = p) }, wilayah);
     clearInterval(beat);
     await db.transaction(async (tx) => {
       const updated = await tx('versions')
@@ -103,6 +109,7 @@ export async function loadVersion(services: Services, versionId: number): Promis
           errors: Object.values(result.report.counts.errors).reduce((a, b) => a + b, 0),
           warnings: Object.values(result.report.counts.warnings).reduce((a, b) => a + b, 0),
           attempt,
+          ...(attempt > 1 ? { isolated: true } : {}),
         },
       });
     });
@@ -164,4 +171,40 @@ export async function recoverStalledLoads(services: Services): Promise<number> {
     }
   }
   return stalled.length;
+}
+
+const ISOLATED_HEAP_MB = 1024;
+
+function connectionString(db: KnexType): string {
+  const c = db.client.config.connection as { connectionString?: string } | string;
+  const url = typeof c === 'string' ? c : c.connectionString;
+  if (!url) throw new Error('the database connection has no connection string');
+  return url;
+}
+
+/** loadFile in a capped thread; running out of heap there ends the version `failed` with a reason. */
+async function loadIsolated(job: IsolatedLoad, onProgress: (p: LoadProgress) => void): Promise<LoadResult> {
+  try {
+    return await runIsolated<LoadResult>(path.join(__dirname, 'load-isolated.ts'), 'loadInThread', [job], {
+      maxHeapMb: ISOLATED_HEAP_MB,
+      onProgress: (p) => onProgress(p as LoadProgress),
+    });
+  } catch (err) {
+    if (!(err instanceof IsolatedOutOfMemory)) throw err;
+    return {
+      state: 'failed',
+      report: failure(
+        'load_out_of_memory',
+        'Berkas ini menghentikan pemuatan sebelumnya dan kehabisan memori saat dicoba lagi secara terpisah. Periksa berkasnya atau unggah sebagai CSV sederhana.',
+        'This file stopped an earlier load and ran out of memory when tried again on its own. Check the file or upload it as a plain CSV.',
+      ),
+      encoding: null,
+      dialect: null,
+      columns: [],
+      stats: {},
+      table: null,
+      rows: null,
+      sample: [],
+    };
+  }
 }

@@ -14,7 +14,7 @@ import { checkRegions, judgeRegionColumn, pairedNameColumn, type RegionTally, ty
 import { failure, ReportBuilder, type Report } from './report';
 import { reshapeToLong, wideColumns } from './reshape';
 import { detectBinary, detectEncoding, HEAD_BYTES, looksLikeXlsx, sniffText, TAIL_BYTES } from './sniff';
-import { xlsxToCsv } from './xlsx';
+import { xlsxToCsv, XlsxRefused, type SheetExport, type XlsxLimits } from './xlsx';
 import { log } from '../log';
 
 /** What reading a file produced. */
@@ -51,6 +51,8 @@ export interface LoadInput {
   onProgress: (p: LoadProgress) => void;
   /** Clean data ranges from this size on load in two parts at once. */
   parallelMinBytes?: number;
+  /** How far an XLSX upload may unpack (defaults: DEFAULT_XLSX_LIMITS). */
+  xlsxLimits?: XlsxLimits;
 }
 
 function failed(report: Report, extra: Partial<LoadResult> = {}): LoadResult {
@@ -98,8 +100,14 @@ export async function loadFile(input: LoadInput, wilayah: Wilayah[]): Promise<Lo
   if (looksLikeXlsx(head, input.filename)) {
     // Not named after the sheet: a workbook's sheet names are the uploader's text ("../..").
     const out = input.derivedPath('sheet.csv');
-    const sheet = await xlsxToCsv(file, out, options.sheet).catch(() => undefined);
-    if (sheet === undefined) return failed(failure('bad_xlsx', 'Berkas XLSX tidak dapat dibaca.', 'The XLSX file could not be read.'));
+    let sheet: SheetExport | null;
+    try {
+      sheet = await xlsxToCsv(file, out, options.sheet, input.xlsxLimits);
+    } catch (err) {
+      fs.rmSync(out, { force: true });
+      const refused = err instanceof XlsxRefused ? err : new XlsxRefused('bad_xlsx');
+      return failed(failure(refused.code, refused.messageId, refused.messageEn));
+    }
     if (sheet === null) {
       return failed(failure('no_such_sheet', `Lembar "${options.sheet}" tidak ada di berkas XLSX.`, `The workbook has no sheet "${options.sheet}".`));
     }

@@ -105,6 +105,9 @@ describe('a load interrupted by a crash', () => {
       expect(await tableExists(`v${v.id}_1`)).toBe(false);
       const events = await svc.db('audit_events').where({ version_id: v.id }).pluck('action');
       expect(events).toEqual(['version.upload', 'version.loaded']);
+      // The retry of a load whose process died is not made as-is: it ran in a capped thread.
+      const loaded = await svc.db('audit_events').where({ version_id: v.id, action: 'version.loaded' }).first();
+      expect(loaded.details).toMatchObject({ attempt: 2, isolated: true });
     } finally {
       second.kill('SIGTERM');
       await new Promise((r) => second.once('exit', r));
