@@ -100,13 +100,18 @@ export function createApp(services: Services): express.Express {
   app.use(async (req: Request, _res: Response, next: NextFunction) => {
     req.lang = pickLang(req);
     req.actor = null;
+    req.authVia = null;
     const auth = req.get('authorization');
-    if (auth?.startsWith('Bearer ')) {
-      req.actor = await actorForToken(db, auth.slice(7).trim());
+    if (auth !== undefined) {
+      // Any Authorization header means the caller authenticates by it, never by a cookie too.
+      if (!/^Bearer\s+\S+$/i.test(auth)) return next(new Unauthenticated('Header Authorization harus berbentuk "Bearer <token>".', 'The Authorization header must be "Bearer <token>".'));
+      req.actor = await actorForToken(db, auth.replace(/^Bearer\s+/i, '').trim());
       if (!req.actor) return next(new Unauthenticated());
+      req.authVia = 'token';
     } else if (req.session?.userId) {
       req.actor = await actorForUser(db, req.session.userId);
       if (!req.actor) delete req.session.userId;
+      else req.authVia = 'session';
     }
     next();
   });

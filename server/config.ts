@@ -9,6 +9,8 @@ const schema = z.object({
   DATA_DIR: z.string().default('./data'),
   SESSION_SECRET: z.string().optional(),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(200),
+  /** What one user may upload in 24 hours, in all. */
+  UPLOAD_QUOTA_MB_PER_DAY: z.coerce.number().positive().default(2048),
   PUBLIC_URL: z.string().optional(),
   DEMO_PASSWORD: z.string().default('satudata-demo'),
   LOAD_DEMO: z.enum(['auto', 'yes', 'no']).default('auto'),
@@ -37,6 +39,7 @@ export type Config = {
   storageDir: string;
   sessionSecret: string;
   maxUploadBytes: number;
+  uploadQuotaBytesPerDay: number;
   inlineLoadMaxBytes: number;
   publicUrl?: string;
   demoPassword: string;
@@ -70,6 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Outside production an unset secret is derived per data directory, so sessions survive restarts.
     sessionSecret: e.SESSION_SECRET ?? `dev-secret:${dataDir}`,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
+    uploadQuotaBytesPerDay: Math.round(e.UPLOAD_QUOTA_MB_PER_DAY * 1024 * 1024),
     inlineLoadMaxBytes: Math.round(e.INLINE_LOAD_MAX_MB * 1024 * 1024),
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     demoPassword: e.DEMO_PASSWORD,

@@ -65,3 +65,17 @@ export class InvalidFile extends AppError {
     super(422, 'invalid_file', message, messageEn, details);
   }
 }
+
+/** 429: the caller used up what they may do for now (a quota or a rate limit). */
+export class TooMany extends AppError {
+  constructor(code: string, message: string, messageEn: string = message, details?: unknown) {
+    super(429, code, message, messageEn, details);
+  }
+}
+
+/** 403: the form's CSRF token is missing or wrong. */
+export class BadCsrf extends AppError {
+  constructor() {
+    super(403, 'csrf', 'Formulir kedaluwarsa; muat ulang halaman lalu coba lagi.', 'The form expired; reload the page and try again.');
+  }
+}

@@ -5,6 +5,8 @@ declare global {
     interface Request {
       /** Who is calling: resolved from the bearer token or the session; null for the public. */
       actor: Actor | null;
+      /** How the actor was recognised: a bearer token, the browser's session cookie, or not at all. */
+      authVia: 'token' | 'session' | null;
       /** The reader's language. */
       lang: 'id' | 'en';
     }

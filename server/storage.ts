@@ -6,7 +6,10 @@ import { Transform, type Readable } from 'node:stream';
 
 /** A file received into storage, not yet attached to a version. */
 export interface StoredFile {
-  /** Storage key of the kept file (content-addressed: `raw/ab/abcd…`). */
+  /**
+   * Storage key: `incoming/<uuid>` while it belongs to no version (discarded when the request is
+   * refused), `raw/ab/abcd…` (content-addressed) once adopted by a version.
+   */
   key: string;
   sha256: string;
   size: number;
@@ -19,9 +22,13 @@ export class StreamTooLarge extends Error {
   }
 }
 
+/** Storage keys the upload action accepts: an incoming file, or an already kept raw one. */
+export const STORAGE_KEY = /^(?:raw\/[0-9a-f]{2}\/[0-9a-f]{64}|incoming\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 /**
- * Keeps uploaded files on local disk, content-addressed by sha256, so a raw file is never
- * overwritten and the same bytes are stored once.
+ * Keeps uploaded files on local disk. A file arrives in `incoming/`; a version adopts it into
+ * `raw/`, content-addressed by sha256, so a raw file is never overwritten and the same bytes are
+ * stored once. What no version adopts (a refused request) is discarded.
  */
 export class Storage {
   constructor(readonly root: string) {
@@ -54,8 +61,44 @@ export class Storage {
       fs.rmSync(tmp, { force: true });
       throw err;
     }
-    const sha256 = hash.digest('hex');
-    return { key: this.adopt(tmp, sha256), sha256, size };
+    return { key: path.relative(this.root, tmp), sha256: hash.digest('hex'), size };
+  }
+
+  /** Makes an incoming file a kept raw file (its key by content); raw keys are returned as they are. */
+  async adopt(key: string, sha256: string): Promise<string> {
+    if (!key.startsWith('incoming/')) return key;
+    const tmp = this.path(key);
+    const raw = `raw/${sha256.slice(0, 2)}/${sha256}`;
+    const dest = this.path(raw);
+    await fs.promises.mkdir(path.dirname(dest), { recursive: true });
+    if (fs.existsSync(dest)) await fs.promises.rm(tmp, { force: true });
+    else await fs.promises.rename(tmp, dest);
+    return raw;
+  }
+
+  /** Removes a file no version adopted (raw files are kept: another version may share them). */
+  async discard(key: string): Promise<void> {
+    if (key.startsWith('incoming/')) await fs.promises.rm(this.path(key), { force: true });
+  }
+
+  /** Removes incoming files older than `maxAgeMs`: left by a process that died between receiving and adopting. */
+  async sweepIncoming(maxAgeMs: number): Promise<number> {
+    const dir = path.join(this.root, 'incoming');
+    let removed = 0;
+    for (const name of await fs.promises.readdir(dir)) {
+      const file = path.join(dir, name);
+      const st = await fs.promises.stat(file).catch(() => null);
+      if (st && Date.now() - st.mtimeMs > maxAgeMs) {
+        await fs.promises.rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  /** The number of files waiting in `incoming/` (tests check that refused uploads leave none). */
+  async incomingCount(): Promise<number> {
+    return (await fs.promises.readdir(path.join(this.root, 'incoming'))).length;
   }
 
   /** Copies a file from disk into storage (demo loading, CLI). */
@@ -69,14 +112,5 @@ export class Storage {
     const dir = path.join(this.root, 'derived');
     fs.mkdirSync(dir, { recursive: true });
     return path.join(dir, name);
-  }
-
-  private adopt(tmp: string, sha256: string): string {
-    const key = `raw/${sha256.slice(0, 2)}/${sha256}`;
-    const dest = this.path(key);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
-    if (fs.existsSync(dest)) fs.rmSync(tmp);
-    else fs.renameSync(tmp, dest);
-    return key;
   }
 }

@@ -58,9 +58,7 @@ export async function perform<S extends z.ZodType, R, O>(
   const after: Array<() => unknown> = [];
   const result = await services.db.transaction(async (tx) => {
     const record = await action.load(tx, input, actor);
-    const verdict = action.authorize(actor, record, input);
-    if (verdict === 'hidden') throw new NotFound();
-    if (verdict !== true || !actor) throw actor ? new Forbidden() : new Unauthenticated();
+    enforce(action.authorize(actor, record, input), actor);
     const ctx: ActionContext = { ...services, tx, ip: opts.ip, afterCommit: (fn) => after.push(fn) };
     const { result: out, audit } = await action.run(ctx, actor, record, input);
     await recordAudit(tx, actor, action.name, audit, opts.ip);
@@ -68,6 +66,29 @@ export async function perform<S extends z.ZodType, R, O>(
   });
   for (const fn of after) await fn();
   return result;
+}
+
+/** Turns a policy's verdict into the refusal the caller gets (404 for what they may not know of). */
+function enforce(verdict: Verdict, actor: Actor | null): asserts actor is Actor {
+  if (verdict === 'hidden') throw new NotFound();
+  if (verdict !== true || !actor) throw actor ? new Forbidden() : new Unauthenticated();
+}
+
+/**
+ * An action's permission stage alone (load → authorize, nothing run or recorded), for work that
+ * must not begin unless the action would be allowed, such as receiving an upload's bytes. The
+ * action checks again when it is performed. `input` needs only what `load` and `authorize` read.
+ */
+export async function preflight<S extends z.ZodType, R, O>(
+  action: Action<S, R, O>,
+  actor: Actor | null,
+  input: Partial<z.output<S>>,
+  services: Services,
+): Promise<void> {
+  await services.db.transaction(async (tx) => {
+    const record = await action.load(tx, input as z.output<S>, actor);
+    enforce(action.authorize(actor, record, input as z.output<S>), actor);
+  });
 }
 
 /** zod issues as `{path, message}` pairs for the error `details`. */

@@ -11,6 +11,7 @@ import type { VersionRow } from '../db/rows';
 export type { VersionRow };
 import { canCommentVersion, canDecideVersion, canManageVersion, reviewStage } from '../policies/version';
 import type { Services } from '../services';
+import { STORAGE_KEY } from '../storage';
 import { defineAction, type AuditEntry } from './action';
 import { notify, producersOf, usersWithRole } from './notify';
 import { evaluateChecklist, type ChecklistItem } from '../review/checklist';
@@ -80,7 +81,7 @@ export const uploadVersion = defineAction({
   input: z.object({
     slug: slugSchema,
     file: z.object({
-      key: z.string().regex(/^raw\/[0-9a-f]{2}\/[0-9a-f]{64}$/),
+      key: z.string().regex(STORAGE_KEY),
       sha256: z.string().regex(/^[0-9a-f]{64}$/),
       size: z.number().int().min(0),
       filename: z.string().trim().min(1).max(255),
@@ -93,6 +94,7 @@ export const uploadVersion = defineAction({
   async run(ctx, actor, ds, input) {
     const { tx } = ctx;
     const [{ next }] = await tx('versions').where({ dataset_id: ds.id }).select(tx.raw('coalesce(max(number), 0) + 1 as next'));
+    const rawPath = await ctx.storage.adopt(input.file.key, input.file.sha256);
     const [v] = await tx('versions')
       .insert({
         dataset_id: ds.id,
@@ -100,7 +102,7 @@ export const uploadVersion = defineAction({
         state: 'processing',
         filename: input.file.filename,
         media_type: input.file.media_type ?? null,
-        raw_path: input.file.key,
+        raw_path: rawPath,
         raw_sha256: input.file.sha256,
         raw_size: input.file.size,
         options: JSON.stringify(input.options),

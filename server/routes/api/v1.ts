@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { perform } from '../../actions/action';
+import { perform, preflight } from '../../actions/action';
 import { createDataset, updateDataset } from '../../actions/datasets';
 import { issueToken, signIn } from '../../actions/accounts';
 import { datasetFieldsSchema } from '../../actions/schemas';
@@ -20,7 +20,7 @@ import { versionDiff } from '../../queries/version-diff';
 import { aggregateRows, AGGREGATE_FUNCTIONS, MAX_LIMIT, queryRows } from '../../queries/rows';
 import type { Services } from '../../services';
 import { filterParam, parseInput } from '../parse';
-import { optionsFromFields, uploadFile, uploadedFile } from '../upload';
+import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../upload';
 import { baseUrl } from '../base-url';
 import { openApiDocument } from './openapi';
 import { datasetSearchSchema } from '../search';
@@ -58,8 +58,8 @@ export function apiRouter(services: Services): Router {
   r.use(express.json({ limit: '1mb' }));
   // Writes need a bearer token: a browser session cookie alone never changes state here (no CSRF).
   r.use((req, _res, next) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.get('authorization') || req.path === '/tokens') return next();
-    if (req.actor) {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authVia === 'token' || req.path === '/tokens') return next();
+    if (req.authVia === 'session') {
       throw new Unauthenticated(
         'Penulisan melalui API memerlukan token (Authorization: Bearer …); sesi peramban tidak berlaku.',
         'Writing through the API needs a token (Authorization: Bearer …); a browser session does not count.',
@@ -173,12 +173,20 @@ export function apiRouter(services: Services): Router {
     res.json({ data: presentDataset(d, opts(req)) });
   });
 
-  r.post('/datasets/:slug/versions', uploadFile(services), async (req, res) => {
-    const file = uploadedFile(req);
-    if (!file) throw new Invalid('Berkas (field "file") wajib diunggah.', 'A file (field "file") is required.');
-    const options = optionsFromFields(req.body ?? {});
+  // Who may upload here, checked before a byte of the file is kept.
+  const uploadGuard: UploadGuard = {
+    async allow(req) {
+      if (req.authVia !== 'token') throw new Unauthenticated();
+      await preflight(uploadVersion, req.actor, { slug: String(req.params.slug) }, services);
+    },
+  };
+  r.post('/datasets/:slug/versions', uploadFile(services, uploadGuard), async (req, res) => {
     const slug = String(req.params.slug);
-    const v = await act(req, (ip) => perform(uploadVersion, req.actor, { slug, file, options }, services, { ip }));
+    const v = await withUpload(services, req, async (file) => {
+      if (!file) throw new Invalid('Berkas (field "file") wajib diunggah.', 'A file (field "file") is required.');
+      const options = optionsFromFields(req.body ?? {});
+      return act(req, (ip) => perform(uploadVersion, req.actor, { slug, file, options }, services, { ip }));
+    });
     const { dataset, version } = await findVersion(db, req.actor, slug, v.number);
     const columns = await versionColumns(db, version.id);
     res.status(version.state === 'processing' ? 202 : 201).json({ data: presentVersion(version, columns, dataset.slug, baseUrl(services, req)) });

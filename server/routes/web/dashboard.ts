@@ -1,10 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { perform } from '../../actions/action';
+import { perform, preflight } from '../../actions/action';
 import { createDataset, retractDataset, updateDataset } from '../../actions/datasets';
 import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, REQUIRED_MS_IND } from '../../actions/schemas';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
-import { AppError, Invalid } from '../../errors';
+import { AppError, BadCsrf, Invalid, Unauthenticated } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
 import { canChangeAccess, canRetractDataset, canUploadVersion, visibleDatasetsScope } from '../../policies/dataset';
 import type { DatasetJoinedRow, OrganizationRow } from '../../db/rows';
@@ -15,10 +15,10 @@ import { presentDataset } from '../../presenters/dataset';
 import { datasetQuery, findDataset } from '../../queries/datasets';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
-import { optionsFromFields, uploadFile, uploadedFile } from '../upload';
+import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../upload';
 import { requireUser } from './guards';
 import { parseInput } from '../parse';
-import { csrfProtect, flash } from './csrf';
+import { acceptMultipart, csrfValid, flash } from './csrf';
 import { versionView } from './version-view';
 
 /** The dataset form's fields → the create/update action's input. */
@@ -185,15 +185,30 @@ export function dashboardRoutes(services: Services): Router {
     }
   });
 
-  r.post('/dashboard/datasets/:slug/versions', uploadFile(services), csrfProtect, async (req, res) => {
+  // A file is kept only for a signed-in producer of this dataset whose form carries its token.
+  const uploadGuard: UploadGuard = {
+    async allow(req) {
+      if (!req.actor) throw new Unauthenticated();
+      await preflight(uploadVersion, req.actor, { slug: String(req.params.slug) }, services);
+    },
+    atFile(req) {
+      if (!csrfValid(req)) throw new BadCsrf();
+    },
+  };
+  acceptMultipart(/^\/dashboard\/datasets\/[^/]+\/versions$/);
+  r.post('/dashboard/datasets/:slug/versions', uploadFile(services, uploadGuard), async (req, res) => {
     const slug = String(req.params.slug);
-    const file = uploadedFile(req);
-    if (!file) {
+    // A form without a file never reached the guard's token check: check it here.
+    if (!csrfValid(req)) throw new BadCsrf();
+    const v = await withUpload(services, req, async (file) => {
+      if (!file) return null;
+      const options = optionsFromFields(req.body ?? {});
+      return perform(uploadVersion, req.actor, { slug, file, options }, services, { ip: req.ip });
+    });
+    if (!v) {
       flash(req, 'error', res.locals.t('upload.noFile'));
       return res.redirect(303, `/dashboard/datasets/${slug}`);
     }
-    const options = optionsFromFields(req.body ?? {});
-    const v = await perform(uploadVersion, req.actor, { slug, file, options }, services, { ip: req.ip });
     res.redirect(303, `/dashboard/datasets/${slug}/versions/${v.number}`);
   });
 

@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { csrfProtect, csrfToken } from './csrf';
+import { csrfForForms, csrfToken } from './csrf';
 import { NotFound } from '../../errors';
 import { translator } from '../../i18n';
 import { presentUser } from '../../presenters/catalog';
@@ -19,12 +19,8 @@ export function webRouter(services: Services): Router {
   const r = express.Router();
   r.use(express.urlencoded({ extended: true, limit: '1mb' }));
 
-  // Every state-changing form carries the session's CSRF token; multipart forms are checked
-  // by their route after the upload is parsed (see csrfProtect).
-  r.use((req: Request, res: Response, next: NextFunction) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.is('multipart/form-data')) return next();
-    return csrfProtect(req, res, next);
-  });
+  // Every state-changing form carries the session's CSRF token (see csrfForForms).
+  r.use(csrfForForms);
 
   r.use(async (req: Request, res: Response, next: NextFunction) => {
     const t = translator(req.lang);
