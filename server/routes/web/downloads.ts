@@ -14,10 +14,16 @@ import { parseInput } from '../parse';
 
 const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() });
 
-/** How each column is selected for export: booleans as true/false rather than t/f. */
+/**
+ * How each column is selected for CSV export: booleans as true/false rather than t/f, and text
+ * that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) behind an
+ * apostrophe, as OWASP advises. Typed columns (numbers, dates) are left as they are.
+ */
 function exportExpr(c: { name: string; type: string }): string {
   const q = quoteIdent(c.name);
-  return c.type === 'boolean' ? `CASE WHEN ${q} THEN 'true' WHEN NOT ${q} THEN 'false' END AS ${q}` : q;
+  if (c.type === 'boolean') return `CASE WHEN ${q} THEN 'true' WHEN NOT ${q} THEN 'false' END AS ${q}`;
+  if (c.type === 'text') return `CASE WHEN ${q} ~ '^[-=+@\\t\\r]' THEN '''' || ${q} ELSE ${q} END AS ${q}`;
+  return q;
 }
 
 const FRICTIONLESS_TYPES: Record<string, string> = {
