@@ -22,7 +22,7 @@ export function createApp(services: Services): express.Express {
   const { config, db } = services;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'extended');
 
   app.engine('hbs', engine({

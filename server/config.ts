@@ -12,6 +12,8 @@ const schema = z.object({
   /** What one user may upload in 24 hours, in all. */
   UPLOAD_QUOTA_MB_PER_DAY: z.coerce.number().positive().default(2048),
   PUBLIC_URL: z.string().optional(),
+  /** The proxies whose X-Forwarded-* headers count: none by default (see trustProxySetting). */
+  TRUST_PROXY: z.string().default(''),
   DEMO_PASSWORD: z.string().default('satudata-demo'),
   LOAD_DEMO: z.enum(['auto', 'yes', 'no']).default('auto'),
   /** Files up to this size load within the upload request; larger ones go to the job queue. */
@@ -42,6 +44,8 @@ export type Config = {
   uploadQuotaBytesPerDay: number;
   inlineLoadMaxBytes: number;
   publicUrl?: string;
+  /** Express's `trust proxy`: false (none), a hop count, or addresses/subnets/`loopback`. */
+  trustProxy: boolean | number | string;
   demoPassword: string;
   loadDemo: 'auto' | 'yes' | 'no';
   scryptLogN: number;
@@ -76,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadQuotaBytesPerDay: Math.round(e.UPLOAD_QUOTA_MB_PER_DAY * 1024 * 1024),
     inlineLoadMaxBytes: Math.round(e.INLINE_LOAD_MAX_MB * 1024 * 1024),
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    trustProxy: trustProxySetting(e.TRUST_PROXY),
     demoPassword: e.DEMO_PASSWORD,
     loadDemo: e.LOAD_DEMO,
     scryptLogN: e.SCRYPT_LOG_N,
@@ -90,4 +95,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSharedStringsBytes: Math.round(e.XLSX_MAX_SHARED_STRINGS_MB * 1024 * 1024),
     },
   };
+}
+
+/**
+ * TRUST_PROXY → Express's `trust proxy`. Empty: no proxy is trusted, so X-Forwarded-For cannot
+ * change the address that rate limits and the audit log see. A number counts hops; otherwise a
+ * comma-separated list of addresses, subnets or Express's names (`loopback`, `uniquelocal`).
+ */
+export function trustProxySetting(v: string): boolean | number | string {
+  const s = v.trim();
+  if (s === '' || s === 'false' || s === 'no') return false;
+  if (/^\d+$/.test(s)) return Number(s);
+  return s;
 }

@@ -31,7 +31,7 @@ function readManifest(): DemoManifest {
 }
 
 async function signInAs(services: Services, email: string, password: string): Promise<Actor> {
-  const actor = await actorForCredentials(services.db, email, password);
+  const actor = await actorForCredentials(services.db, email, password, services.config.scryptLogN);
   if (!actor) throw new Error(`demo account ${email} cannot sign in (was it created with another DEMO_PASSWORD?)`);
   return actor;
 }

@@ -79,3 +79,9 @@ export class BadCsrf extends AppError {
     super(403, 'csrf', 'Formulir kedaluwarsa; muat ulang halaman lalu coba lagi.', 'The form expired; reload the page and try again.');
   }
 }
+
+/** The one answer for a dataset that does not exist or that the caller may not know of. */
+export const datasetNotFound = (): NotFound => new NotFound('Dataset tidak ditemukan.', 'Dataset not found.');
+
+/** The one answer for a version that does not exist or that the caller may not know of. */
+export const versionNotFound = (): NotFound => new NotFound('Versi tidak ditemukan.', 'Version not found.');

@@ -15,8 +15,11 @@ export interface ActionContext extends Services {
   afterCommit(fn: () => unknown): void;
 }
 
-/** true: allowed; false: forbidden (401 for the public); 'hidden': the actor may not know it exists (404). */
-export type Verdict = boolean | 'hidden';
+/**
+ * true: allowed; false: forbidden (401 for the public); 'hidden' or a NotFound: the actor may not
+ * know it exists (404 — the given one, so that it reads as what a missing record gets).
+ */
+export type Verdict = boolean | 'hidden' | NotFound;
 
 /** A verb of the portal: the only way state changes. Every action names its policy. */
 export interface Action<S extends z.ZodType, R, O> {
@@ -70,6 +73,7 @@ export async function perform<S extends z.ZodType, R, O>(
 
 /** Turns a policy's verdict into the refusal the caller gets (404 for what they may not know of). */
 function enforce(verdict: Verdict, actor: Actor | null): asserts actor is Actor {
+  if (verdict instanceof NotFound) throw verdict;
   if (verdict === 'hidden') throw new NotFound();
   if (verdict !== true || !actor) throw actor ? new Forbidden() : new Unauthenticated();
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { Conflict, Forbidden, Invalid, NotFound } from '../errors';
+import { Conflict, Forbidden, Invalid, NotFound, datasetNotFound } from '../errors';
 import { isCustodian } from '../policies/actor';
 import { canChangeAccess, canCreateDataset, canRetractDataset, canUpdateDataset, canViewWork } from '../policies/dataset';
 import type { DatasetRow } from '../db/rows';
@@ -10,11 +10,12 @@ import { defineAction } from './action';
 import { notify, producersOf } from './notify';
 import { datasetChangesSchema, datasetFieldsSchema, slugSchema } from './schemas';
 import { uniqueDatasetSlug } from './slug';
+import { datasetStage } from '../queries/stage';
 
 /** Loads a dataset by slug, locked for the rest of the transaction. */
 export async function lockDataset(tx: Knex.Transaction, slug: string): Promise<DatasetRow> {
-  const ds = await tx('datasets').where({ slug }).forUpdate().first();
-  if (!ds) throw new NotFound('Dataset tidak ditemukan.', 'Dataset not found.');
+  const ds = await tx('datasets as d').where('d.slug', slug).select('d.*', datasetStage(tx, 'd')).forUpdate('d').first();
+  if (!ds) throw datasetNotFound();
   return ds as DatasetRow;
 }
 
@@ -64,7 +65,7 @@ export const updateDataset = defineAction({
     const inReview = await tx('versions').where({ dataset_id: ds.id }).whereIn('state', ['submitted', 'verified']).first();
     return { ds, inReview: Boolean(inReview) };
   },
-  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canUpdateDataset(actor, ds) : 'hidden'),
+  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canUpdateDataset(actor, ds) : datasetNotFound()),
   async run({ tx }, actor, { ds, inReview }, input) {
     if (inReview && !isCustodian(actor)) {
       throw new Conflict(
@@ -112,7 +113,7 @@ export const retractDataset = defineAction({
     reason: z.string().trim().max(2000).default(''),
   }),
   load: (tx, input) => lockDataset(tx, input.slug),
-  authorize: (actor, ds) => (canViewWork(actor, ds) ? canRetractDataset(actor, ds) : 'hidden'),
+  authorize: (actor, ds) => (canViewWork(actor, ds) ? canRetractDataset(actor, ds) : datasetNotFound()),
   async run({ tx }, _actor, ds, input) {
     if (input.retract) {
       if (!input.reason) throw new Invalid('Alasan penarikan wajib diisi.', 'A reason is required.', [{ path: 'reason', message: 'required' }]);

@@ -1,17 +1,18 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
-import { Conflict, Invalid, NotFound } from '../errors';
+import { Conflict, Invalid, datasetNotFound, versionNotFound } from '../errors';
 import { loadVersion } from '../ingest/load-version';
 import { loadOptionsSchema } from '../ingest/options';
 import type { Actor } from '../policies/actor';
-import { canUploadVersion, canViewWork } from '../policies/dataset';
+import { canUploadVersion, canViewDataset, canViewWork } from '../policies/dataset';
 import type { VersionState } from '../policies/records';
 import type { VersionRow } from '../db/rows';
 
 export type { VersionRow };
-import { canCommentVersion, canDecideVersion, canManageVersion, reviewStage } from '../policies/version';
+import { canCommentVersion, canDecideVersion, canManageVersion, canViewVersion, reviewStage } from '../policies/version';
 import type { Services } from '../services';
 import { STORAGE_KEY } from '../storage';
+import { versionStage } from '../queries/stage';
 import { defineAction, type AuditEntry } from './action';
 import { notify, producersOf, usersWithRole } from './notify';
 import { evaluateChecklist, type ChecklistItem } from '../review/checklist';
@@ -28,11 +29,14 @@ async function checklistOf(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow):
   );
 }
 
-/** Loads a dataset and one of its versions, both locked, so concurrent decisions queue up. */
-async function lockVersion(tx: Knex.Transaction, slug: string, number: number): Promise<{ ds: DatasetRow; v: VersionRow }> {
+/**
+ * Loads a dataset and one of its versions, both locked, so concurrent decisions queue up. A
+ * missing version of a dataset the actor may not know of reads as a missing dataset.
+ */
+async function lockVersion(tx: Knex.Transaction, slug: string, number: number, actor: Actor | null): Promise<{ ds: DatasetRow; v: VersionRow }> {
   const ds = await lockDataset(tx, slug);
-  const v = await tx('versions').where({ dataset_id: ds.id, number }).forUpdate().first();
-  if (!v) throw new NotFound('Versi tidak ditemukan.', 'Version not found.');
+  const v = await tx('versions as v').where({ 'v.dataset_id': ds.id, 'v.number': number }).select('v.*', versionStage(tx, 'v')).forUpdate('v').first();
+  if (!v) throw canViewDataset(actor, ds) || canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
   return { ds, v: v as VersionRow };
 }
 
@@ -90,7 +94,7 @@ export const uploadVersion = defineAction({
     options: loadOptionsSchema.default({}),
   }),
   load: (tx, input) => lockDataset(tx, input.slug),
-  authorize: (actor, ds) => (canViewWork(actor, ds) ? canUploadVersion(actor, ds) : 'hidden'),
+  authorize: (actor, ds) => (canViewWork(actor, ds) ? canUploadVersion(actor, ds) : datasetNotFound()),
   async run(ctx, actor, ds, input) {
     const { tx } = ctx;
     const [{ next }] = await tx('versions').where({ dataset_id: ds.id }).select(tx.raw('coalesce(max(number), 0) + 1 as next'));
@@ -121,8 +125,8 @@ export const uploadVersion = defineAction({
 export const reloadVersion = defineAction({
   name: 'version.reload',
   input: versionRef.extend({ options: loadOptionsSchema }),
-  load: (tx, input) => lockVersion(tx, input.slug, input.number),
-  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : 'hidden'),
+  load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
+  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : datasetNotFound()),
   async run(ctx, _actor, { ds, v }, input) {
     await transition(ctx.tx, v, ['draft', 'failed'], 'processing', {
       options: JSON.stringify(input.options),
@@ -144,8 +148,8 @@ export const reloadVersion = defineAction({
 export const submitVersion = defineAction({
   name: 'version.submit',
   input: versionRef,
-  load: (tx, input) => lockVersion(tx, input.slug, input.number),
-  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : 'hidden'),
+  load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
+  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : datasetNotFound()),
   async run({ tx }, actor, { ds, v }) {
     if (v.state !== 'draft' && v.state !== 'changes_requested') throw stateConflict(v.state);
     const errors = Object.values(v.report?.counts?.errors ?? {}).reduce((a, b) => a + b, 0);
@@ -184,8 +188,8 @@ export const submitVersion = defineAction({
 export const withdrawVersion = defineAction({
   name: 'version.withdraw',
   input: versionRef,
-  load: (tx, input) => lockVersion(tx, input.slug, input.number),
-  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : 'hidden'),
+  load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
+  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : datasetNotFound()),
   async run({ tx }, _actor, { ds, v }) {
     await transition(tx, v, ['submitted'], 'draft');
     return {
@@ -215,9 +219,9 @@ export const reviewVersion = defineAction({
     decision: z.enum(DECISIONS),
     comment: z.string().trim().max(10_000).default(''),
   }),
-  load: (tx, input) => lockVersion(tx, input.slug, input.number),
+  load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
   authorize(actor, { ds, v }, input) {
-    if (!canViewWork(actor, ds)) return 'hidden';
+    if (!canViewVersion(actor, ds, v)) return canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
     return input.decision === 'comment' ? canCommentVersion(actor, ds, v) : canDecideVersion(actor, ds, v);
   },
   async run({ tx }, actor, { ds, v }, input) {

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import type { Actor, Role } from '../policies/actor';
 import { hashToken } from './tokens';
-import { verifyPassword } from './password';
+import crypto from 'node:crypto';
+import { hashPassword, verifyPassword } from './password';
 
 interface UserRow {
   id: number;
@@ -39,13 +40,25 @@ export async function actorForToken(db: Knex, token: string): Promise<Actor | nu
   return toActor(row as UserRow);
 }
 
-/** The actor whose email and password match, or null. Takes the same time for unknown emails. */
-export async function actorForCredentials(db: Knex, email: string, password: string): Promise<Actor | null> {
+/**
+ * The actor whose email and password match, or null. An unknown email costs one scrypt of the
+ * same cost as a real check (`logN`, the cost new passwords are hashed with), so the time of
+ * the answer does not tell which accounts exist.
+ */
+export async function actorForCredentials(db: Knex, email: string, password: string, logN: number): Promise<Actor | null> {
   const u = await db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email.trim()]).first();
-  const ok = await verifyPassword(password, u?.password_hash ?? DUMMY_HASH);
+  const ok = await verifyPassword(password, u?.password_hash ?? (await dummyHash(logN)));
   return u && u.active && ok ? toActor(u) : null;
 }
 
-// A valid hash of a random password, so unknown emails cost one scrypt as well.
-const DUMMY_HASH =
-  'scrypt$14$8$1$AAAAAAAAAAAAAAAAAAAAAA==$2Jr5cVb5rU5aGx5wKXwC7yQk9n1yq3mJb4p6r0gJtQ0=';
+const dummies = new Map<number, Promise<string>>();
+
+/** A hash of a random password at cost `logN`, made once per cost. */
+export function dummyHash(logN: number): Promise<string> {
+  let h = dummies.get(logN);
+  if (!h) {
+    h = hashPassword(crypto.randomBytes(24).toString('base64'), logN);
+    dummies.set(logN, h);
+  }
+  return h;
+}

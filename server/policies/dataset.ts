@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { Actor, isAdmin, isCustodian, isProducerOf } from './actor';
 import type { DatasetRecord, OrganizationRecord } from './records';
+import { datasetStageCondition } from '../queries/stage';
 
 /** Published and not retracted: the dataset has a public face. */
 export function isLive(ds: DatasetRecord): boolean {
@@ -16,13 +17,15 @@ export function canViewDataset(actor: Actor | null, ds: DatasetRecord): boolean 
 }
 
 /**
- * May the actor see the dataset's unpublished work (drafts, submissions, reports)? Its own OPD,
- * the custodian, and the pembina for priority datasets (they give the second check).
+ * May the actor see the dataset's unpublished work (drafts, submissions, reports)? Its own OPD
+ * and the custodian. The pembina gives priority data its second check after the walidata: it
+ * sees a priority dataset's work once a version has reached it, and then only such versions
+ * (see canViewVersion) — never drafts or submissions the walidata has not passed.
  */
 export function canViewWork(actor: Actor | null, ds: DatasetRecord): boolean {
   if (!actor) return false;
   if (isCustodian(actor) || isProducerOf(actor, ds.organization_id)) return true;
-  return actor.role === 'pembina' && ds.prioritas;
+  return actor.role === 'pembina' && ds.prioritas && ds.pembina_stage === true;
 }
 
 /** Create a dataset for an organization: that OPD's producers, or the operator. */
@@ -78,7 +81,7 @@ export function visibleDatasetsScope(actor: Actor | null, opts: { publicOnly?: b
       if (!actor) void qb.whereRaw('false');
       else if (isCustodian(actor)) return;
       else if (actor.role === 'produsen') void qb.where('d.organization_id', actor.organizationId ?? -1);
-      else if (actor.role === 'pembina') void qb.where('d.prioritas', true);
+      else if (actor.role === 'pembina') void qb.where('d.prioritas', true).whereRaw(datasetStageCondition('d'));
       else void qb.whereRaw('false');
       return;
     }
@@ -91,7 +94,7 @@ export function visibleDatasetsScope(actor: Actor | null, opts: { publicOnly?: b
     void qb.where((w) => {
       void w.whereIn('d.access_level', ['terbuka', 'terbatas']);
       if (actor.role === 'produsen') void w.orWhere('d.organization_id', actor.organizationId ?? -1);
-      if (actor.role === 'pembina') void w.orWhere('d.prioritas', true);
+      if (actor.role === 'pembina') void w.orWhere((p) => p.where('d.prioritas', true).whereRaw(datasetStageCondition('d')));
     });
   };
 }

@@ -6,6 +6,8 @@ export interface DatasetRecord {
   prioritas: boolean;
   current_version_id: number | null;
   retracted_at: Date | string | null;
+  /** Some version reached the pembina's check (see queries/stage.ts); absent counts as no. */
+  pembina_stage?: boolean;
 }
 
 export interface VersionRecord {
@@ -14,6 +16,8 @@ export interface VersionRecord {
   state: VersionState;
   uploaded_by: number | null;
   submitted_by: number | null;
+  /** This version reached the pembina's check (see queries/stage.ts); absent counts as no. */
+  pembina_stage?: boolean;
 }
 
 export const VERSION_STATES = [

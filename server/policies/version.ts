@@ -4,10 +4,9 @@ import type { DatasetRecord, VersionRecord } from './records';
 
 /** Published versions (current or older) are as visible as their dataset; other states are work. */
 export function canViewVersion(actor: Actor | null, ds: DatasetRecord, v: VersionRecord): boolean {
-  if (v.state === 'published' || v.state === 'superseded') {
-    return canViewDataset(actor, ds) || canViewWork(actor, ds);
-  }
-  return canViewWork(actor, ds);
+  const work = canViewWork(actor, ds) && (actor?.role !== 'pembina' || v.pembina_stage === true);
+  if (v.state === 'published' || v.state === 'superseded') return canViewDataset(actor, ds) || work;
+  return work;
 }
 
 /** Submit, withdraw or reload a version: the dataset's OPD producers, or the operator. */

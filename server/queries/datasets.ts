@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
-import { NotFound } from '../errors';
+import { datasetNotFound, versionNotFound } from '../errors';
 import type { Actor } from '../policies/actor';
 import { canViewDataset, canViewWork, visibleDatasetsScope } from '../policies/dataset';
 import { canViewVersion } from '../policies/version';
 import type { ColumnRow, DatasetJoinedRow, VersionRow } from '../db/rows';
+import { datasetStage, versionStage } from './stage';
 
 /** The joined columns every dataset listing and page needs. */
 export function datasetQuery(db: Knex): Knex.QueryBuilder {
@@ -23,6 +24,7 @@ export function datasetQuery(db: Knex): Knex.QueryBuilder {
       'cv.number as current_number',
       'cv.row_count as current_row_count',
       'cv.published_at as current_published_at',
+      datasetStage(db, 'd'),
     );
 }
 
@@ -124,8 +126,15 @@ function escapeLike(s: string): string {
 export async function findDataset(db: Knex, actor: Actor | null, slug: string): Promise<DatasetJoinedRow> {
   const d: DatasetJoinedRow | undefined = await datasetQuery(db).where('d.slug', slug).first();
   if (!d || !(canViewDataset(actor, d) || canViewWork(actor, d))) {
-    throw new NotFound('Dataset tidak ditemukan.', 'Dataset not found.');
+    throw datasetNotFound();
   }
+  return d;
+}
+
+/** A dataset whose work (unpublished versions, reports) the actor may see, else NotFound: the workspace pages. */
+export async function findWork(db: Knex, actor: Actor | null, slug: string): Promise<DatasetJoinedRow> {
+  const d: DatasetJoinedRow | undefined = await datasetQuery(db).where('d.slug', slug).first();
+  if (!d || !canViewWork(actor, d)) throw datasetNotFound();
   return d;
 }
 
@@ -135,7 +144,7 @@ export async function listVersions(db: Knex, actor: Actor | null, dataset: Datas
     .leftJoin('users as u', 'u.id', 'v.uploaded_by')
     .where('v.dataset_id', dataset.id)
     .orderBy('v.number', 'desc')
-    .select('v.*', 'u.name as uploader_name');
+    .select('v.*', 'u.name as uploader_name', versionStage(db, 'v'));
   const visible = rows.filter((v) => canViewVersion(actor, dataset, v));
   // The decisions of each version (not comments): at which stage, what, when, by whom.
   const decisions = visible.length
@@ -163,7 +172,7 @@ export async function findVersion(
   number?: number,
 ): Promise<{ dataset: DatasetJoinedRow; version: VersionRow }> {
   const dataset = await findDataset(db, actor, slug);
-  const q = db('versions as v').leftJoin('users as u', 'u.id', 'v.uploaded_by').select('v.*', 'u.name as uploader_name');
+  const q = db('versions as v').leftJoin('users as u', 'u.id', 'v.uploaded_by').select('v.*', 'u.name as uploader_name', versionStage(db, 'v'));
   const version: VersionRow | undefined =
     number === undefined
       ? dataset.current_version_id && !dataset.retracted_at
@@ -171,11 +180,11 @@ export async function findVersion(
         : undefined
       : await q.where({ 'v.dataset_id': dataset.id, 'v.number': number }).first();
   if (!version || !canViewVersion(actor, dataset, version)) {
-    throw new NotFound('Versi tidak ditemukan.', 'Version not found.');
+    throw versionNotFound();
   }
   // A retracted dataset's data stays with its custodians only.
   if (dataset.retracted_at && !canViewWork(actor, dataset)) {
-    throw new NotFound('Versi tidak ditemukan.', 'Version not found.');
+    throw versionNotFound();
   }
   return { dataset, version };
 }

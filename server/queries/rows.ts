@@ -35,10 +35,18 @@ function filterValue(col: QueryColumn, value: string): string | number | boolean
   if (value === '' || value.toLowerCase() === 'null') return null;
   switch (col.type) {
     case 'integer':
-    case 'year':
+    case 'year': {
+      // bigint and integer columns: a value outside their range is a bad request, not a database error.
+      const max = col.type === 'year' ? 2_147_483_647 : Number.MAX_SAFE_INTEGER;
+      const n = Number(value);
+      if (!/^\s*-?\d+\s*$/.test(value) || !Number.isSafeInteger(n) || Math.abs(n) > max) {
+        throw new Invalid(`Filter ${col.name} harus bilangan bulat (paling banyak ${max}).`, `Filter ${col.name} must be a whole number (at most ${max}).`);
+      }
+      return n;
+    }
     case 'number': {
       const n = Number(value);
-      if (!Number.isFinite(n)) throw new Invalid(`Filter ${col.name} harus angka.`, `Filter ${col.name} must be a number.`);
+      if (value.trim() === '' || !Number.isFinite(n)) throw new Invalid(`Filter ${col.name} harus angka.`, `Filter ${col.name} must be a number.`);
       return n;
     }
     case 'boolean':

@@ -148,9 +148,10 @@ describe('the prioritas path through the pembina', () => {
     expect((await svc.db('versions').where({ id: b.v.id }).first()).state).toBe('rejected');
   });
 
-  it('the pembina cannot act on submissions that are not priority or not yet verified', async () => {
+  it('the pembina cannot act on, nor know of, priority submissions the walidata has not passed', async () => {
     const a = await versionIn('submitted', true);
-    expect(await status(() => review(w.pembina.actor, a.ref, 'approve'))).toBe(403);
+    expect(await status(() => review(w.pembina.actor, a.ref, 'approve'))).toBe(404);
+    expect(await status(() => review(w.pembina.actor, a.ref, 'comment', 'Lihat'))).toBe(404);
   });
 });
 

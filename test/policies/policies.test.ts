@@ -43,9 +43,11 @@ describe('dataset policies', () => {
   it('hides a retracted dataset from the public', () => {
     expect(allowed((a) => canViewDataset(a, dataset({ retracted_at: new Date() })))).toEqual(['admin', 'produsen', 'walidata']);
   });
-  it('lets the pembina see the work of priority datasets only', () => {
-    expect(canViewWork(people.pembina, dataset({ prioritas: true }))).toBe(true);
-    expect(canViewWork(people.pembina, dataset())).toBe(false);
+  it('lets the pembina see the work of priority datasets only, and only once a version reached its check', () => {
+    expect(canViewWork(people.pembina, dataset({ prioritas: true, pembina_stage: true }))).toBe(true);
+    expect(canViewWork(people.pembina, dataset({ prioritas: true }))).toBe(false);
+    expect(canViewWork(people.pembina, dataset({ prioritas: true, pembina_stage: false }))).toBe(false);
+    expect(canViewWork(people.pembina, dataset({ pembina_stage: true }))).toBe(false);
   });
   it('lets only the OPD’s producers and the admin create datasets for an OPD', () => {
     expect(allowed((a) => canCreateDataset(a, { id: OPD, kind: 'opd' }))).toEqual(['admin', 'produsen']);

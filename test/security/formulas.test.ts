@@ -48,7 +48,7 @@ describe('downloads carry no spreadsheet formulas', () => {
     const { ds } = await publishedDataset(svc, w, CSV);
     const res = await request(app).get(`/dataset/${ds.slug}/download.xlsx`).buffer(true).parse(binary).expect(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as Buffer);
+    await wb.xlsx.load(new Uint8Array(res.body as Buffer).buffer);
     const ws = wb.worksheets[0];
     for (let r = 2; r <= 7; r++) {
       expect(ws.getCell(r, 1).type).toBe(ExcelJS.ValueType.String);

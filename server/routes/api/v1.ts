@@ -152,7 +152,7 @@ export function apiRouter(services: Services): Router {
   });
   r.post('/tokens', tokenLimiter, async (req, res) => {
     const body = parseInput(z.object({ email: z.string().max(200), password: z.string().max(200), name: z.string().max(100).optional() }), req.body);
-    const actor = await actorForCredentials(db, body.email, body.password);
+    const actor = await actorForCredentials(db, body.email, body.password, services.config.scryptLogN);
     if (!actor) throw new Unauthenticated();
     const out = await act(req, (ip) => perform(issueToken, actor, { email: actor.email, name: body.name ?? 'API' }, services, { ip }));
     await perform(signIn, actor, { via: 'api' }, services, { ip: req.ip });

@@ -8,7 +8,11 @@ import { csrfToken } from './csrf';
 
 /** Only local paths are followed after sign-in (no open redirects). */
 export function safeNext(next: unknown, fallback: string): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : fallback;
+  if (typeof next !== 'string' || !next.startsWith('/')) return fallback;
+  // Browsers read a backslash as "/" and drop tabs and line breaks: "/\\evil" or "/<tab>/evil" lead off-site.
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  if (/[\\\u0000-\u001f\u007f]/.test(next) || next.startsWith('//')) return fallback;
+  return next;
 }
 
 /** Sign-in and sign-out pages (sessions live in PostgreSQL). */
@@ -42,7 +46,7 @@ export function authRoutes(services: Services): Router {
   r.post('/login', limiter, async (req, res) => {
     const email = String(req.body?.email ?? '');
     const password = String(req.body?.password ?? '');
-    const actor = await actorForCredentials(services.db, email, password);
+    const actor = await actorForCredentials(services.db, email, password, services.config.scryptLogN);
     if (!actor) return showLogin(req, res, 401, res.locals.t('auth.invalid'));
     const next = safeNext(req.body?.next, ['walidata', 'pembina'].includes(actor.role) ? '/review' : '/dashboard');
     // A new session id on sign-in, so an id planted before cannot be ridden.

@@ -12,7 +12,7 @@ import { coveredUntil } from '../../queries/coverage';
 import { dueUpdate } from '../../review/due';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { presentDataset } from '../../presenters/dataset';
-import { datasetQuery, findDataset } from '../../queries/datasets';
+import { datasetQuery, findWork } from '../../queries/datasets';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../upload';
@@ -136,7 +136,7 @@ export function dashboardRoutes(services: Services): Router {
   });
 
   r.get('/dashboard/datasets/:slug', async (req, res) => {
-    const d = await findDataset(db, req.actor, req.params.slug);
+    const d = await findWork(db, req.actor, req.params.slug);
     const versions = await db('versions as v').leftJoin('users as u', 'u.id', 'v.uploaded_by').where('v.dataset_id', d.id).orderBy('v.number', 'desc').select('v.number', 'v.state', 'v.filename', 'v.row_count', 'v.created_at', 'u.name as uploader');
     const dataset = presentDataset(d, opts(req));
     const missing = REQUIRED_MS_IND.filter((f) => !dataset.metadata[f]);
@@ -153,7 +153,7 @@ export function dashboardRoutes(services: Services): Router {
   });
 
   r.get('/dashboard/datasets/:slug/edit', async (req, res) => {
-    const d = await findDataset(db, req.actor, req.params.slug);
+    const d = await findWork(db, req.actor, req.params.slug);
     const dataset = presentDataset(d, opts(req));
     res.render('dashboard/dataset-form', {
       title: res.locals.t('dashboard.editDataset'),
@@ -166,7 +166,7 @@ export function dashboardRoutes(services: Services): Router {
 
   r.post('/dashboard/datasets/:slug/edit', async (req, res) => {
     const input = datasetInputFromForm(req.body);
-    const d = await findDataset(db, req.actor, req.params.slug);
+    const d = await findWork(db, req.actor, req.params.slug);
     try {
       await perform(updateDataset, req.actor, { ...input, slug: req.params.slug } as never, services, { ip: req.ip });
       flash(req, 'ok', res.locals.t('dashboard.saved'));

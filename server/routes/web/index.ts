@@ -1,5 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { csrfForForms, csrfToken } from './csrf';
+import { safeNext } from './auth';
 import { NotFound } from '../../errors';
 import { translator } from '../../i18n';
 import { presentUser } from '../../presenters/catalog';
@@ -51,7 +52,7 @@ export function webRouter(services: Services): Router {
   r.get('/lang/:code', (req, res) => {
     const lang = req.params.code === 'en' ? 'en' : 'id';
     res.cookie('lang', lang, { maxAge: 365 * 24 * 3600 * 1000, sameSite: 'lax', httpOnly: true });
-    const back = typeof req.query.next === 'string' && req.query.next.startsWith('/') && !req.query.next.startsWith('//') ? req.query.next : '/';
+    const back = safeNext(req.query.next, '/');
     res.redirect(back.replace(/([?&])lang=(id|en)&?/, '$1'));
   });
 

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { AppError, NotFound } from '../../errors';
+import { AppError, NotFound, datasetNotFound } from '../../errors';
 import { canViewWork } from '../../policies/dataset';
 import type { DatasetJoinedRow } from '../../db/rows';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
@@ -205,7 +205,7 @@ export function publicRoutes(services: Services): Router {
   /** A dataset taken off the public site: say so (410) instead of pretending it never existed. */
   async function retractedNotice(req: Request, res: Response, slug: string) {
     const d = await datasetQuery(db).where('d.slug', slug).where('d.access_level', 'terbuka').whereNotNull('d.retracted_at').whereNotNull('d.current_version_id').first();
-    if (!d) throw new NotFound('Dataset tidak ditemukan.', 'Dataset not found.');
+    if (!d) throw datasetNotFound();
     res.status(410).render('datasets/retracted', { title: d.title, dataset: presentDataset(d, opts(req)) });
   }
 
