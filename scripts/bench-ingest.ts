@@ -141,7 +141,7 @@ async function upload(base: string, slug: string, token: string, file: string): 
   const res = await fetch(`${base}/api/v1/datasets/${slug}/versions`, {
     method: 'POST',
     headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
-    body: body() as never,
+    body: body() as unknown as RequestInit["body"],
     duplex: 'half',
   } as RequestInit);
   return { status: res.status, body: (await res.json()) as { data: BenchVersion } };

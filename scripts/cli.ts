@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { perform } from '../server/actions/action';
+import { perform, untrusted } from '../server/actions/action';
 import { createOrganization, createUser, issueToken } from '../server/actions/accounts';
 import { boot, type Booted } from '../server/boot';
 import { loadConfig } from '../server/config';
@@ -24,12 +24,12 @@ async function run(command: string, args: string[], svc: Booted): Promise<unknow
   switch (command) {
     case 'org:create': {
       const v = opt({ slug: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, 'short-name': { type: 'string' } });
-      const org = await perform(createOrganization, systemActor, { slug: v.slug!, name: v.name!, kind: v.kind as never, short_name: v['short-name'] }, svc);
+      const org = await perform(createOrganization, systemActor, untrusted({ slug: v.slug, name: v.name, kind: v.kind, short_name: v['short-name'] }), svc);
       return { slug: org.slug, name: org.name, kind: org.kind };
     }
     case 'user:create': {
       const v = opt({ email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, org: { type: 'string' }, password: { type: 'string' } });
-      return perform(createUser, systemActor, { email: v.email!, name: v.name!, role: v.role as never, org: v.org, password: v.password! }, svc);
+      return perform(createUser, systemActor, untrusted({ email: v.email, name: v.name, role: v.role, org: v.org, password: v.password }), svc);
     }
     case 'token:create': {
       const v = opt({ email: { type: 'string' }, name: { type: 'string' } });

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { perform } from './actions/action';
+import { perform, untrusted } from './actions/action';
 import { createOrganization, createUser } from './actions/accounts';
 import { createDataset } from './actions/datasets';
 import { reviewVersion, submitVersion, uploadVersion } from './actions/versions';
@@ -64,7 +64,7 @@ export async function loadDemo(services: Services, password: string): Promise<{ 
     const org = await db('organizations').where({ slug: organization }).first();
     if (await db('datasets').where({ organization_id: org.id, title: fields.title }).first()) continue;
     const producer = await signInAs(services, `${organization}@demo.satudata.id`, password);
-    const ds = await perform(createDataset, producer, { ...fields, organization } as never, services);
+    const ds = await perform(createDataset, producer, untrusted({ ...fields, organization }), services);
     const stored = await storage.storeFile(path.join(DEMO_DIR, file));
     const v = await perform(uploadVersion, producer, { slug: ds.slug, file: { ...stored, filename: file, media_type: 'text/csv' } }, services);
     // Small files load inline; with INLINE_LOAD_MAX_MB=0 they are queued, so load them here.

@@ -85,3 +85,8 @@ export const datasetNotFound = (): NotFound => new NotFound('Dataset tidak ditem
 
 /** The one answer for a version that does not exist or that the caller may not know of. */
 export const versionNotFound = (): NotFound => new NotFound('Versi tidak ditemukan.', 'Version not found.');
+
+/** An error's message for the user, in their language. */
+export function userMessage(err: AppError, lang: 'id' | 'en'): string {
+  return lang === 'en' ? err.messageEn : err.message;
+}

@@ -37,6 +37,18 @@ export function defineAction<S extends z.ZodType, R, O>(def: Action<S, R, O>): A
   return def;
 }
 
+declare const untrustedBrand: unique symbol;
+
+/**
+ * Input from outside the program (a form, a command line, a manifest file): its shape is unknown
+ * until the action's schema parses it, which perform always does. Marking it so keeps perform's
+ * type check for the program's own calls without casting what arrives from outside.
+ */
+export type Untrusted = { readonly [untrustedBrand]: true };
+
+/** Marks input from outside as such (see Untrusted). */
+export const untrusted = (input: unknown): Untrusted => input as Untrusted;
+
 /** Options of one performance of an action. */
 export interface PerformOptions {
   ip?: string;
@@ -49,7 +61,7 @@ export interface PerformOptions {
 export async function perform<S extends z.ZodType, R, O>(
   action: Action<S, R, O>,
   actor: Actor | null,
-  rawInput: z.input<S>,
+  rawInput: z.input<S> | Untrusted,
   services: Services,
   opts: PerformOptions = {},
 ): Promise<O> {

@@ -41,7 +41,7 @@ export async function changedCells(
   ]);
   const [total, pageRows] = await Promise.all([
     db.raw(`SELECT coalesce(sum(${values.map((c) => `(${c.a} IS DISTINCT FROM ${c.b})::int`).join(' + ')}), 0) AS n ${joined}`),
-    db.raw(list.text, list.bindings as never[]),
+    db.raw(list.text, list.bindings),
   ]);
   return {
     cells: pageRows.rows.map((r: { key: Record<string, unknown>; pos: number; before: unknown; after: unknown }) => ({ key: ordered(r.key, key), column: values[r.pos].name, before: r.before, after: r.after })),

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { quoteIdent, tableSql } from '../db/datastore';
 import { Conflict } from '../errors';
 import type { DiffSide, SharedColumn } from './diff-columns';
@@ -5,7 +6,7 @@ import type { DiffSide, SharedColumn } from './diff-columns';
 /** SQL text with its positional bindings; identifiers in the text are generated names only. */
 export interface Sql {
   text: string;
-  bindings: unknown[];
+  bindings: Knex.RawBinding[];
 }
 
 /** Both joined rows as typed composites `ra`, `rb` (what pickedPairs unpacks). */

@@ -9,7 +9,7 @@ async function disjoint(db: Knex, base: DiffSide, target: DiffSide, limit: numbe
   const count = (s: DiffSide, alias: 'a' | 'b') => db.raw(`SELECT count(*) AS n FROM ${from(s.table_name!, alias)}`).then((r) => Number(r.rows[0].n));
   const first = (s: DiffSide, alias: 'a' | 'b') => {
     const q = firstRows(s.table_name!, alias, [], limit);
-    return db.raw(q.text, q.bindings as never[]).then((r) => r.rows.map((x: { row: Record<string, unknown> }) => ordered(x.row, s.columns.map((c) => c.name))));
+    return db.raw(q.text, q.bindings).then((r) => r.rows.map((x: { row: Record<string, unknown> }) => ordered(x.row, s.columns.map((c) => c.name))));
   };
   const [removed, added, before, after] = await Promise.all([count(base, 'a'), count(target, 'b'), first(base, 'a'), first(target, 'b')]);
   const examples: Example[] = [

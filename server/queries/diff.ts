@@ -96,7 +96,7 @@ async function keyedExamples(db: Knex, a: string, b: string, key: SharedColumn[]
   if (quotas.removed) branches.push(lonely('removed', 'a', a, b, quotas.removed));
   if (!branches.length) return [];
   const q = joinSql(branches, ' UNION ALL ');
-  const { rows } = await db.raw(q.text, q.bindings as never[]);
+  const { rows } = await db.raw(q.text, q.bindings);
   const rank = { changed: 0, added: 1, removed: 2 };
   type Found = { kind: DiffExample['kind']; key: Record<string, unknown>; changes: CellChange[] | null; row: Record<string, unknown> | null; ord: number };
   return (rows as Found[]).sort((x, y) => rank[x.kind] - rank[y.kind] || Number(x.ord) - Number(y.ord));
@@ -105,7 +105,7 @@ async function keyedExamples(db: Knex, a: string, b: string, key: SharedColumn[]
 /** A first version: every row of the target is added; the examples are its first rows. */
 async function allAdded(db: Knex, b: string, key: SharedColumn[], limit: number) {
   const first = firstRows(b, 'b', key, limit);
-  const [count, rows] = await Promise.all([db.raw(`SELECT count(*) AS n FROM ${from(b, 'b')}`), db.raw(first.text, first.bindings as never[])]);
+  const [count, rows] = await Promise.all([db.raw(`SELECT count(*) AS n FROM ${from(b, 'b')}`), db.raw(first.text, first.bindings)]);
   return { added: Number(count.rows[0].n), rows: rows.rows as Array<{ key: Record<string, unknown>; row: Record<string, unknown> }> };
 }
 

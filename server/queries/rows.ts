@@ -67,7 +67,7 @@ export function applyFilters(qb: Knex.QueryBuilder, columns: QueryColumn[], p: P
     const values = (Array.isArray(raw) ? raw : [raw]).map((v) => filterValue(col, String(v)));
     const nonNull = values.filter((v) => v !== null);
     qb.where((w) => {
-      if (nonNull.length) w.whereIn(col.name, nonNull as never[]);
+      if (nonNull.length) w.whereIn(col.name, nonNull as Array<string | number | boolean>);
       if (nonNull.length !== values.length) w.orWhereNull(col.name);
     });
   }

@@ -1,7 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import type { z } from 'zod';
-import type { loadOptionsSchema } from '../ingest/options';
 import { Invalid, TooLarge, TooMany } from '../errors';
 import type { Actor } from '../policies/actor';
 import { uploadedBytesToday } from '../queries/uploads';
@@ -156,8 +154,8 @@ export function uploadedFile(req: Request): UploadedFile | undefined {
   };
 }
 
-/** Upload form fields → load options (columns and reshape arrive as JSON text). */
-export function optionsFromFields(body: Record<string, unknown>): z.input<typeof loadOptionsSchema> {
+/** Upload form fields → load options, unchecked (columns and reshape arrive as JSON text; the action's schema checks the rest). */
+export function optionsFromFields(body: Record<string, unknown>): Record<string, unknown> {
   const json = (v: unknown, what: string) => {
     if (typeof v !== 'string' || v.trim() === '') return undefined;
     try {
@@ -169,9 +167,9 @@ export function optionsFromFields(body: Record<string, unknown>): z.input<typeof
   const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
   const sheet = str(body.sheet);
   return {
-    encoding: str(body.encoding) as never,
-    delimiter: str(body.delimiter) as never,
-    decimal: str(body.decimal) as never,
+    encoding: str(body.encoding),
+    delimiter: str(body.delimiter),
+    decimal: str(body.decimal),
     columns: json(body.columns, 'columns'),
     sheet: sheet && /^\d+$/.test(sheet) ? Number(sheet) : sheet,
     reshape: json(body.reshape, 'reshape'),

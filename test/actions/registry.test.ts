@@ -1,19 +1,16 @@
 import { actions } from '../../server/actions';
-import { perform } from '../../server/actions/action';
+import { testWorld } from '../support/world';
+import { perform, untrusted } from '../../server/actions/action';
 import { AppError } from '../../server/errors';
-import { makeWorld, publishedDataset, type World } from '../support/factories';
-import { testServices, type TestServices } from '../support/services';
+import { publishedDataset } from '../support/factories';
 
-let svc: TestServices;
-let w: World;
+const t = testWorld();
+
 let slug: string;
 
 beforeAll(async () => {
-  svc = testServices();
-  w = await makeWorld(svc);
-  slug = (await publishedDataset(svc, w)).ds.slug;
+  slug = (await publishedDataset(t.svc, t.w)).ds.slug;
 });
-afterAll(() => svc.close());
 
 // Inputs that are valid in shape, so only the policy can stop them.
 const validInput = (name: string, orgSlug: string): Record<string, unknown> => {
@@ -43,13 +40,13 @@ describe('every action', () => {
   });
 
   it.each(Object.keys(actions))('%s fails closed for the public', async (name) => {
-    const input = validInput(name, w.opd.slug);
+    const input = validInput(name, t.w.opd.slug);
     expect(input).toBeDefined();
-    const err = await perform((actions as unknown as Record<string, never>)[name], null, input as never, svc).catch((e: unknown) => e);
+    const err = await perform((actions as unknown as Record<string, never>)[name], null, untrusted(input), t.svc).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect([401, 404]).toContain((err as AppError).status);
     const action = (actions as Record<string, { name: string }>)[name];
-    const anonymous = await svc.db('audit_events').where({ action: action.name, actor_label: 'sistem' }).first();
+    const anonymous = await t.svc.db('audit_events').where({ action: action.name, actor_label: 'sistem' }).first();
     expect(anonymous).toBeUndefined();
   });
 });

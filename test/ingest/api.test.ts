@@ -1,27 +1,21 @@
 import crypto from 'node:crypto';
+import { testWorld } from '../support/world';
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { createApp } from '../../server/app';
-import { makeDataset, makeWorld, type World } from '../support/factories';
+import { makeDataset } from '../support/factories';
 import { tokenFor } from '../support/http';
 import { versionTables } from '../support/ingest';
-import { testServices, type TestServices } from '../support/services';
+
+const t = testWorld();
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'ingest');
 
-let svc: TestServices;
-let app: ReturnType<typeof createApp>;
-let w: World;
 let auth: { Authorization: string };
 
 beforeAll(async () => {
-  svc = testServices();
-  app = createApp(svc);
-  w = await makeWorld(svc);
-  auth = { Authorization: `Bearer ${await tokenFor(app, w.producer.email, w.producer.password)}` };
+  auth = { Authorization: `Bearer ${await tokenFor(t.app, t.w.producer.email, t.w.producer.password)}` };
 });
-afterAll(() => svc.close());
 
 /** A response body as raw bytes, whatever its content type. */
 function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
@@ -32,18 +26,18 @@ function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => 
 
 /** Version 1 of a dataset, straight from the database. */
 function versionOf(slug: string): Promise<{ id: number; table_name: string | null } | undefined> {
-  return svc.db('versions').join('datasets', 'datasets.id', 'versions.dataset_id').where('datasets.slug', slug).andWhere('versions.number', 1).first('versions.id', 'versions.table_name');
+  return t.svc.db('versions').join('datasets', 'datasets.id', 'versions.dataset_id').where('datasets.slug', slug).andWhere('versions.number', 1).first('versions.id', 'versions.table_name');
 }
 
 async function newDataset() {
-  return (await makeDataset(svc, w.producer, w.opd.slug)).slug;
+  return (await makeDataset(t.svc, t.w.producer, t.w.opd.slug)).slug;
 }
 
 describe('the raw file', () => {
   it('is kept exactly as uploaded, with its sha256, size, encoding and dialect', async () => {
     const slug = await newDataset();
     const bytes = fs.readFileSync(path.join(FIXTURES, 'kecamatan_win1252.csv'));
-    const up = await request(app).post(`/api/v1/datasets/${slug}/versions`).set(auth).attach('file', bytes, 'kecamatan.csv').expect(201);
+    const up = await request(t.app).post(`/api/v1/datasets/${slug}/versions`).set(auth).attach('file', bytes, 'kecamatan.csv').expect(201);
     expect(up.body.data.file).toEqual({
       name: 'kecamatan.csv',
       size: bytes.length,
@@ -53,23 +47,23 @@ describe('the raw file', () => {
       dialect: expect.objectContaining({ delimiter: ';', quote: '"', line_ending: 'crlf', header_line: 1 }),
     });
 
-    const raw = await request(app).get(`/dataset/${slug}/versions/1/raw`).set(auth).buffer(true).parse(binary).expect(200);
+    const raw = await request(t.app).get(`/dataset/${slug}/versions/1/raw`).set(auth).buffer(true).parse(binary).expect(200);
     expect(Buffer.compare(raw.body as Buffer, bytes)).toBe(0);
     expect(raw.headers['content-disposition']).toContain('kecamatan.csv');
   });
 
   it('is not given to the public while the version is a draft', async () => {
     const slug = await newDataset();
-    await request(app).post(`/api/v1/datasets/${slug}/versions`).set(auth).attach('file', Buffer.from('a,b\n1,2\n'), 'x.csv').expect(201);
-    await request(app).get(`/dataset/${slug}/versions/1/raw`).expect(404);
+    await request(t.app).post(`/api/v1/datasets/${slug}/versions`).set(auth).attach('file', Buffer.from('a,b\n1,2\n'), 'x.csv').expect(201);
+    await request(t.app).get(`/dataset/${slug}/versions/1/raw`).expect(404);
   });
 
   it('is kept for a file that failed to load', async () => {
     const slug = await newDataset();
     const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]);
-    const up = await request(app).post(`/api/v1/datasets/${slug}/versions`).set(auth).attach('file', bytes, 'salah.csv').expect(201);
+    const up = await request(t.app).post(`/api/v1/datasets/${slug}/versions`).set(auth).attach('file', bytes, 'salah.csv').expect(201);
     expect(up.body.data.state).toBe('failed');
-    const raw = await request(app).get(`/dataset/${slug}/versions/1/raw`).set(auth).buffer(true).parse(binary).expect(200);
+    const raw = await request(t.app).get(`/dataset/${slug}/versions/1/raw`).set(auth).buffer(true).parse(binary).expect(200);
     expect(Buffer.compare(raw.body as Buffer, bytes)).toBe(0);
   });
 });
@@ -77,7 +71,7 @@ describe('the raw file', () => {
 describe('reading options through the API', () => {
   it('takes encoding, delimiter, decimal and column types from the upload form', async () => {
     const slug = await newDataset();
-    const up = await request(app)
+    const up = await request(t.app)
       .post(`/api/v1/datasets/${slug}/versions`)
       .set(auth)
       .field('encoding', 'windows-1252')
@@ -92,13 +86,13 @@ describe('reading options through the API', () => {
       ['kode', 'text', null],
       ['nilai', 'number', 'ton'],
     ]);
-    const rows = await request(app).get(`/api/v1/datasets/${slug}/versions/1/rows`).set(auth).expect(200);
+    const rows = await request(t.app).get(`/api/v1/datasets/${slug}/versions/1/rows`).set(auth).expect(200);
     expect(rows.body.data.map((r: { nilai: number }) => r.nilai)).toEqual([313.756, 641.036]);
   });
 
   it('refuses options it does not know', async () => {
     const slug = await newDataset();
-    const res = await request(app)
+    const res = await request(t.app)
       .post(`/api/v1/datasets/${slug}/versions`)
       .set(auth)
       .field('delimiter', '#')
@@ -110,7 +104,7 @@ describe('reading options through the API', () => {
 
   it('reshapes a wide table on request from the upload form', async () => {
     const slug = await newDataset();
-    const up = await request(app)
+    const up = await request(t.app)
       .post(`/api/v1/datasets/${slug}/versions`)
       .set(auth)
       .field('reshape', JSON.stringify({ var_name: 'tahun', value_name: 'nilai' }))
@@ -122,7 +116,7 @@ describe('reading options through the API', () => {
 
   it('reloads a version with other options and answers with the new result', async () => {
     const slug = await newDataset();
-    const up = await request(app)
+    const up = await request(t.app)
       .post(`/api/v1/datasets/${slug}/versions`)
       .set(auth)
       .attach('file', Buffer.from('nama;2023;2024\r\nA;1,5;2\r\nB;3;4\r\n'), 'data.csv')
@@ -130,7 +124,7 @@ describe('reading options through the API', () => {
     expect(up.body.data.report.counts.warnings.wide_table).toBe(1);
     const first = (await versionOf(slug))!;
 
-    const again = await request(app)
+    const again = await request(t.app)
       .post(`/api/v1/datasets/${slug}/versions/1/reload`)
       .set(auth)
       .send({ reshape: { var_name: 'tahun', value_name: 'jumlah' }, columns: { jumlah: { unit: 'ton' } } })
@@ -141,19 +135,19 @@ describe('reading options through the API', () => {
       ['tahun', 'year', null],
       ['jumlah', 'number', 'ton'],
     ]);
-    const rows = await request(app).get(`/api/v1/datasets/${slug}/versions/1/rows`).set(auth).expect(200);
+    const rows = await request(t.app).get(`/api/v1/datasets/${slug}/versions/1/rows`).set(auth).expect(200);
     expect(rows.body.data.map((r: { jumlah: number }) => r.jumlah)).toEqual([1.5, 2, 3, 4]);
     const v = (await versionOf(slug))!;
     expect(v.id).toBe(first.id);
     expect(v.table_name).not.toBe(first.table_name);
-    expect(await versionTables(svc, v.id)).toEqual([v.table_name]);
+    expect(await versionTables(t.svc, v.id)).toEqual([v.table_name]);
   });
 
   it('does not reload a submitted version', async () => {
     const slug = await newDataset();
-    await request(app).post(`/api/v1/datasets/${slug}/versions`).set(auth).attach('file', Buffer.from('nama,nilai\nA,1\n'), 'data.csv').expect(201);
-    await request(app).post(`/api/v1/datasets/${slug}/versions/1/submit`).set(auth).expect(200);
-    const res = await request(app).post(`/api/v1/datasets/${slug}/versions/1/reload`).set(auth).send({ delimiter: ';' }).expect(409);
+    await request(t.app).post(`/api/v1/datasets/${slug}/versions`).set(auth).attach('file', Buffer.from('nama,nilai\nA,1\n'), 'data.csv').expect(201);
+    await request(t.app).post(`/api/v1/datasets/${slug}/versions/1/submit`).set(auth).expect(200);
+    const res = await request(t.app).post(`/api/v1/datasets/${slug}/versions/1/reload`).set(auth).send({ delimiter: ';' }).expect(409);
     expect(res.body.error.code).toBe('conflict');
   });
 });

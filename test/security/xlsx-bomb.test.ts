@@ -1,20 +1,14 @@
 import crypto from 'node:crypto';
+import { testWorld } from '../support/world';
 import fs from 'node:fs';
 import path from 'node:path';
 import { IsolatedError, IsolatedOutOfMemory, runIsolated } from '../../server/jobs/isolate';
-import { makeWorld, type World } from '../support/factories';
 import { load, values, versionTables } from '../support/ingest';
-import { testServices, type TestServices } from '../support/services';
+import { testServices } from '../support/services';
 import { makeZip, sheetXml, workbookEntries } from '../support/zip';
 
-let svc: TestServices;
-let w: World;
+const t = testWorld({ env: { XLSX_MAX_SHARED_STRINGS_MB: '1' } });
 
-beforeAll(async () => {
-  svc = testServices({ env: { XLSX_MAX_SHARED_STRINGS_MB: '1' } });
-  w = await makeWorld(svc);
-});
-afterAll(() => svc.close());
 
 /** Rows without `r` attributes, as some exporters write them: a million rows of empty cells. */
 function bombSheet(bytes: number): Buffer {
@@ -25,7 +19,7 @@ function bombSheet(bytes: number): Buffer {
 }
 
 const derivedFiles = () => {
-  const dir = path.join(svc.config.storageDir, 'derived');
+  const dir = path.join(t.svc.config.storageDir, 'derived');
   return fs.existsSync(dir) ? fs.readdirSync(dir) : [];
 };
 
@@ -34,10 +28,10 @@ describe('XLSX workbooks that unpack to far more than they weigh', () => {
     const file = makeZip(workbookEntries(bombSheet(120 * 1024 * 1024)));
     expect(file.length).toBeLessThan(1024 * 1024);
     const before = derivedFiles();
-    const l = await load(svc, w, file, 'bom.xlsx');
+    const l = await load(t.svc, t.w, file, 'bom.xlsx');
     expect(l.v.state).toBe('failed');
     expect(l.report.errors).toEqual([expect.objectContaining({ code: 'xlsx_bomb', message: expect.stringContaining('zip bomb') })]);
-    expect(await versionTables(svc, l.v.id)).toEqual([]);
+    expect(await versionTables(t.svc, l.v.id)).toEqual([]);
     expect(derivedFiles()).toEqual(before);
   });
 
@@ -46,7 +40,7 @@ describe('XLSX workbooks that unpack to far more than they weigh', () => {
     try {
       const file = makeZip(workbookEntries(bombSheet(120 * 1024 * 1024)));
       const rss = process.memoryUsage().rss;
-      const l = await load(lifted, w, file, 'bom.xlsx');
+      const l = await load(lifted, t.w, file, 'bom.xlsx');
       // Every row is blank: an empty sheet, not an exhausted heap (xlsx_out_of_memory) or a dead server.
       expect(l.report.errors.map((e) => e.code)).toEqual(['empty_file']);
       expect(process.memoryUsage().rss - rss).toBeLessThan(400 * 1024 * 1024);
@@ -59,7 +53,7 @@ describe('XLSX workbooks that unpack to far more than they weigh', () => {
     const small = testServices({ env: { XLSX_MAX_UNPACKED_MB: '1' } });
     try {
       const rows = Array.from({ length: 30_000 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}"><v>${i * 7919}</v></c></row>`);
-      const l = await load(small, w, makeZip(workbookEntries(sheetXml(rows))), 'besar.xlsx');
+      const l = await load(small, t.w, makeZip(workbookEntries(sheetXml(rows))), 'besar.xlsx');
       expect(l.report.errors.map((e) => e.code)).toEqual(['xlsx_too_large']);
     } finally {
       await small.close();
@@ -68,14 +62,14 @@ describe('XLSX workbooks that unpack to far more than they weigh', () => {
 
   it('refuses an entry that inflates to more than its declared size', async () => {
     const rows = Array.from({ length: 5000 }, (_, i) => `<row r="${i + 1}"><c r="A${i + 1}" t="inlineStr"><is><t>baris ${i}</t></is></c></row>`);
-    const l = await load(svc, w, makeZip(workbookEntries(sheetXml(['<row r="1"><c r="A1" t="inlineStr"><is><t>nama</t></is></c></row>', ...rows]), { declaredSheetSize: 2000 })), 'bohong.xlsx');
+    const l = await load(t.svc, t.w, makeZip(workbookEntries(sheetXml(['<row r="1"><c r="A1" t="inlineStr"><is><t>nama</t></is></c></row>', ...rows]), { declaredSheetSize: 2000 })), 'bohong.xlsx');
     expect(l.v.state).toBe('failed');
     expect(l.report.errors.map((e) => e.code)).toEqual(['bad_xlsx']);
   });
 
   it('refuses shared strings larger than XLSX_MAX_SHARED_STRINGS_MB (they would be held in memory)', async () => {
     const strings = `<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">${Array.from({ length: 40_000 }, () => `<si><t>${crypto.randomBytes(12).toString('hex')}</t></si>`).join('')}</sst>`;
-    const l = await load(svc, w, makeZip(workbookEntries(sheetXml(['<row r="1"><c r="A1" t="s"><v>0</v></c></row>']), { sharedStrings: strings })), 'sst.xlsx');
+    const l = await load(t.svc, t.w, makeZip(workbookEntries(sheetXml(['<row r="1"><c r="A1" t="s"><v>0</v></c></row>']), { sharedStrings: strings })), 'sst.xlsx');
     expect(l.report.errors.map((e) => e.code)).toEqual(['xlsx_too_large']);
   });
 
@@ -85,14 +79,14 @@ describe('XLSX workbooks that unpack to far more than they weigh', () => {
       '<row><c t="inlineStr"><is><t>1801</t></is></c><c><v>313756</v></c></row>',
       '<row><c t="inlineStr"><is><t>1802</t></is></c><c><v>641036</v></c></row>',
     ];
-    const l = await load(svc, w, makeZip(workbookEntries(sheetXml(rows))), 'tanpa-r.xlsx');
+    const l = await load(t.svc, t.w, makeZip(workbookEntries(sheetXml(rows))), 'tanpa-r.xlsx');
     expect(l.report.errors).toEqual([]);
     expect(values(l.rows)).toEqual([{ kode: '1801', jumlah: 313756 }, { kode: '1802', jumlah: 641036 }]);
   });
 
   it('answers a cell at the last row and column Excel has with a report, not a stall', async () => {
     const rows = ['<row r="1"><c r="A1" t="inlineStr"><is><t>nama</t></is></c></row>', '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'];
-    const l = await load(svc, w, makeZip(workbookEntries(sheetXml(rows))), 'luas.xlsx');
+    const l = await load(t.svc, t.w, makeZip(workbookEntries(sheetXml(rows))), 'luas.xlsx');
     expect(['failed', 'draft']).toContain(l.v.state);
     expect(l.report.errors.length + l.report.warnings.length).toBeGreaterThan(0);
   });

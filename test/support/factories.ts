@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { perform } from '../../server/actions/action';
+import { perform, untrusted } from '../../server/actions/action';
 import { createOrganization, createUser } from '../../server/actions/accounts';
 import { createDataset, type DatasetRow } from '../../server/actions/datasets';
 import { reviewVersion, submitVersion, uploadVersion } from '../../server/actions/versions';
@@ -57,7 +57,7 @@ export async function makeDataset(svc: Services, producer: TestUser, orgSlug: st
   return perform(
     createDataset,
     producer.actor,
-    {
+    untrusted({
       organization: orgSlug,
       title: `Dataset Uji ${uid()}`,
       description: 'Data uji',
@@ -65,7 +65,7 @@ export async function makeDataset(svc: Services, producer: TestUser, orgSlug: st
       tags: ['uji'],
       metadata: { nama_indikator: 'Indikator uji', satuan: 'Jiwa' },
       ...fields,
-    } as never,
+    }),
     svc,
   );
 }

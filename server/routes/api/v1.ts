@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { perform, preflight } from '../../actions/action';
+import { perform, preflight, untrusted } from '../../actions/action';
 import { createDataset, updateDataset } from '../../actions/datasets';
 import { issueToken, signIn } from '../../actions/accounts';
 import { datasetFieldsSchema } from '../../actions/schemas';
@@ -185,7 +185,7 @@ export function apiRouter(services: Services): Router {
     const v = await withUpload(services, req, async (file) => {
       if (!file) throw new Invalid('Berkas (field "file") wajib diunggah.', 'A file (field "file") is required.');
       const options = optionsFromFields(req.body ?? {});
-      return act(req, (ip) => perform(uploadVersion, req.actor, { slug, file, options }, services, { ip }));
+      return act(req, (ip) => perform(uploadVersion, req.actor, untrusted({ slug, file, options }), services, { ip }));
     });
     const { dataset, version } = await findVersion(db, req.actor, slug, v.number);
     const columns = await versionColumns(db, version.id);

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { csrfSync } from 'csrf-sync';
-import { BadCsrf } from '../../errors';
+import { AppError, BadCsrf, userMessage } from '../../errors';
 
 const csrf = csrfSync({
   getTokenFromRequest: (req) => (req.body?._csrf as string | undefined) ?? (req.get('x-csrf-token') as string | undefined),
@@ -34,6 +34,21 @@ export function csrfForForms(req: Request, res: Response, next: NextFunction): v
   if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
   if (req.method === 'POST' && req.is('multipart/form-data') && MULTIPART_ROUTES.some((p) => p.test(req.path))) return next();
   csrfProtect(req, res, next);
+}
+
+/**
+ * Runs a form's action. A refusal the user can act on (bad input, a state conflict) becomes an
+ * error message on the next page instead of an error page; anything else is thrown on. Returns
+ * the action's result, or undefined when it was refused.
+ */
+export async function attempt<T>(req: Request, fn: () => Promise<T>, statuses: number[] = [400, 409]): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof AppError) || !statuses.includes(err.status)) throw err;
+    flash(req, 'error', userMessage(err, req.lang));
+    return undefined;
+  }
 }
 
 /** Sets a one-time message for the next page. */

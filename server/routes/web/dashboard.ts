@@ -1,10 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { perform, preflight } from '../../actions/action';
+import { perform, preflight, untrusted } from '../../actions/action';
 import { createDataset, retractDataset, updateDataset } from '../../actions/datasets';
 import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, REQUIRED_MS_IND } from '../../actions/schemas';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
-import { AppError, BadCsrf, Invalid, Unauthenticated } from '../../errors';
+import { AppError, BadCsrf, Invalid, Unauthenticated, userMessage } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
 import { canChangeAccess, canRetractDataset, canUploadVersion, visibleDatasetsScope } from '../../policies/dataset';
 import type { DatasetJoinedRow, OrganizationRow } from '../../db/rows';
@@ -18,7 +18,7 @@ import { baseUrl } from '../base-url';
 import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../upload';
 import { requireUser } from './guards';
 import { parseInput } from '../parse';
-import { acceptMultipart, csrfValid, flash } from './csrf';
+import { acceptMultipart, attempt, csrfValid, flash } from './csrf';
 import { versionView } from './version-view';
 
 /** The dataset form's fields → the create/update action's input. */
@@ -104,13 +104,8 @@ export function dashboardRoutes(services: Services): Router {
 
   r.post('/dashboard/datasets/:slug/retract', async (req, res) => {
     const retract = req.body.action !== 'restore';
-    try {
-      await perform(retractDataset, req.actor, { slug: req.params.slug, retract, reason: String(req.body.reason ?? '') }, services, { ip: req.ip });
-      flash(req, 'ok', res.locals.t(retract ? 'dashboard.retracted' : 'dashboard.restored'));
-    } catch (err) {
-      if (!(err instanceof AppError) || ![400, 409].includes(err.status)) throw err;
-      flash(req, 'error', req.lang === 'en' ? err.messageEn : err.message);
-    }
+    const done = await attempt(req, () => perform(retractDataset, req.actor, { slug: req.params.slug, retract, reason: String(req.body.reason ?? '') }, services, { ip: req.ip }));
+    if (done) flash(req, 'ok', res.locals.t(retract ? 'dashboard.retracted' : 'dashboard.restored'));
     res.redirect(303, `/dashboard/datasets/${req.params.slug}`);
   });
 
@@ -121,7 +116,7 @@ export function dashboardRoutes(services: Services): Router {
   r.post('/dashboard/datasets', async (req, res) => {
     const input = { ...datasetInputFromForm(req.body), organization: String(req.body.organization ?? '') };
     try {
-      const ds = await perform(createDataset, req.actor, input as never, services, { ip: req.ip });
+      const ds = await perform(createDataset, req.actor, untrusted(input), services, { ip: req.ip });
       flash(req, 'ok', res.locals.t('dashboard.created'));
       res.redirect(303, `/dashboard/datasets/${ds.slug}`);
     } catch (err) {
@@ -168,7 +163,7 @@ export function dashboardRoutes(services: Services): Router {
     const input = datasetInputFromForm(req.body);
     const d = await findWork(db, req.actor, req.params.slug);
     try {
-      await perform(updateDataset, req.actor, { ...input, slug: req.params.slug } as never, services, { ip: req.ip });
+      await perform(updateDataset, req.actor, untrusted({ ...input, slug: req.params.slug }), services, { ip: req.ip });
       flash(req, 'ok', res.locals.t('dashboard.saved'));
       res.redirect(303, `/dashboard/datasets/${req.params.slug}`);
     } catch (err) {
@@ -180,7 +175,7 @@ export function dashboardRoutes(services: Services): Router {
         slug: req.params.slug,
         values: { ...input, tags: input.tags.join(', ') },
         errors: err.details,
-        error: req.lang === 'en' ? err.messageEn : err.message,
+        error: userMessage(err, req.lang),
       });
     }
   });
@@ -203,7 +198,7 @@ export function dashboardRoutes(services: Services): Router {
     const v = await withUpload(services, req, async (file) => {
       if (!file) return null;
       const options = optionsFromFields(req.body ?? {});
-      return perform(uploadVersion, req.actor, { slug, file, options }, services, { ip: req.ip });
+      return perform(uploadVersion, req.actor, untrusted({ slug, file, options }), services, { ip: req.ip });
     });
     if (!v) {
       flash(req, 'error', res.locals.t('upload.noFile'));
@@ -228,14 +223,8 @@ export function dashboardRoutes(services: Services): Router {
   const act = (name: 'submit' | 'withdraw') => async (req: Request, res: Response) => {
     const number = parseInput(versionNumber, req.params.n);
     const input = { slug: String(req.params.slug), number };
-    try {
-      if (name === 'submit') await perform(submitVersion, req.actor, input, services, { ip: req.ip });
-      else await perform(withdrawVersion, req.actor, input, services, { ip: req.ip });
-      flash(req, 'ok', res.locals.t(name === 'submit' ? 'version.submitted' : 'version.withdrawn'));
-    } catch (err) {
-      if (!(err instanceof AppError) || err.status !== 409) throw err;
-      flash(req, 'error', req.lang === 'en' ? err.messageEn : err.message);
-    }
+    const done = await attempt<unknown>(req, () => (name === 'submit' ? perform(submitVersion, req.actor, input, services, { ip: req.ip }) : perform(withdrawVersion, req.actor, input, services, { ip: req.ip })), [409]);
+    if (done) flash(req, 'ok', res.locals.t(name === 'submit' ? 'version.submitted' : 'version.withdrawn'));
     res.redirect(303, `/dashboard/datasets/${input.slug}/versions/${number}`);
   };
   r.post('/dashboard/datasets/:slug/versions/:n/submit', act('submit'));
@@ -260,12 +249,7 @@ export function dashboardRoutes(services: Services): Router {
 
   r.post('/dashboard/datasets/:slug/versions/:n/comment', async (req, res) => {
     const number = parseInput(versionNumber, req.params.n);
-    try {
-      await perform(reviewVersion, req.actor, { slug: req.params.slug, number, decision: 'comment', comment: String(req.body.comment ?? '') }, services, { ip: req.ip });
-    } catch (err) {
-      if (!(err instanceof Invalid)) throw err;
-      flash(req, 'error', req.lang === 'en' ? err.messageEn : err.message);
-    }
+    await attempt(req, () => perform(reviewVersion, req.actor, { slug: req.params.slug, number, decision: 'comment', comment: String(req.body.comment ?? '') }, services, { ip: req.ip }), [400]);
     res.redirect(303, `/dashboard/datasets/${req.params.slug}/versions/${number}#komentar`);
   });
 

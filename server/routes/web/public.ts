@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { AppError, NotFound, datasetNotFound } from '../../errors';
+import { AppError, NotFound, datasetNotFound, userMessage } from '../../errors';
 import { canViewWork } from '../../policies/dataset';
 import type { DatasetJoinedRow } from '../../db/rows';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
@@ -140,7 +140,7 @@ export function publicRoutes(services: Services): Router {
         };
       } catch (err) {
         if (!(err instanceof AppError) || err.status !== 400) throw err;
-        preview = { header: [], rows: [], pager: pagination(1, 0, PREVIEW_ROWS), filters: [], pageQuery: {}, error: req.lang === 'en' ? err.messageEn : err.message, reset: `/dataset/${d.slug}#pratinjau` };
+        preview = { header: [], rows: [], pager: pagination(1, 0, PREVIEW_ROWS), filters: [], pageQuery: {}, error: userMessage(err, req.lang), reset: `/dataset/${d.slug}#pratinjau` };
       }
     }
     const base = baseUrl(services, req);

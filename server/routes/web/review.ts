@@ -2,13 +2,13 @@ import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { perform } from '../../actions/action';
 import { DECISIONS, reviewVersion } from '../../actions/versions';
-import { AppError, Forbidden } from '../../errors';
+import { Forbidden } from '../../errors';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { reviewQueue } from '../../queries/review';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { parseInput } from '../parse';
-import { flash } from './csrf';
+import { attempt, flash } from './csrf';
 import { requireUser } from './guards';
 import { versionView } from './version-view';
 
@@ -67,16 +67,11 @@ export function reviewRoutes(services: Services): Router {
       flash(req, 'error', res.locals.t('review.confirmFirst'));
       return res.redirect(303, `/review/${req.params.slug}/${n}#keputusan`);
     }
-    try {
-      const out = await perform(reviewVersion, req.actor, { slug: req.params.slug, number: n, decision: form.decision, comment: form.comment }, services, { ip: req.ip });
-      flash(req, 'ok', res.locals.t(`review.done.${form.decision}`, { state: out.state }));
-      if (form.decision === 'comment') return res.redirect(303, `/review/${req.params.slug}/${n}#komentar`);
-      res.redirect(303, '/review');
-    } catch (err) {
-      if (!(err instanceof AppError) || ![400, 409].includes(err.status)) throw err;
-      flash(req, 'error', req.lang === 'en' ? err.messageEn : err.message);
-      res.redirect(303, `/review/${req.params.slug}/${n}`);
-    }
+    const out = await attempt(req, () => perform(reviewVersion, req.actor, { slug: req.params.slug, number: n, decision: form.decision, comment: form.comment }, services, { ip: req.ip }));
+    if (!out) return res.redirect(303, `/review/${req.params.slug}/${n}`);
+    flash(req, 'ok', res.locals.t(`review.done.${form.decision}`, { state: out.state }));
+    if (form.decision === 'comment') return res.redirect(303, `/review/${req.params.slug}/${n}#komentar`);
+    res.redirect(303, '/review');
   });
 
   return r;

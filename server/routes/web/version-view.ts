@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AppError } from '../../errors';
+import { AppError, userMessage } from '../../errors';
 import type { Actor } from '../../policies/actor';
 import type { DatasetRecord, VersionRecord } from '../../policies/records';
 import { canCommentVersion, canDecideVersion, canManageVersion, isOwnWork, reviewStage } from '../../policies/version';
@@ -42,7 +42,7 @@ export async function versionView(
       };
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 400) throw err;
-      preview = { header: [], rows: [], fromSample: false, error: opts.lang === 'en' ? err.messageEn : err.message };
+      preview = { header: [], rows: [], fromSample: false, error: userMessage(err, opts.lang as 'id' | 'en') };
     }
   } else if (version.sample?.length) {
     preview = {
