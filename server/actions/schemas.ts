@@ -21,6 +21,8 @@ const tagsSchema = z
 const datasetFieldShape = {
   title: text(200).min(3, 'Judul minimal 3 karakter'),
   description: text(10000),
+  title_en: text(200).optional(),
+  description_en: text(10000).optional(),
   topic: z.string().trim().min(1),
   tags: tagsSchema,
   frequency: z.enum(FREQUENCIES),

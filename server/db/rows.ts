@@ -47,6 +47,8 @@ export interface DatasetRow extends DatasetRecord {
   slug: string;
   title: string;
   description: string;
+  title_en: string | null;
+  description_en: string | null;
   topic_id: number | null;
   tags: string[];
   frequency: Frequency;

@@ -21,6 +21,13 @@ export function presentDataset(d: DatasetJoinedRow, opts: { base: string; lang: 
     slug: d.slug as string,
     title: d.title as string,
     description: d.description as string,
+    title_en: d.title_en || null,
+    description_en: d.description_en || null,
+    /** The title and description in the reader's language (Indonesian when no English is given). */
+    display: {
+      title: opts.lang === 'en' && d.title_en ? d.title_en : d.title,
+      description: opts.lang === 'en' && d.description_en ? d.description_en : d.description,
+    },
     organization: presentOrganization({
       slug: d.org_slug, name: d.org_name, short_name: d.org_short_name, kind: d.org_kind,
       description: null, contact_email: null, website: null,

@@ -61,3 +61,15 @@ describe('a partial change of a dataset', () => {
     expect(await t.svc.db('datasets').where({ id: ds.id }).first()).toMatchObject({ title: 'Judul dari formulir', prioritas: true, access_level: 'terbatas' });
   });
 });
+
+describe('the English title and description', () => {
+  it('are kept with the dataset and shown under the English switch only', async () => {
+    const { ds } = await publishedDataset(t.svc, t.w, undefined, { title: 'Jumlah Penduduk Miskin', title_en: 'Number of Poor People', description_en: 'People below the poverty line.' });
+    const api = await request(t.app).get(`/api/v1/datasets/${ds.slug}`).expect(200);
+    expect(api.body.data).toMatchObject({ title: 'Jumlah Penduduk Miskin', title_en: 'Number of Poor People', description_en: 'People below the poverty line.' });
+    expect((await request(t.app).get(`/dataset/${ds.slug}`).expect(200)).text).toContain('<h1>Jumlah Penduduk Miskin</h1>');
+    const en = await request(t.app).get(`/dataset/${ds.slug}?lang=en`).expect(200);
+    expect(en.text).toContain('<h1>Number of Poor People</h1>');
+    expect(en.text).toContain('People below the poverty line.');
+  });
+});

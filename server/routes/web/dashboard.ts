@@ -32,6 +32,8 @@ export function datasetInputFromForm(body: Record<string, unknown>) {
   return {
     title: str('title'),
     description: str('description') ?? '',
+    title_en: str('title_en'),
+    description_en: str('description_en'),
     topic: str('topic'),
     tags: (str('tags') ?? '').split(',').map((t) => t.trim()).filter(Boolean),
     frequency: str('frequency'),

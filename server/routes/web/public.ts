@@ -145,7 +145,7 @@ export function publicRoutes(services: Services): Router {
     }
     const base = baseUrl(services, req);
     res.render('datasets/show', {
-      title: dataset.title,
+      title: dataset.display.title,
       dataset,
       canManage: canViewWork(req.actor, d),
       live,
