@@ -1,6 +1,6 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
 import { createDataset, retractDataset, updateDataset } from './datasets';
-import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from './versions';
+import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
 
 /** Every action of the portal. A test walks this list: each must name a policy and fail closed. */
 export const actions = {
@@ -17,4 +17,7 @@ export const actions = {
   submitVersion,
   withdrawVersion,
   reviewVersion,
+  unscheduleVersion,
+  publishVersionNow,
+  publishDueVersion,
 };

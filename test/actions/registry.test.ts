@@ -29,6 +29,9 @@ const validInput = (name: string, orgSlug: string): Record<string, unknown> => {
     submitVersion: { slug, number: 1 },
     withdrawVersion: { slug, number: 1 },
     reviewVersion: { slug, number: 1, decision: 'approve' },
+    unscheduleVersion: { slug, number: 1 },
+    publishVersionNow: { slug, number: 1 },
+    publishDueVersion: { version_id: 1 },
   } as Record<string, Record<string, unknown>>)[name];
 };
 

@@ -13,6 +13,7 @@ import { publicRoutes } from './public';
 import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
+import { releaseRoutes } from './releases';
 import { unreadCount } from '../../queries/notifications';
 
 /** The HTML pages. */
@@ -57,6 +58,7 @@ export function webRouter(services: Services): Router {
   });
 
   r.use(publicRoutes(services));
+  r.use(releaseRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
