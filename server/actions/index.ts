@@ -1,5 +1,6 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
 import { createDataset, retractDataset, updateDataset } from './datasets';
+import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
 
 /** Every action of the portal. A test walks this list: each must name a policy and fail closed. */
@@ -20,4 +21,9 @@ export const actions = {
   unscheduleVersion,
   publishVersionNow,
   publishDueVersion,
+  createDataListItem,
+  updateDataListItem,
+  deleteDataListItem,
+  linkDataListItem,
+  importDataList,
 };

@@ -1,6 +1,10 @@
-import ICAL from 'ical.js';
+import type ICALModule from 'ical.js' with { 'resolution-mode': 'import' };
 import Parser from 'rss-parser';
 import request from 'supertest';
+
+// ical.js ships a CommonJS build beside its module; its types are the module's.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ICAL = require('ical.js') as typeof ICALModule;
 import { perform } from '../../server/actions/action';
 import { publishVersionNow, reviewVersion, submitVersion, unscheduleVersion } from '../../server/actions/versions';
 import { AppError } from '../../server/errors';

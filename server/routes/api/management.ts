@@ -1,6 +1,9 @@
 import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
 import { presentRelease } from '../../presenters/release';
+import { presentDataListItem } from '../../presenters/datalist';
+import { dataList } from '../../queries/datalist';
+import { localDay } from '../../manage/calendar';
 import { listReleases } from '../../queries/releases';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
@@ -23,6 +26,13 @@ export function managementApi(services: Services): Router {
     const to = q.to ? new Date(q.to.length === 10 ? `${q.to}T23:59:59.999+07:00` : q.to) : new Date(Date.now() + 366 * 86_400_000);
     const rows = await listReleases(db, { from, to });
     res.json({ data: rows.map((row) => presentRelease(row, opts(req))), meta: { from: from.toISOString(), to: to.toISOString(), total: rows.length } });
+  });
+
+  r.get('/data-list', async (req, res) => {
+    const q = parseInput(z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), organization: z.string().max(120).optional() }), req.query);
+    const year = q.year ?? Number(localDay(new Date()).slice(0, 4));
+    const items = await dataList(db, req.actor, { year, organization: q.organization });
+    res.json({ data: items.map((e) => presentDataListItem(e, opts(req))), meta: { year, organization: q.organization ?? null, total: items.length } });
   });
 
   return r;

@@ -14,6 +14,7 @@ import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
 import { releaseRoutes } from './releases';
+import { dataListRoutes } from './datalist';
 import { unreadCount } from '../../queries/notifications';
 
 /** The HTML pages. */
@@ -59,6 +60,7 @@ export function webRouter(services: Services): Router {
 
   r.use(publicRoutes(services));
   r.use(releaseRoutes(services));
+  r.use(dataListRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
