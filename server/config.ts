@@ -30,6 +30,8 @@ const schema = z.object({
   XLSX_MAX_RATIO: z.coerce.number().positive().default(100),
   /** The shared strings of a workbook are held in memory while its sheet is read: at most this much XML. */
   XLSX_MAX_SHARED_STRINGS_MB: z.coerce.number().positive().default(100),
+  /** Views and downloads are counted in memory and written every this many seconds (0: only when asked). */
+  USAGE_FLUSH_SECONDS: z.coerce.number().min(0).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -53,6 +55,7 @@ export type Config = {
   loadStallSeconds: number;
   parallelLoadMinBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  usageFlushSeconds: number;
   xlsxLimits: XlsxLimits;
 };
 
@@ -88,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadStallSeconds: e.LOAD_STALL_SECONDS,
     parallelLoadMinBytes: Math.round(e.PARALLEL_LOAD_MIN_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
+    usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     xlsxLimits: {
       ...DEFAULT_XLSX_LIMITS,
       maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * 1024 * 1024),
