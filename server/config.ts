@@ -32,6 +32,8 @@ const schema = z.object({
   XLSX_MAX_SHARED_STRINGS_MB: z.coerce.number().positive().default(100),
   /** How often each worker looks for scheduled releases whose time has passed (the queue's job usually comes first). */
   RELEASE_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** Views and downloads are counted in memory and written every this many seconds (0: only when asked). */
+  USAGE_FLUSH_SECONDS: z.coerce.number().min(0).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -56,6 +58,7 @@ export type Config = {
   parallelLoadMinBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   releaseSweepSeconds: number;
+  usageFlushSeconds: number;
   xlsxLimits: XlsxLimits;
 };
 
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parallelLoadMinBytes: Math.round(e.PARALLEL_LOAD_MIN_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
     releaseSweepSeconds: e.RELEASE_SWEEP_SECONDS,
+    usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     xlsxLimits: {
       ...DEFAULT_XLSX_LIMITS,
       maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * 1024 * 1024),
