@@ -13,7 +13,7 @@ import type { Encoding, LoadOptions } from './options';
 import { checkRegions, judgeRegionColumn, pairedNameColumn, type RegionTally, type Wilayah } from './regions';
 import { failure, ReportBuilder, type Report } from './report';
 import { reshapeToLong, wideColumns } from './reshape';
-import { detectBinary, detectEncoding, HEAD_BYTES, looksLikeXlsx, sniffText, TAIL_BYTES } from './sniff';
+import { detectBinary, detectEncoding, HEAD_BYTES, looksLikeXlsx, MIDDLE_CHUNK_BYTES, middleOffsets, sniffText, TAIL_BYTES } from './sniff';
 import { xlsxToCsv, XlsxRefused, type SheetExport, type XlsxLimits } from './xlsx';
 import { log } from '../log';
 
@@ -173,7 +173,8 @@ async function readText(
   };
   const tailOffset = size > HEAD_BYTES ? size - TAIL_BYTES : 0;
   const tail = tailOffset > 0 ? await readRange(file, tailOffset, TAIL_BYTES) : head;
-  const sniff = sniffText({ head, tail, tailOffset, size, encoding, delimiter: options.delimiter });
+  const middle = await Promise.all(middleOffsets(size).map(async (offset) => ({ offset, bytes: await readRange(file, offset, MIDDLE_CHUNK_BYTES) })));
+  const sniff = sniffText({ head, tail, tailOffset, size, encoding, delimiter: options.delimiter, middle });
   if (!sniff.ok) return failed(failure(sniff.code, sniff.message, sniff.message_en, sniff.line), { encoding });
   const sniffed = sniff.sniffed;
 
