@@ -42,6 +42,8 @@ const schema = z.object({
         return false;
       }
     }, 'not a time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)'),
+  /** Views and downloads are counted in memory and written every this many seconds (0: only when asked). */
+  USAGE_FLUSH_SECONDS: z.coerce.number().min(0).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -65,6 +67,7 @@ export type Config = {
   loadStallSeconds: number;
   parallelLoadMinBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  usageFlushSeconds: number;
   xlsxLimits: XlsxLimits;
   /** IANA zone in which times are shown and dates filtered (default Asia/Jakarta, WIB). */
   timeZone: string;
@@ -103,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parallelLoadMinBytes: Math.round(e.PARALLEL_LOAD_MIN_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
     timeZone: e.TIME_ZONE,
+    usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     xlsxLimits: {
       ...DEFAULT_XLSX_LIMITS,
       maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * 1024 * 1024),

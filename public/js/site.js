@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   'use strict';
+  document.documentElement.classList.add('js');
 
   function numberFormat(lang) {
     return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'id-ID', { maximumFractionDigits: 2 });
@@ -102,7 +103,13 @@
     setTimeout(tick, 500);
   }
 
+  // A menu that applies itself: the form is sent when the choice changes (its button is for readers without JavaScript).
+  function autosubmit(select) {
+    select.addEventListener('change', function () { if (!select.form) return; if (select.form.requestSubmit) select.form.requestSubmit(); else select.form.submit(); });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('select[data-autosubmit]'), autosubmit);
     Array.prototype.forEach.call(document.querySelectorAll('canvas[data-chart]'), drawChart);
     Array.prototype.forEach.call(document.querySelectorAll('[data-progress-url]'), pollProgress);
   });
