@@ -32,6 +32,18 @@ const schema = z.object({
   XLSX_MAX_SHARED_STRINGS_MB: z.coerce.number().positive().default(100),
   /** How often each worker looks for scheduled releases whose time has passed (the queue's job usually comes first). */
   RELEASE_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
+  /** The portal's time zone: times are stored in UTC and shown and filtered in this zone. */
+  TIME_ZONE: z
+    .string()
+    .default('Asia/Jakarta')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)'),
   /** Views and downloads are counted in memory and written every this many seconds (0: only when asked). */
   USAGE_FLUSH_SECONDS: z.coerce.number().min(0).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -60,6 +72,8 @@ export type Config = {
   releaseSweepSeconds: number;
   usageFlushSeconds: number;
   xlsxLimits: XlsxLimits;
+  /** IANA zone in which times are shown and dates filtered (default Asia/Jakarta, WIB). */
+  timeZone: string;
 };
 
 /** Reads and checks the environment once; every other module receives the result. */
@@ -95,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     parallelLoadMinBytes: Math.round(e.PARALLEL_LOAD_MIN_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
     releaseSweepSeconds: e.RELEASE_SWEEP_SECONDS,
+    timeZone: e.TIME_ZONE,
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     xlsxLimits: {
       ...DEFAULT_XLSX_LIMITS,
