@@ -11,6 +11,7 @@ import { notify, producersOf } from './notify';
 import { datasetChangesSchema, datasetFieldsSchema, slugSchema } from './schemas';
 import { uniqueDatasetSlug } from './slug';
 import { datasetStage } from '../queries/stage';
+import { refreshSoon } from '../quality/refresh';
 
 /** Loads a dataset by slug, locked for the rest of the transaction. */
 export async function lockDataset(tx: Knex.Transaction, slug: string): Promise<DatasetRow> {
@@ -66,7 +67,8 @@ export const updateDataset = defineAction({
     return { ds, inReview: Boolean(inReview) };
   },
   authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canUpdateDataset(actor, ds) : datasetNotFound()),
-  async run({ tx }, actor, { ds, inReview }, input) {
+  async run({ tx, db, afterCommit }, actor, { ds, inReview }, input) {
+    afterCommit(refreshSoon(db, [ds.id]));
     if (inReview && !isCustodian(actor)) {
       throw new Conflict(
         'Metadata tidak dapat diubah selama versi sedang ditinjau. Tarik kembali pengajuan terlebih dahulu.',
@@ -114,7 +116,8 @@ export const retractDataset = defineAction({
   }),
   load: (tx, input) => lockDataset(tx, input.slug),
   authorize: (actor, ds) => (canViewWork(actor, ds) ? canRetractDataset(actor, ds) : datasetNotFound()),
-  async run({ tx }, _actor, ds, input) {
+  async run({ tx, db, afterCommit }, _actor, ds, input) {
+    afterCommit(refreshSoon(db, [ds.id]));
     if (input.retract) {
       if (!input.reason) throw new Invalid('Alasan penarikan wajib diisi.', 'A reason is required.', [{ path: 'reason', message: 'required' }]);
       if (ds.retracted_at) throw new Conflict('Dataset sudah ditarik.', 'The dataset is already retracted.');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, type MsIndField } from '../metadata';
+import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, STATISTICS_CLASSES, type MsIndField } from '../metadata';
 
 export { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, REQUIRED_MS_IND, type MsIndField } from '../metadata';
 
@@ -29,6 +29,7 @@ const datasetFieldShape = {
   license: text(60).min(1),
   access_level: z.enum(ACCESS_LEVELS),
   prioritas: z.boolean(),
+  statistics_class: z.enum(STATISTICS_CLASSES),
   source: text(500).optional(),
   contact_name: text(200).optional(),
   contact_email: z.union([z.email(), z.literal('')]).optional(),
@@ -45,6 +46,7 @@ export const datasetFieldsSchema = z.object({
   license: datasetFieldShape.license.default('CC-BY-4.0'),
   access_level: datasetFieldShape.access_level.default('terbuka'),
   prioritas: datasetFieldShape.prioritas.default(false),
+  statistics_class: datasetFieldShape.statistics_class.default('sektoral'),
   metadata: datasetFieldShape.metadata.default({}),
 });
 export type DatasetFields = z.output<typeof datasetFieldsSchema>;

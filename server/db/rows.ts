@@ -1,5 +1,6 @@
 // The shapes of stored rows as the queries return them (knex gives no types of its own).
 import type { Report } from '../ingest/report';
+import type { QualityPart } from '../quality/score';
 import type { AccessLevel, Frequency, StatisticsClass } from '../metadata';
 import type { Role } from '../policies/actor';
 import type { DatasetRecord, VersionRecord } from '../policies/records';
@@ -80,6 +81,9 @@ export interface DatasetJoinedRow extends DatasetRow {
   current_number: number | null;
   current_row_count: Bigint | null;
   current_published_at: Timestamp | null;
+  /** The kept quality score of the current version (dataset_quality), if computed. */
+  quality_score?: number | null;
+  quality_parts?: QualityPart[] | null;
 }
 
 /** A row of `versions`. */

@@ -4,6 +4,7 @@ import { publishDueVersion } from '../actions/versions';
 import { log } from '../log';
 import { schedulerActor } from '../policies/actor';
 import type { Services } from '../services';
+import { refreshAllQuality } from '../quality/refresh';
 
 // The release calendar's publisher (jadwal rilis). Each scheduled version gets a queue job that
 // starts at its `publish_at`; every worker also sweeps for versions whose time has passed (a job
@@ -49,7 +50,18 @@ export async function workReleases(boss: PgBoss, services: Services, sweepSecond
   });
   const sweep = () => publishDue(services).catch((err) => log.error({ err }, 'release sweep failed'));
   await sweep();
-  const timer = setInterval(sweep, sweepSeconds * 1000);
+  // Timeliness changes with the calendar: every quality score is recomputed hourly (and now).
+  let lastQuality = 0;
+  const quality = () => {
+    if (Date.now() - lastQuality < 3_600_000) return;
+    lastQuality = Date.now();
+    refreshAllQuality(services.db).catch((err) => log.error({ err }, 'quality refresh failed'));
+  };
+  quality();
+  const timer = setInterval(() => {
+    void sweep();
+    quality();
+  }, sweepSeconds * 1000);
   timer.unref();
   return timer;
 }

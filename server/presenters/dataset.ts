@@ -4,6 +4,7 @@ import { MS_IND_FIELDS } from '../metadata';
 export type { DatasetJoinedRow };
 import { presentOrganization, presentTopic } from './catalog';
 import { presentColumn, presentVersionSummary } from './version';
+import { presentQuality } from './quality';
 
 /** Base URL of the site, for absolute links in API output. */
 export function absolute(base: string, path: string): string {
@@ -48,6 +49,9 @@ export function presentDataset(d: DatasetJoinedRow, opts: { base: string; lang: 
       : null,
     download_count: Number(d.download_count ?? 0),
     view_count: Number(d.view_count ?? 0),
+    statistics_class: d.statistics_class ?? 'sektoral',
+    /** The quality score of the current version (0–100, with its parts), once it is published. */
+    quality: d.quality_score != null && d.quality_parts ? presentQuality({ score: d.quality_score, parts: d.quality_parts }, opts.lang) : null,
     created_at: d.created_at,
     updated_at: d.updated_at,
     url: `${opts.base}/dataset/${d.slug}`,

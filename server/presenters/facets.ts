@@ -20,7 +20,12 @@ export function facetGroups(facets: Record<string, Facet[]>, query: Record<strin
     items: facets[field].map((f) => {
       const active = query[field] !== undefined && String(query[field]) === f.key;
       return {
-        label: field === 'frequency' ? t(`frequency.${f.key}`) : field === 'region' ? t(`search.region.${f.key}`) : f.label,
+        label:
+          field === 'frequency' ? t(`frequency.${f.key}`)
+          : field === 'region' ? t(`search.region.${f.key}`)
+          : field === 'quality' ? t(`quality.band.${f.key}`)
+          : field === 'statistics_class' ? t(`statClass.${f.key}`)
+          : f.label,
         count: f.count,
         active,
         href: searchHref(query, field, active ? null : f.key),

@@ -12,8 +12,11 @@ export function datasetQuery(db: Knex): Knex.QueryBuilder {
     .join('organizations as o', 'o.id', 'd.organization_id')
     .leftJoin('topics as t', 't.id', 'd.topic_id')
     .leftJoin('versions as cv', 'cv.id', 'd.current_version_id')
+    .leftJoin('dataset_quality as dq', 'dq.dataset_id', 'd.id')
     .select(
       'd.*',
+      'dq.score as quality_score',
+      'dq.parts as quality_parts',
       'o.slug as org_slug',
       'o.name as org_name',
       'o.short_name as org_short_name',

@@ -3,9 +3,10 @@ import type { DatasetJoinedRow } from '../db/rows';
 import type { Actor } from '../policies/actor';
 import { visibleDatasetsScope } from '../policies/dataset';
 import { datasetQuery } from './datasets';
+import { bandRange, QUALITY_BANDS, type QualityBand } from '../quality/score';
 
 /** The sorts of the catalog; `relevance` needs words to rank by. */
-export const SEARCH_SORTS = ['relevance', 'newest', 'downloads', 'views', 'title'] as const;
+export const SEARCH_SORTS = ['relevance', 'newest', 'downloads', 'views', 'quality', 'title'] as const;
 export type SearchSort = (typeof SEARCH_SORTS)[number];
 
 export interface SearchParams {
@@ -18,6 +19,10 @@ export interface SearchParams {
   year?: number;
   /** `provinsi` or `kabupaten_kota`: the level of the regions the table has rows for. */
   region?: string;
+  /** A quality band: `80` (≥ 80), `60` (60–79), `0` (below 60). */
+  quality?: string;
+  /** `dasar`, `sektoral` or `khusus`. */
+  statistics_class?: string;
   sort?: SearchSort;
   page: number;
   per_page: number;
@@ -96,6 +101,26 @@ export const FACETS: FacetDef[] = [
         .limit(15),
   },
   {
+    key: 'statistics_class',
+    where: (qb, v) => void qb.where('d.statistics_class', v),
+    counts: (base, db) =>
+      base().groupBy('d.statistics_class').select('d.statistics_class as key', 'd.statistics_class as label', db.raw('count(*)::int as count')).orderBy('count', 'desc'),
+  },
+  {
+    key: 'quality',
+    where: (qb, v, db) => {
+      const [lo, hi] = bandRange((QUALITY_BANDS as readonly string[]).includes(v) ? (v as QualityBand) : '0');
+      void qb.whereIn('d.id', db('dataset_quality').select('dataset_id').whereBetween('score', [lo, hi]));
+    },
+    // The bands of the kept scores, best first.
+    counts: (base, db) =>
+      base()
+        .join('dataset_quality as dqf', 'dqf.dataset_id', 'd.id')
+        .select(db.raw(`${BAND_SQL} AS key`), db.raw(`${BAND_SQL} AS label`), db.raw('count(*)::int as count'))
+        .groupByRaw('1, 2')
+        .orderByRaw('1 DESC'),
+  },
+  {
     key: 'region',
     where: (qb, v) => void qb.whereRaw('? = ANY(d.region_levels)', [v]),
     counts: (base, db) =>
@@ -107,6 +132,9 @@ export const FACETS: FacetDef[] = [
         .orderBy('count', 'desc'),
   },
 ];
+
+/** The band key of a kept quality score (`dqf`): 80, 60 or 0. */
+const BAND_SQL = "(CASE WHEN dqf.score >= 80 THEN '80' WHEN dqf.score >= 60 THEN '60' ELSE '0' END)";
 
 /** The full-text query of the reader's words: stemmed in Bahasa Indonesia, or in English. */
 const TSQUERY = "(websearch_to_tsquery('satudata_id', ?) || websearch_to_tsquery('english', ?))";
@@ -189,6 +217,7 @@ async function run(db: Knex, actor: Actor | null, p: SearchParams, opts: { publi
   } else if (sort === 'title') list.orderBy('d.title', 'asc');
   else if (sort === 'downloads') list.orderBy('d.download_count', 'desc');
   else if (sort === 'views') list.orderBy('d.view_count', 'desc');
+  else if (sort === 'quality') list.orderByRaw('dq.score DESC NULLS LAST');
   list.orderByRaw('coalesce(cv.published_at, d.updated_at) DESC').orderBy('d.id', 'desc');
   list.limit(p.per_page).offset((p.page - 1) * p.per_page);
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { SEARCH_SORTS } from '../queries/search';
+import { QUALITY_BANDS } from '../quality/score';
+import { STATISTICS_CLASSES } from '../metadata';
 
 /** The catalog search parameters shared by the search page and `GET /api/v1/datasets`. */
 export const datasetSearchSchema = z.object({
@@ -10,11 +12,13 @@ export const datasetSearchSchema = z.object({
   frequency: z.string().max(30).optional(),
   year: z.coerce.number().int().min(1900).max(2200).optional(),
   region: z.enum(['provinsi', 'kabupaten_kota']).optional(),
+  quality: z.enum(QUALITY_BANDS).optional(),
+  statistics_class: z.enum(STATISTICS_CLASSES).optional(),
   sort: z.enum(SEARCH_SORTS).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
 });
 
 /** A search narrowed by nothing but its words (page 1): when it finds nothing, we lack what was asked for. */
 export function unfiltered(p: z.output<typeof datasetSearchSchema>): boolean {
-  return !p.organization && !p.topic && !p.tag && !p.frequency && p.year === undefined && !p.region && p.page === 1;
+  return !p.organization && !p.topic && !p.tag && !p.frequency && p.year === undefined && !p.region && !p.quality && !p.statistics_class && p.page === 1;
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { perform, preflight, untrusted } from '../../actions/action';
 import { createDataset, retractDataset, updateDataset } from '../../actions/datasets';
 import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, REQUIRED_MS_IND } from '../../actions/schemas';
+import { STATISTICS_CLASSES } from '../../metadata';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
 import { AppError, BadCsrf, Invalid, Unauthenticated, userMessage } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
@@ -39,6 +40,7 @@ export function datasetInputFromForm(body: Record<string, unknown>) {
     frequency: str('frequency'),
     license: str('license') || undefined,
     access_level: str('access_level'),
+    statistics_class: str('statistics_class') || undefined,
     // A locked (disabled) checkbox sends nothing: the flag is then left as it is.
     prioritas: body.prioritas_shown === '1' ? body.prioritas === 'on' || body.prioritas === 'true' : undefined,
     source: str('source'),
@@ -70,6 +72,7 @@ export function dashboardRoutes(services: Services): Router {
       organizations: orgs.map((o: OrganizationRow) => presentOrganization(o)),
       topics: topics.map((t) => presentTopic(t, req.lang)),
       frequencies: FREQUENCIES,
+      classes: STATISTICS_CLASSES,
       accessLevels: d ? ACCESS_LEVELS.filter((a) => a === d.access_level || canChangeAccess(req.actor, d, { access_level: a })) : ACCESS_LEVELS,
       lockPrioritas: d ? !canChangeAccess(req.actor, d, { prioritas: !d.prioritas }) : false,
       msInd: MS_IND_FIELDS.map((f) => ({ field: f, required: REQUIRED_MS_IND.includes(f) })),
@@ -112,7 +115,7 @@ export function dashboardRoutes(services: Services): Router {
   });
 
   r.get('/dashboard/datasets/new', async (req, res) => {
-    res.render('dashboard/dataset-form', { title: res.locals.t('dashboard.newDataset'), ...(await formContext(req)), values: { frequency: 'tahunan', access_level: 'terbuka', license: 'CC-BY-4.0', metadata: {} } });
+    res.render('dashboard/dataset-form', { title: res.locals.t('dashboard.newDataset'), ...(await formContext(req)), values: { frequency: 'tahunan', statistics_class: 'sektoral', access_level: 'terbuka', license: 'CC-BY-4.0', metadata: {} } });
   });
 
   r.post('/dashboard/datasets', async (req, res) => {

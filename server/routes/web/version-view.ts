@@ -10,6 +10,8 @@ import { queryRows } from '../../queries/rows';
 import { pagination } from '../../presenters/pagination';
 import { evaluateChecklist } from '../../review/checklist';
 import { versionDiff } from '../../queries/version-diff';
+import { computeQuality } from '../../quality/refresh';
+import { presentQuality } from '../../presenters/quality';
 
 const PREVIEW_ROWS = 20;
 const CELLS_PER_PAGE = 25;
@@ -72,9 +74,11 @@ export async function versionView(
     if (big && !opts.diff) diffOnRequest = true;
     else diff = await versionDiff(db, actor, slug, number, { cells_limit: CELLS_PER_PAGE, cells_offset: (cellsPage - 1) * CELLS_PER_PAGE });
   }
+  const quality = v.table_name ? presentQuality(await computeQuality(db, d.id, v.id), opts.lang) : null;
   return {
     dataset,
     version,
+    quality,
     preview,
     checklist,
     diff: diff && {
