@@ -1,5 +1,6 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
 import { createDataset, retractDataset, updateDataset } from './datasets';
+import { remindOrganization } from './reminders';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
 
@@ -26,4 +27,5 @@ export const actions = {
   deleteDataListItem,
   linkDataListItem,
   importDataList,
+  remindOrganization,
 };

@@ -350,7 +350,7 @@ export const unscheduleVersion = defineAction({
   load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
   authorize(actor, { ds, v }) {
     if (!canViewVersion(actor, ds, v)) return canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
-    return canManageRelease(actor, ds, v);
+    return canManageRelease(actor);
   },
   async run({ tx }, actor, { ds, v }, input) {
     const to = unscheduledState(ds);
@@ -370,7 +370,7 @@ export const publishVersionNow = defineAction({
   load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
   authorize(actor, { ds, v }) {
     if (!canViewVersion(actor, ds, v)) return canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
-    return canManageRelease(actor, ds, v);
+    return canManageRelease(actor);
   },
   async run(ctx, actor, { ds, v }) {
     await publish(ctx.tx, ds, v, ['scheduled']);

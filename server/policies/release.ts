@@ -1,11 +1,10 @@
 import { Actor, isCustodian, schedulerActor } from './actor';
-import type { DatasetRecord, VersionRecord } from './records';
 
 /**
  * Take a scheduled version back (to the queue it came from) or publish it at once: the
  * custodian — the walidata, who runs the release calendar, and the operator.
  */
-export function canManageRelease(actor: Actor | null, _ds: DatasetRecord, _v: VersionRecord): boolean {
+export function canManageRelease(actor: Actor | null): boolean {
   return isCustodian(actor) && !actor?.system;
 }
 

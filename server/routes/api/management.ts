@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { presentRelease } from '../../presenters/release';
 import { presentDataListItem } from '../../presenters/datalist';
 import { dataList } from '../../queries/datalist';
+import { scorecards } from '../../queries/scorecards';
 import { localDay } from '../../manage/calendar';
 import { listReleases } from '../../queries/releases';
 import type { Services } from '../../services';
@@ -33,6 +34,16 @@ export function managementApi(services: Services): Router {
     const year = q.year ?? Number(localDay(new Date()).slice(0, 4));
     const items = await dataList(db, req.actor, { year, organization: q.organization });
     res.json({ data: items.map((e) => presentDataListItem(e, opts(req))), meta: { year, organization: q.organization ?? null, total: items.length } });
+  });
+
+  r.get('/scorecards', async (req, res) => {
+    const q = parseInput(z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), quarter: z.coerce.number().int().min(1).max(4).optional() }), req.query);
+    const year = q.year ?? Number(localDay(new Date()).slice(0, 4));
+    const rows = await scorecards(db, { year, quarter: q.quarter });
+    res.json({
+      data: rows.map(({ organization, ...figures }) => ({ organization: { slug: organization.slug, name: organization.name, short_name: organization.short_name }, ...figures })),
+      meta: { year, quarter: q.quarter ?? null },
+    });
   });
 
   return r;

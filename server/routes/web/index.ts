@@ -15,6 +15,7 @@ import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
 import { releaseRoutes } from './releases';
 import { dataListRoutes } from './datalist';
+import { scorecardRoutes } from './scorecards';
 import { unreadCount } from '../../queries/notifications';
 
 /** The HTML pages. */
@@ -62,6 +63,7 @@ export function webRouter(services: Services): Router {
   r.use(publicRoutes(services));
   r.use(releaseRoutes(services));
   r.use(dataListRoutes(services));
+  r.use(scorecardRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
