@@ -1,6 +1,7 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
 import { createDataset, retractDataset, updateDataset } from './datasets';
 import { remindOrganization } from './reminders';
+import { answerRequest, createRequest, hideRequest, routeRequest } from './requests';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
 
@@ -28,4 +29,8 @@ export const actions = {
   linkDataListItem,
   importDataList,
   remindOrganization,
+  createRequest,
+  routeRequest,
+  answerRequest,
+  hideRequest,
 };

@@ -21,6 +21,12 @@ export const systemActor: Actor = { id: null, role: 'admin', organizationId: nul
  */
 export const schedulerActor: Actor = { id: null, role: 'admin', organizationId: null, email: 'sistem:jadwal-rilis', name: 'Sistem (jadwal rilis)', system: true };
 
+/**
+ * Someone without an account using the one thing the public may do that changes state: asking
+ * for data (SPEC §5 `POST /api/v1/requests`). Its policies allow only that; recorded as `publik`.
+ */
+export const requesterActor: Actor = { id: null, role: 'produsen', organizationId: null, email: 'publik', name: 'Publik' };
+
 /** True for the platform operator. */
 export function isAdmin(actor: Actor | null): boolean {
   return actor?.role === 'admin';

@@ -36,6 +36,10 @@ const validInput = (name: string, orgSlug: string): Record<string, unknown> => {
     updateDataListItem: { id: 1, name: 'Butir anonim', organization: orgSlug, frequency: 'tahunan' },
     deleteDataListItem: { id: 1 },
     linkDataListItem: { id: 1, dataset: slug },
+    createRequest: { title: 'Minta data anonim', name: 'Anon', email: 'anon@x.id' },
+    routeRequest: { id: 1, organization: orgSlug },
+    answerRequest: { id: 1, state: 'ditolak', answer: 'anonim' },
+    hideRequest: { id: 1, reason: 'spam' },
     remindOrganization: { organization: orgSlug, year: 2030 },
     importDataList: { year: 2030, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
   } as Record<string, Record<string, unknown>>)[name];

@@ -4,6 +4,11 @@ import { presentRelease } from '../../presenters/release';
 import { presentDataListItem } from '../../presenters/datalist';
 import { dataList } from '../../queries/datalist';
 import { scorecards } from '../../queries/scorecards';
+import { perform, untrusted } from '../../actions/action';
+import { REQUEST_STATES, createRequest } from '../../actions/requests';
+import { requesterActor } from '../../policies/actor';
+import { presentRequest } from '../../presenters/request';
+import { findRequest, listRequests } from '../../queries/requests';
 import { localDay } from '../../manage/calendar';
 import { listReleases } from '../../queries/releases';
 import type { Services } from '../../services';
@@ -44,6 +49,20 @@ export function managementApi(services: Services): Router {
       data: rows.map(({ organization, ...figures }) => ({ organization: { slug: organization.slug, name: organization.name, short_name: organization.short_name }, ...figures })),
       meta: { year, quarter: q.quarter ?? null },
     });
+  });
+
+  r.get('/requests', async (req, res) => {
+    const q = parseInput(z.object({ state: z.enum(REQUEST_STATES).optional(), page: z.coerce.number().int().min(1).max(10_000).default(1), per_page: z.coerce.number().int().min(1).max(100).default(20) }), req.query);
+    const { rows, total } = await listRequests(db, req.actor, { state: q.state, page: q.page, per_page: q.per_page });
+    res.json({ data: rows.map((x) => presentRequest(x, { base: opts(req).base })), meta: { total, page: q.page, per_page: q.per_page } });
+  });
+
+  // No sign-in: anyone may ask (throttled per address in the action; spam refused).
+  r.post('/requests', async (req, res) => {
+    const body = parseInput(z.object({ title: z.string().max(200), description: z.string().max(5000).optional(), purpose: z.string().max(1000).optional(), name: z.string().max(120), email: z.string().max(200), kind: z.enum(['permintaan', 'masukan']).optional(), dataset: z.string().max(120).optional() }), req.body);
+    const out = await perform(createRequest, req.actor ?? requesterActor, untrusted(body), services, { ip: req.ip });
+    const row = await findRequest(db, out.id);
+    res.status(201).json({ data: presentRequest(row!, { base: opts(req).base }) });
   });
 
   return r;

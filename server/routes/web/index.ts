@@ -16,6 +16,7 @@ import { adminRoutes } from './admin';
 import { releaseRoutes } from './releases';
 import { dataListRoutes } from './datalist';
 import { scorecardRoutes } from './scorecards';
+import { requestRoutes } from './requests';
 import { unreadCount } from '../../queries/notifications';
 
 /** The HTML pages. */
@@ -64,6 +65,7 @@ export function webRouter(services: Services): Router {
   r.use(releaseRoutes(services));
   r.use(dataListRoutes(services));
   r.use(scorecardRoutes(services));
+  r.use(requestRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
