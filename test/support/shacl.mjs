@@ -1,6 +1,7 @@
 // Validates Turtle (stdin) against SHACL shapes files (arguments) with shacl-engine, an ESM-only
 // package, hence this separate Node process. Prints {conforms, results:[{focus,path,shape,message,severity}]}.
 import { readFileSync } from 'node:fs';
+import process from 'node:process';
 import N3 from 'n3';
 import { Validator } from 'shacl-engine';
 

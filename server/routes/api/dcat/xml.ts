@@ -8,6 +8,7 @@ interface XmlNode {
 }
 
 // Characters XML 1.0 cannot carry at all are dropped; markup characters are escaped.
+// eslint-disable-next-line no-control-regex -- the control characters are what is matched
 const INVALID = /[^\u0009\u000A\u000D\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 const escapeText = (s: string) => s.replace(INVALID, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const escapeAttr = (s: string) => escapeText(s).replace(/"/g, '&quot;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
