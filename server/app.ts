@@ -13,6 +13,7 @@ import { apiRouter } from './routes/api/v1';
 import { ckanRouter } from './routes/api/ckan';
 import { dcatRouter } from './routes/api/dcat';
 import { frictionlessRouter } from './routes/api/frictionless';
+import { atomRouter } from './routes/api/feeds';
 import { CKAN_PATHS, compressText, etagPerEncoding, publicCors } from './routes/http-cache';
 import { webRouter } from './routes/web';
 import type { Services } from './services';
@@ -132,6 +133,7 @@ export function createApp(services: Services): express.Express {
   app.use(['/api/3/action', '/api/action'], ckanRouter(services));
   app.use(dcatRouter(services));
   app.use(frictionlessRouter(services));
+  app.use(atomRouter(services));
   app.use(webRouter(services));
   app.use(errorHandler(services));
   return app;

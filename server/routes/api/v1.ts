@@ -24,6 +24,7 @@ import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../
 import { baseUrl } from '../base-url';
 import { openApiDocument } from './openapi';
 import { datasetSearchSchema } from '../search';
+import { changesRouter } from './feeds';
 
 const searchSchema = datasetSearchSchema.extend({
   per_page: z.coerce.number().int().min(1).max(100).default(20),
@@ -225,6 +226,8 @@ export function apiRouter(services: Services): Router {
     const items = await reviewQueue(db, req.actor, {});
     res.json({ data: items });
   });
+
+  r.use(changesRouter(services));
 
   r.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: req.lang === 'en' ? 'Unknown API endpoint.' : 'Endpoint API tidak dikenal.' } });
