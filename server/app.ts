@@ -1,14 +1,13 @@
 import path from 'node:path';
 import connectPgSimple from 'connect-pg-simple';
 import cookieParser from 'cookie-parser';
+import { requestLogger } from './request-log';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
-import pinoHttp from 'pino-http';
 import { actorForToken, actorForUser } from './auth/actors';
 import { errorHandler } from './routes/errors';
-import { log } from './log';
 import { apiRouter } from './routes/api/v1';
 import { ckanRouter } from './routes/api/ckan';
 import { dcatRouter } from './routes/api/dcat';
@@ -62,7 +61,7 @@ export function createApp(services: Services): express.Express {
   app.use(publicCors());
   app.use(etagPerEncoding());
   app.use(compressText());
-  if (config.env !== 'test') app.use(pinoHttp({ logger: log, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  if (config.env !== 'test') app.use(requestLogger(config.env));
 
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.get('/static/vendor/chart.umd.js', (_req, res) => {

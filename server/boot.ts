@@ -5,6 +5,7 @@ import { createDb, migrate } from './db/knex';
 import { seedReference } from '../seeds';
 import type { Jobs, Services } from './services';
 import { Storage } from './storage';
+import { UsageRecorder } from './usage/recorder';
 
 /** Services plus the means to close what they hold open. */
 export interface Booted extends Services {
@@ -18,13 +19,16 @@ export async function boot(config: Config, url: string, jobs: Jobs, opts: { pool
   await seedReference(db);
   const sessionPool = new pg.Pool({ connectionString: url, max: 3 });
   const storage = new Storage(config.storageDir);
+  const usage = new UsageRecorder(db, { flushSeconds: config.usageFlushSeconds });
   return {
     db,
     config,
     storage,
     jobs,
     sessionPool,
+    usage,
     async close() {
+      await usage.close();
       await sessionPool.end();
       await db.destroy();
     },

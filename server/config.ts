@@ -30,6 +30,20 @@ const schema = z.object({
   XLSX_MAX_RATIO: z.coerce.number().positive().default(100),
   /** The shared strings of a workbook are held in memory while its sheet is read: at most this much XML. */
   XLSX_MAX_SHARED_STRINGS_MB: z.coerce.number().positive().default(100),
+  /** The portal's time zone: times are stored in UTC and shown and filtered in this zone. */
+  TIME_ZONE: z
+    .string()
+    .default('Asia/Jakarta')
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'not a time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)'),
+  /** Views and downloads are counted in memory and written every this many seconds (0: only when asked). */
+  USAGE_FLUSH_SECONDS: z.coerce.number().min(0).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
 
@@ -53,7 +67,10 @@ export type Config = {
   loadStallSeconds: number;
   parallelLoadMinBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  usageFlushSeconds: number;
   xlsxLimits: XlsxLimits;
+  /** IANA zone in which times are shown and dates filtered (default Asia/Jakarta, WIB). */
+  timeZone: string;
 };
 
 /** Reads and checks the environment once; every other module receives the result. */
@@ -88,6 +105,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadStallSeconds: e.LOAD_STALL_SECONDS,
     parallelLoadMinBytes: Math.round(e.PARALLEL_LOAD_MIN_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
+    timeZone: e.TIME_ZONE,
+    usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     xlsxLimits: {
       ...DEFAULT_XLSX_LIMITS,
       maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * 1024 * 1024),

@@ -1,4 +1,5 @@
 import { createApp } from './app';
+import { bannerLines } from './banner';
 import { boot, type Booted } from './boot';
 import { loadConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded';
@@ -52,17 +53,12 @@ async function main(): Promise<void> {
 
   const app = createApp(services);
   server = app.listen(config.port, () => {
-    const url = config.publicUrl ?? `http://localhost:${config.port}`;
-    const lines = [
-      '',
-      `Satu Data Portal is running at ${url}`,
-      embedded ? `Database: embedded PostgreSQL, cluster at ${embedded.clusterDir}` : 'Database: DATABASE_URL',
-    ];
-    if (demoLoaded) {
-      lines.push(`Demo accounts (password: ${config.demoPassword === 'satudata-demo' ? 'satudata-demo' : 'the DEMO_PASSWORD you set'}):`);
-      for (const u of demoAccounts()) lines.push(`  ${u.role.padEnd(9)} ${u.email}`);
-    }
-    lines.push('Press Ctrl-C to stop.', '');
+    const lines = bannerLines({
+      url: config.publicUrl ?? `http://localhost:${config.port}`,
+      dataDir: config.dataDir,
+      clusterDir: embedded?.clusterDir,
+      demo: demoLoaded ? { password: config.demoPassword, accounts: demoAccounts() } : undefined,
+    });
     process.stdout.write(lines.join('\n'));
   });
 }

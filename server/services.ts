@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type pg from 'pg';
 import type { Config } from './config';
 import type { Storage } from './storage';
+import type { UsageRecorder } from './usage/recorder';
 
 /** Background work the actions can ask for. */
 export interface Jobs {
@@ -17,4 +18,6 @@ export interface Services {
   jobs: Jobs;
   /** A small pool for the session store, on the same database. */
   sessionPool: pg.Pool;
+  /** Views, downloads and empty searches, counted in memory and written in batches. */
+  usage: UsageRecorder;
 }

@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   'use strict';
+  document.documentElement.classList.add('js');
 
   function numberFormat(lang) {
     return new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'id-ID', { maximumFractionDigits: 2 });
@@ -44,10 +45,47 @@
       .catch(function () { canvas.replaceWith(document.createTextNode('—')); });
   }
 
-  // Progress of a loading version: poll its API until it leaves `processing`, then reload.
+  // Progress of a loading version: poll its API until it leaves `processing`, then reload. The
+  // words come from the page (data-* attributes, in the page's language); sizes in KB/MB/GB and
+  // rows in the page's number format, as the server wrote them first; the time left is an
+  // estimate from the pace so far, and says so.
   function pollProgress(box) {
     var url = box.getAttribute('data-progress-url');
     var text = document.querySelector('[data-progress-text]');
+    var words = text ? text.dataset : {};
+    var lang = document.documentElement.lang === 'en' ? 'en-GB' : 'id-ID';
+    var whole = new Intl.NumberFormat(lang, { maximumFractionDigits: 0 });
+    var oneDecimal = new Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+    var start = null;
+    function bytes(n) {
+      var units = ['B', 'KB', 'MB', 'GB'];
+      var i = 0;
+      var x = Number(n) || 0;
+      while (x >= 1024 && i < units.length - 1) { x /= 1024; i++; }
+      return (i ? oneDecimal : whole).format(x) + ' ' + units[i];
+    }
+    function fill(template, key, value) { return String(template || '').split('{' + key + '}').join(value); }
+    function phaseName(phase) {
+      var key = 'phase' + String(phase || '').charAt(0).toUpperCase() + String(phase || '').slice(1);
+      return words[key] || '';
+    }
+    function describe(p, pct) {
+      var parts = [phaseName(p.phase)];
+      if (p.bytes_total) parts.push(fill(fill(words.of, 'done', bytes(p.bytes_done)), 'total', bytes(p.bytes_total)) + ' (' + pct + '%)');
+      if (p.rows) parts.push(fill(p.rows === 1 ? words.rowsOne : words.rowsOther, 'n', whole.format(p.rows)));
+      var now = Date.now();
+      if (p.phase === 'loading' && p.bytes_total) {
+        if (!start || p.bytes_done < start.done) start = { at: now, done: p.bytes_done };
+        var elapsed = (now - start.at) / 1000;
+        var rate = elapsed > 0 ? (p.bytes_done - start.done) / elapsed : 0;
+        if (elapsed >= 3 && rate > 0) {
+          var left = (p.bytes_total - p.bytes_done) / rate;
+          var time = left < 90 ? fill(words.seconds, 'n', whole.format(Math.max(1, Math.round(left)))) : fill(words.minutes, 'n', whole.format(Math.round(left / 60)));
+          parts.push(fill(words.remaining, 'time', time));
+        }
+      }
+      return parts.filter(Boolean).join(' · ');
+    }
     function tick() {
       fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin' })
         .then(function (r) { return r.json(); })
@@ -57,7 +95,7 @@
           var p = v.progress || {};
           var pct = p.bytes_total ? Math.min(100, Math.round((p.bytes_done / p.bytes_total) * 100)) : 0;
           box.value = pct;
-          if (text) text.textContent = (p.phase || '') + ' · ' + pct + '% · ' + numberFormat(document.documentElement.lang).format(p.rows || 0);
+          if (text) text.textContent = describe(p, pct);
           setTimeout(tick, 1000);
         })
         .catch(function () { setTimeout(tick, 3000); });
@@ -65,7 +103,13 @@
     setTimeout(tick, 500);
   }
 
+  // A menu that applies itself: the form is sent when the choice changes (its button is for readers without JavaScript).
+  function autosubmit(select) {
+    select.addEventListener('change', function () { if (!select.form) return; if (select.form.requestSubmit) select.form.requestSubmit(); else select.form.submit(); });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('select[data-autosubmit]'), autosubmit);
     Array.prototype.forEach.call(document.querySelectorAll('canvas[data-chart]'), drawChart);
     Array.prototype.forEach.call(document.querySelectorAll('[data-progress-url]'), pollProgress);
   });

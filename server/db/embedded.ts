@@ -55,7 +55,8 @@ export async function startEmbeddedPostgres(
       fs.writeFileSync(
         note,
         `The embedded PostgreSQL cluster of this data directory is kept at\n${clusterDir}\n` +
-          'because the postgres user cannot enter this directory (PostgreSQL refuses to run as root).\n',
+          'because the postgres user cannot enter this directory (PostgreSQL refuses to run as root).\n' +
+          `It stays when this directory is deleted; to remove it, stop the portal, then run: rm -rf '${clusterDir}'\n`,
       );
       log.info({ clusterDir }, 'the postgres user cannot enter DATA_DIR; the cluster is kept elsewhere');
     }

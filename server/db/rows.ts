@@ -66,6 +66,7 @@ export interface DatasetRow extends DatasetRecord {
   methodology_note: string | null;
   retracted_reason: string | null;
   download_count: Bigint;
+  view_count: Bigint;
   created_by: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;

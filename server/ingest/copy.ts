@@ -186,7 +186,7 @@ export class TextSuspects {
   }
 }
 
-/** Progress callback: bytes of the file read so far, rows loaded so far. */
+/** Progress callback: bytes of the file read so far, rows (the fast path: lines) read so far. */
 export type OnProgress = (bytes: number, rows: number) => void;
 
 export { lineOf, type LineMap } from './lines';
@@ -262,7 +262,7 @@ async function copyRange(
   range: { start: number; end: number; firstLine: number },
   sniffed: Sniffed,
   suspects: TextSuspects | null,
-  onBytes: (n: number) => void,
+  onBytes: (bytes: number, lines: number) => void,
 ): Promise<RangeLoad> {
   // COPY reads dates by DateStyle: day first, as normalizeDate reads dd/mm/yyyy.
   await client.query(`SET LOCAL DateStyle = 'ISO, DMY'`);
@@ -274,8 +274,9 @@ async function copyRange(
       if (watch.feed(chunk)) return cb(new FastPathRefused('record_too_large'));
       if (watch.blankRecord) return cb(new FastPathRefused('blank_record'));
       suspects?.feed(chunk);
-      lines += countLf(chunk);
-      onBytes(chunk.length);
+      const lf = countLf(chunk);
+      lines += lf;
+      onBytes(chunk.length, lf);
       cb(null, chunk);
     },
   });
@@ -313,6 +314,7 @@ export async function fastCopy(
   const text = suspectsFor(sniffed, columns, encoding);
   const suspects = text.make();
   let bytes = 0;
+  let read = 0;
   const { rows, lines, watch } = await copyRange(
     client,
     fastCopySql(table, sniffed, columns, encoding),
@@ -320,7 +322,7 @@ export async function fastCopy(
     { start: sniffed.dataStartByte, end: sniffed.dataEndByte, firstLine: sniffed.dataStartLine },
     sniffed,
     suspects,
-    (n) => onProgress((bytes += n), 0),
+    (n, l) => onProgress((bytes += n), (read += l)),
   );
   await dropChecks(client, table, checks);
   suspects?.finish();
@@ -402,7 +404,8 @@ export async function parallelFastCopy(
   const text = suspectsFor(sniffed, columns, encoding);
   const [sa, sb] = [text.make(), text.make()];
   let bytes = 0;
-  const onBytes = (n: number) => onProgress((bytes += n), 0);
+  let read = 0;
+  const onBytes = (n: number, l: number) => onProgress((bytes += n), (read += l));
   const first = split.linesBefore; // ids 1..first for the first part, first+1.. for the second
   return withClient(db, (a) =>
     withClient(db, async (b) => {

@@ -16,8 +16,8 @@ export interface ColumnStats {
   min: string | number | null;
   max: string | number | null;
   top?: Array<{ value: string; count: number }>;
-  /** Estimated from PostgreSQL's sample (large tables) rather than counted. */
-  approximate?: boolean;
+  /** The figures taken from PostgreSQL's sample (large tables) rather than counted: shown with "≈". */
+  estimated?: Array<'distinct' | 'top'>;
 }
 
 /** Columns worth an index: where filters, facets and charts look (region and time). */
@@ -39,8 +39,8 @@ const isNumeric = (c: InferredColumn) => c.type === 'integer' || c.type === 'num
 
 /**
  * Statistics of a loaded table after ANALYZE. Small tables are counted exactly in one scan;
- * large ones take PostgreSQL's own estimates from `pg_stats` (no scan), with exact minimum and
- * maximum where an index makes them free.
+ * large ones count empty cells, minimum and maximum exactly in one scan and take distinct and
+ * most common values from PostgreSQL's estimates in `pg_stats`.
  */
 export async function columnStats(client: PoolClient, table: string, columns: InferredColumn[], rows: number): Promise<Record<string, ColumnStats>> {
   const t = tableSql(table);
@@ -81,36 +81,35 @@ export async function columnStats(client: PoolClient, table: string, columns: In
     return out;
   }
 
+  // Empty cells, minimum and maximum are counted in one scan; distinct values and the most
+  // common ones come from ANALYZE's sample, and say so.
+  const counted: unknown[] = [];
+  for (let from = 0; from < columns.length; from += STATS_COLUMNS_PER_SCAN) {
+    const parts = columns.slice(from, from + STATS_COLUMNS_PER_SCAN).flatMap((c) => {
+      const q = quoteIdent(c.name);
+      const ordered = c.type !== 'boolean';
+      return [`count(${q})::bigint`, ordered ? `min(${q})::text` : 'NULL::text', ordered ? `max(${q})::text` : 'NULL::text'];
+    });
+    const { rows: [part] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
+    counted.push(...part);
+  }
   const { rows: pgStats } = await client.query(
-    `SELECT attname, null_frac, n_distinct, most_common_vals::text::text[] AS vals, most_common_freqs AS freqs,
-            histogram_bounds::text::text[] AS bounds
+    `SELECT attname, n_distinct, most_common_vals::text::text[] AS vals, most_common_freqs AS freqs
        FROM pg_stats WHERE schemaname = 'datastore' AND tablename = $1`,
     [table],
   );
   const byName = new Map(pgStats.map((s) => [s.attname as string, s]));
-  const indexed = new Set(indexedColumns(columns).map((c) => c.name));
-  const exact = columns.filter((c) => indexed.has(c.name) && c.type !== 'boolean');
-  let minMax: unknown[] = [];
-  if (exact.length) {
-    // min()/max() of an indexed column read one index entry each.
-    const sel = exact.flatMap((c) => [`(SELECT min(${quoteIdent(c.name)})::text FROM ${t})`, `(SELECT max(${quoteIdent(c.name)})::text FROM ${t})`]);
-    minMax = (await client.query({ text: `SELECT ${sel.join(', ')}`, rowMode: 'array' })).rows[0];
-  }
-  for (const c of columns) {
+  for (const [i, c] of columns.entries()) {
     const s = byName.get(c.name);
     const nd = Number(s?.n_distinct ?? 0);
-    const candidates = [...((s?.vals as string[] | null) ?? []), ...((s?.bounds as string[] | null) ?? [])].map((v) => conv(c, v));
-    const sorted = c.type === 'boolean' ? [] : [...candidates].sort((a, b) => (isNumeric(c) ? Number(a) - Number(b) : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
-    const k = exact.indexOf(c);
+    const top = s?.vals && (c.type === 'text' || c.role === 'time');
     out[c.name] = {
-      nulls: Math.round(Number(s?.null_frac ?? 0) * rows),
+      nulls: rows - Number(counted[i * 3]),
       distinct: s ? (nd >= 0 ? nd : Math.round(-nd * rows)) : null,
-      min: k >= 0 ? conv(c, minMax[k * 2] as string | null) : (sorted[0] ?? null),
-      max: k >= 0 ? conv(c, minMax[k * 2 + 1] as string | null) : (sorted[sorted.length - 1] ?? null),
-      ...(s?.vals && (c.type === 'text' || c.role === 'time')
-        ? { top: (s.vals as string[]).slice(0, 10).map((value, j) => ({ value, count: Math.round((s.freqs as number[])[j] * rows) })) }
-        : {}),
-      approximate: true,
+      min: conv(c, counted[i * 3 + 1] as string | null),
+      max: conv(c, counted[i * 3 + 2] as string | null),
+      ...(top ? { top: (s.vals as string[]).slice(0, 10).map((value, j) => ({ value, count: Math.round((s.freqs as number[])[j] * rows) })) } : {}),
+      estimated: top ? ['distinct', 'top'] : ['distinct'],
     };
   }
   return out;

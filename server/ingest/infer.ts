@@ -94,7 +94,8 @@ export function inferColumn(
 ): InferredColumn {
   const present = cells.filter((c) => !isMissing(c)).map((c) => c.trim());
   const n = present.length;
-  const codeLike = CODE_NAME.test(header.name) || present.some((c) => /^0\d/.test(c));
+  // Digits with a leading zero are a code ("001"); a date's leading zero ("05/01/2024") is not.
+  const codeLike = CODE_NAME.test(header.name) || present.some((c) => /^0\d+$/.test(c));
   let type: ColumnType = 'text';
   let numberFormat = PLAIN_NUMBERS;
 

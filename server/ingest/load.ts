@@ -13,7 +13,7 @@ import type { Encoding, LoadOptions } from './options';
 import { checkRegions, judgeRegionColumn, pairedNameColumn, type RegionTally, type Wilayah } from './regions';
 import { failure, ReportBuilder, type Report } from './report';
 import { reshapeToLong, wideColumns } from './reshape';
-import { detectBinary, detectEncoding, HEAD_BYTES, looksLikeXlsx, sniffText, TAIL_BYTES } from './sniff';
+import { detectBinary, detectEncoding, HEAD_BYTES, looksLikeXlsx, MIDDLE_CHUNK_BYTES, middleOffsets, sniffText, TAIL_BYTES } from './sniff';
 import { xlsxToCsv, XlsxRefused, type SheetExport, type XlsxLimits } from './xlsx';
 import { log } from '../log';
 
@@ -173,7 +173,8 @@ async function readText(
   };
   const tailOffset = size > HEAD_BYTES ? size - TAIL_BYTES : 0;
   const tail = tailOffset > 0 ? await readRange(file, tailOffset, TAIL_BYTES) : head;
-  const sniff = sniffText({ head, tail, tailOffset, size, encoding, delimiter: options.delimiter });
+  const middle = await Promise.all(middleOffsets(size).map(async (offset) => ({ offset, bytes: await readRange(file, offset, MIDDLE_CHUNK_BYTES) })));
+  const sniff = sniffText({ head, tail, tailOffset, size, encoding, delimiter: options.delimiter, middle });
   if (!sniff.ok) return failed(failure(sniff.code, sniff.message, sniff.message_en, sniff.line), { encoding });
   const sniffed = sniff.sniffed;
 
@@ -282,7 +283,7 @@ async function readText(
     await db.raw(createTableSql(table, columns, placeholders));
     lap('sniff_ms');
     try {
-      ({ rows, lineMap, lines: dataLines } = await parallelFastCopy(db, table, file, sniffed, columns, encoding, split, (b) => progress('loading', b, 0)));
+      ({ rows, lineMap, lines: dataLines } = await parallelFastCopy(db, table, file, sniffed, columns, encoding, split, (b, r) => progress('loading', b, r)));
       outcome = await withClient(db, async (client) => {
         await checkDroppedFields(client, table, sniffed, lineMap, report);
         return (await afterLoad(client)) ? 'loaded' : 'rejected';
@@ -303,7 +304,7 @@ async function readText(
       if (path === 'fast') {
         await client.query('SAVEPOINT fast_path');
         try {
-          ({ rows, lineMap, lines: dataLines } = await fastCopy(client, table, file, sniffed, columns, encoding, (b) => progress('loading', b, 0)));
+          ({ rows, lineMap, lines: dataLines } = await fastCopy(client, table, file, sniffed, columns, encoding, (b, r) => progress('loading', b, r)));
           await checkDroppedFields(client, table, sniffed, lineMap, report);
         } catch (err) {
           if (!isDataError(err) && !(err instanceof FastPathRefused)) throw err;
@@ -352,15 +353,15 @@ async function readText(
   });
   if (outcome === 'widen' || outcome === 'retry-as-1252') return outcome;
 
+  // A workbook has no text encoding or delimiter: those of the CSV made from its sheet are not the file's.
+  const xlsx = dialect.format === 'xlsx';
   const result: LoadResult = {
     state: 'draft',
     report: report.toJSON(),
-    encoding,
+    encoding: xlsx ? null : encoding,
     dialect: {
       ...dialect,
-      delimiter: sniffed.delimiter,
-      quote: '"',
-      line_ending: (dialect.line_ending as string | undefined) ?? sniffed.lineEnding,
+      ...(xlsx ? {} : { delimiter: sniffed.delimiter, quote: '"', line_ending: (dialect.line_ending as string | undefined) ?? sniffed.lineEnding }),
       header_line: sniffed.headerLine,
       data_start_line: sniffed.dataStartLine,
       path,

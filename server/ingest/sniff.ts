@@ -4,6 +4,7 @@ import iconv from 'iconv-lite';
 import { HeaderName, nameHeaders } from './headers';
 import type { Delimiter, Encoding } from './options';
 import { DELIMITERS } from './options';
+import { bodyShape, filledCount, isFootnote, isTitle, lineText } from './shape';
 
 export const MAX_COLUMNS = 1000;
 /** Rows of the head sampled for type inference. */
@@ -16,6 +17,17 @@ export const TAIL_BYTES = 64 * 1024;
  * record allowed, so a head holding no whole record after the header means that record is too large.
  */
 export const HEAD_BYTES = MAX_FIELD_BYTES + TAIL_BYTES;
+/** Chunks of the middle of a large file read for the sample, and their size. */
+export const MIDDLE_CHUNKS = 8;
+export const MIDDLE_CHUNK_BYTES = 64 * 1024;
+
+/** Where the middle chunks of a file of `size` bytes start (none when head and tail cover it). */
+export function middleOffsets(size: number): number[] {
+  const from = HEAD_BYTES;
+  const to = size - TAIL_BYTES - MIDDLE_CHUNK_BYTES;
+  if (to <= from) return [];
+  return Array.from({ length: MIDDLE_CHUNKS }, (_, i) => Math.round(from + ((to - from) * (i + 0.5)) / MIDDLE_CHUNKS));
+}
 
 /** Why a file is not a text table, or null when it looks like one. */
 export function detectBinary(head: Buffer): { code: string; message: string; message_en: string } | null {
@@ -144,7 +156,6 @@ export function lineBreaks(cells: string[]): number {
   return n;
 }
 
-const nonEmpty = (cells: string[]) => cells.reduce((n, c) => (c.trim() !== '' ? n + 1 : n), 0);
 
 /** The delimiter that splits the records most consistently into more than one field. */
 export function detectDelimiter(text: string): Delimiter {
@@ -153,7 +164,7 @@ export function detectDelimiter(text: string): Delimiter {
   const head = cut > 0 ? text.slice(0, cut) : text;
   let best: { d: Delimiter; score: number; width: number } = { d: ',', score: -1, width: 1 };
   for (const d of DELIMITERS) {
-    const recs = parseRecords(head, d, 200).filter((r) => nonEmpty(r.cells) > 0);
+    const recs = parseRecords(head, d, 200).filter((r) => filledCount(r.cells) > 0);
     if (recs.length === 0) continue;
     const counts = new Map<number, number>();
     for (const r of recs) counts.set(r.cells.length, (counts.get(r.cells.length) ?? 0) + 1);
@@ -212,9 +223,6 @@ export interface Sniffed {
 
 export type SniffOutcome = { ok: true; sniffed: Sniffed } | { ok: false; code: string; message: string; message_en: string; line?: number };
 
-const FOOTNOTE = /^\s*(sumber|source|keterangan|ket\.?|catatan|note|notes|\*|\d{1,2}[).]|[a-z]\))/i;
-/** A note that names itself ("Sumber: BPS, diolah"): below the data even when its text holds the delimiter. */
-const LABELLED_NOTE = /^\s*(sumber|source|keterangan|ket\.|catatan|note|notes)\s*:/i;
 const COLUMN_NUMBER = /^\(\d{1,3}\)$/;
 
 /** Byte offsets at which each line starts (lines split on LF). */
@@ -224,11 +232,75 @@ function lineStarts(buf: Buffer): number[] {
   return starts;
 }
 
+/** Bytes of the middle of a file read for the sample (chunks at even distances between head and tail). */
+export interface MiddleChunk {
+  offset: number;
+  bytes: Buffer;
+}
+
+/** A record of the tail with where it starts in the file. */
+interface TailRecord {
+  cells: string[];
+  /** Byte offset in the file of its first byte. */
+  at: number;
+  /** Its first physical line, counted from the first whole record of the tail (0-based). */
+  lineInTail: number;
+}
+
 /**
- * Reads the head (and tail) of a text file: delimiter, title lines above the header, the header,
- * a column-number row under it, trailing empty columns, footnotes below the data, and a sample
- * of data rows for type inference. `head` is the first bytes of the file, `tail` the last ones
- * starting at `tailOffset` (the same bytes as head when the file is small).
+ * The records of the file's last bytes. The tail starts anywhere, perhaps inside a quoted field;
+ * the first line start with an even number of quote characters after it is outside quotes (a
+ * well-formed file ends outside quotes), so parsing from there reads whole records only.
+ */
+function tailRecords(tail: Buffer, tailOffset: number, encoding: Encoding, delimiter: string): TailRecord[] {
+  let quotes = 0;
+  for (let i = tail.indexOf(0x22); i !== -1; i = tail.indexOf(0x22, i + 1)) quotes++;
+  let from = -1;
+  if (tailOffset === 0) from = 0;
+  else {
+    let seen = 0;
+    let q = tail.indexOf(0x22);
+    for (let lf = tail.indexOf(0x0a); lf !== -1; lf = tail.indexOf(0x0a, lf + 1)) {
+      while (q !== -1 && q < lf) {
+        seen++;
+        q = tail.indexOf(0x22, q + 1);
+      }
+      if ((quotes - seen) % 2 === 0) {
+        from = lf + 1;
+        break;
+      }
+    }
+  }
+  if (from < 0 || from >= tail.length) return [];
+  const part = tail.subarray(from);
+  const starts = lineStarts(part);
+  const text = iconv.decode(part, encoding, { stripBOM: tailOffset === 0 });
+  // A BOM decoded away shifts no line starts: they are byte offsets of the raw part.
+  return parseRecords(text, delimiter).map((r) => ({
+    cells: r.cells.map((c) => c.replace(/\r$/, '')),
+    at: tailOffset + from + (starts[r.startLine - 1] ?? part.length),
+    lineInTail: r.startLine - 1,
+  }));
+}
+
+/** Records of one middle chunk: only when nearly all of them have the header's field count. */
+function middleRecords(chunk: MiddleChunk, encoding: Encoding, delimiter: string, fields: number): string[][] {
+  const first = chunk.bytes.indexOf(0x0a);
+  const last = chunk.bytes.lastIndexOf(0x0a);
+  if (first === -1 || last <= first) return [];
+  const text = iconv.decode(chunk.bytes.subarray(first + 1, last + 1), encoding);
+  const records = parseRecords(text, delimiter).map((r) => r.cells);
+  const fit = records.filter((cells) => cells.length === fields && filledCount(cells) > 0);
+  // Started inside a quoted field, the parse comes out askew: such a chunk says nothing reliable.
+  return records.length > 0 && fit.length >= records.length * 0.9 ? fit : [];
+}
+
+/**
+ * Reads the head (and tail, and chunks of the middle) of a text file: delimiter, title lines
+ * above the header, the header, a column-number row under it, trailing empty columns, footnotes
+ * below the data, and a sample of data rows for type inference drawn from the whole file. `head`
+ * is the first bytes of the file, `tail` the last ones starting at `tailOffset` (the same bytes
+ * as head when the file is small).
  */
 export function sniffText(input: {
   head: Buffer;
@@ -237,6 +309,7 @@ export function sniffText(input: {
   size: number;
   encoding: Encoding;
   delimiter?: Delimiter;
+  middle?: MiddleChunk[];
 }): SniffOutcome {
   const { head, tail, tailOffset, size, encoding } = input;
   const complete = head.length >= size;
@@ -271,17 +344,17 @@ export function sniffText(input: {
     }
   }
   if (partial && records.length > 1) records.pop(); // may be cut short
-  const widths = records.map((r) => nonEmpty(r.cells)).filter((n) => n > 0);
-  const modalWidth = mode(widths);
+  const body = bodyShape(records.slice(0, 1000).map((r) => r.cells));
 
-  // Title lines: blank records, or ones with a single filled cell, above a header of 2+ cells.
+  // Title lines above the header: blank records, and lines that are not shaped like the table.
   const skipped: SkippedLine[] = [];
   let h = 0;
   while (h < records.length && h < 30) {
-    const filled = nonEmpty(records[h].cells);
-    if (filled === 0) skipped.push({ line: records[h].startLine, text: '', kind: 'blank' });
-    else if (modalWidth >= 2 && filled === 1) skipped.push({ line: records[h].startLine, text: records[h].cells.join(' ').trim(), kind: 'title' });
-    else break;
+    const cells = records[h].cells;
+    if (filledCount(cells) === 0) skipped.push({ line: records[h].startLine, text: '', kind: 'blank' });
+    else if (isTitle(cells, records.slice(h + 1, h + 12).map((r) => r.cells), body)) {
+      skipped.push({ line: records[h].startLine, text: lineText(cells, delimiter), kind: 'title' });
+    } else break;
     h++;
   }
   if (h >= records.length) {
@@ -306,42 +379,33 @@ export function sniffText(input: {
   const starts = lineStarts(head);
   const dataStartByte = dataStartLine - 1 < starts.length ? starts[dataStartLine - 1] : head.length;
 
-  // Footnotes and trailing blank lines, read upwards from the end of the file: a line belongs to
-  // the trailer only if every line below it does.
-  const tailLines = splitLines(tail, tailOffset === 0 ? 0 : 1);
+  // Footnotes and trailing blank lines, read upwards from the end of the file by whole records:
+  // a record belongs to the trailer only if every record below it does.
+  const ends = tailRecords(tail, tailOffset, encoding, delimiter);
   let dataEndByte = size;
   let inTrailer = true;
-  const footnotes: Array<SkippedLine & { at: number }> = [];
-  let firstTrailer = tailLines.length;
+  const footnotes: Array<{ text: string; lineInTail: number }> = [];
+  let firstTrailer: number | null = null;
   const lateRows: string[][] = [];
-  for (let i = tailLines.length - 1; i >= 0 && lateRows.length < 200; i--) {
-    const abs = tailOffset + tailLines[i].start;
-    if (abs < dataStartByte) break;
-    const text = iconv.decode(tailLines[i].bytes, encoding).replace(/\r$/, '');
-    const cells = parseRecords(text, delimiter, 1)[0]?.cells ?? [''];
+  for (let i = ends.length - 1; i >= 0 && lateRows.length < 200; i--) {
+    const rec = ends[i];
+    if (rec.at < dataStartByte) break;
     if (inTrailer) {
-      const filled = nonEmpty(cells);
-      const firstOnly = filled === 1 && cells[0].trim() !== '';
-      const labelled = filled > 1 && LABELLED_NOTE.test(cells[0]);
-      const trailer =
-        filled === 0 ||
-        labelled ||
-        (firstOnly && (FOOTNOTE.test(cells[0]) || footnotes.length > 0 || cells.length < header.cells.length));
-      if (trailer) {
-        const note = labelled ? text.replace(new RegExp(`[${delimiter === '\t' ? '\\t' : `\\${delimiter}`}\\s]+$`), '').trim() : cells[0].trim();
-        if (filled > 0) footnotes.unshift({ text: note, kind: 'footnote', at: i });
-        dataEndByte = abs;
-        firstTrailer = i;
+      const blank = filledCount(rec.cells) === 0;
+      if (blank || isFootnote(rec.cells, header.cells.length, footnotes.length > 0, body)) {
+        if (!blank) footnotes.unshift({ text: lineText(rec.cells, delimiter), lineInTail: rec.lineInTail });
+        dataEndByte = rec.at;
+        firstTrailer = rec.lineInTail;
         continue;
       }
       inTrailer = false;
     }
-    if (cells.length === header.cells.length) lateRows.unshift(cells);
+    if (rec.cells.length === header.cells.length) lateRows.unshift(rec.cells);
   }
 
   const dataRows = records
     .slice(dataIdx)
-    .filter((r) => (starts[r.startLine - 1] ?? Infinity) < dataEndByte && nonEmpty(r.cells) > 0);
+    .filter((r) => (starts[r.startLine - 1] ?? Infinity) < dataEndByte && filledCount(r.cells) > 0);
   if (dataRows.length === 0 && lateRows.length === 0) {
     return {
       ok: false,
@@ -350,9 +414,16 @@ export function sniffText(input: {
       message_en: 'The file has a header but no data rows.',
     };
   }
+  // Chunks of the middle, so that the sample stands for the whole file (a column may be empty
+  // for the first thousands of rows, or change its habits halfway).
+  const middleRows = partial
+    ? (input.middle ?? [])
+        .filter((c) => c.offset >= head.length && c.offset + c.bytes.length <= Math.min(dataEndByte, tailOffset))
+        .flatMap((c) => middleRecords(c, encoding, delimiter, header.cells.length))
+    : [];
 
   // Drop columns with no header and no values (Excel's trailing delimiters).
-  const allRows = [...dataRows.map((r) => r.cells), ...(partial ? lateRows : [])];
+  const allRows = [...dataRows.map((r) => r.cells), ...(partial ? [...middleRows, ...lateRows] : [])];
   const keep: number[] = [];
   header.cells.forEach((label, i) => {
     const hasValue = allRows.some((cells) => (cells[i] ?? '').trim() !== '');
@@ -362,7 +433,7 @@ export function sniffText(input: {
   const pick = (cells: string[]) => keep.map((i) => cells[i] ?? '');
   const sample = [
     ...dataRows.slice(0, SAMPLE_ROWS).map((r) => ({ line: r.startLine, cells: pick(r.cells) })),
-    ...(partial ? lateRows.map((cells) => ({ line: 0, cells: pick(cells) })) : []),
+    ...(partial ? [...middleRows, ...lateRows].map((cells) => ({ line: 0, cells: pick(cells) })) : []),
   ];
   const huge = (cells: string[]) => cells.some((c) => c.length > MAX_FIELD_BYTES);
   const hugeRecord = huge(header.cells) ? header : dataRows.find((r) => huge(r.cells));
@@ -392,7 +463,12 @@ export function sniffText(input: {
       skipped: [
         ...skipped,
         // A tail that starts at byte 0 is the whole file: its line numbers are known already.
-        ...footnotes.map(({ at, ...f }) => ({ ...f, trailerIndex: at - firstTrailer, ...(tailOffset === 0 ? { line: at + 1 } : {}) })),
+        ...footnotes.map((f) => ({
+          text: f.text,
+          kind: 'footnote' as const,
+          trailerIndex: f.lineInTail - (firstTrailer ?? 0),
+          ...(tailOffset === 0 ? { line: f.lineInTail + 1 } : {}),
+        })),
       ],
       sample,
       sampledAll: !partial && dataRows.length <= SAMPLE_ROWS,
@@ -403,25 +479,4 @@ export function sniffText(input: {
 function isColumnNumberRow(cells: string[]): boolean {
   const filled = cells.map((c) => c.trim()).filter((c) => c !== '');
   return filled.length >= 2 && filled.every((c) => COLUMN_NUMBER.test(c));
-}
-
-function splitLines(buf: Buffer, skipFirst: number): Array<{ start: number; bytes: Buffer }> {
-  const out: Array<{ start: number; bytes: Buffer }> = [];
-  let start = 0;
-  for (let i = buf.indexOf(0x0a); ; i = buf.indexOf(0x0a, i + 1)) {
-    const end = i === -1 ? buf.length : i + 1;
-    if (end > start) out.push({ start, bytes: buf.subarray(start, i === -1 ? buf.length : i) });
-    if (i === -1) break;
-    start = end;
-  }
-  return out.slice(skipFirst);
-}
-
-function mode(values: number[]): number {
-  const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  let best = 0;
-  let hits = -1;
-  for (const [v, n] of counts) if (n > hits || (n === hits && v > best)) [best, hits] = [v, n];
-  return best;
 }

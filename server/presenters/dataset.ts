@@ -47,6 +47,7 @@ export function presentDataset(d: DatasetJoinedRow, opts: { base: string; lang: 
       ? { number: Number(d.current_number), row_count: d.current_row_count == null ? null : Number(d.current_row_count), published_at: d.current_published_at }
       : null,
     download_count: Number(d.download_count ?? 0),
+    view_count: Number(d.view_count ?? 0),
     created_at: d.created_at,
     updated_at: d.updated_at,
     url: `${opts.base}/dataset/${d.slug}`,

@@ -1,12 +1,12 @@
 import type { TFunction } from 'i18next';
-import type { Facet } from '../queries/datasets';
+import { FACETS, type Facet } from '../queries/search';
 
-const FIELDS = ['organization', 'topic', 'tag', 'frequency'] as const;
+const FIELDS = FACETS.map((f) => f.key);
 
 /** The query string of a search with one parameter set (or cleared), back to page 1. */
 export function searchHref(query: Record<string, unknown>, key: string, value: string | null): string {
   const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (typeof v === 'string' && v !== '' && k !== key && k !== 'page') p.set(k, v);
+  for (const [k, v] of Object.entries(query)) if ((typeof v === 'string' || typeof v === 'number') && v !== '' && k !== key && k !== 'page') p.set(k, String(v));
   if (value) p.set(key, value);
   const s = p.toString();
   return `/dataset${s ? `?${s}` : ''}`;
@@ -18,9 +18,9 @@ export function facetGroups(facets: Record<string, Facet[]>, query: Record<strin
     field,
     title: t(`search.facet.${field}`),
     items: facets[field].map((f) => {
-      const active = query[field] === f.key;
+      const active = query[field] !== undefined && String(query[field]) === f.key;
       return {
-        label: field === 'frequency' ? t(`frequency.${f.key}`) : f.label,
+        label: field === 'frequency' ? t(`frequency.${f.key}`) : field === 'region' ? t(`search.region.${f.key}`) : f.label,
         count: f.count,
         active,
         href: searchHref(query, field, active ? null : f.key),

@@ -53,7 +53,8 @@ export function presentVersion(v: VersionRow, columns: ColumnRow[], slug: string
     columns: columns.map(presentColumn),
     report,
     progress: v.state === 'processing' ? (v.progress ?? { phase: 'queued', bytes_done: 0, bytes_total: Number(v.raw_size), rows: 0 }) : null,
-    sample: v.table_name ? null : ((v.sample ?? null) as string[][] | null),
+    // While a version is (re)loading, its earlier sample says nothing about the file as read now.
+    sample: v.table_name || v.state === 'processing' ? null : ((v.sample ?? null) as string[][] | null),
     has_table: Boolean(v.table_name),
   };
 }

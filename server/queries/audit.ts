@@ -8,9 +8,14 @@ export interface AuditFilters {
   to?: string;
   page: number;
   per_page: number;
+  /** The portal's zone (TIME_ZONE): `from` and `to` are its calendar days. */
+  timeZone: string;
 }
 
-/** Audit events matching the filters, newest first, with the total. */
+/**
+ * Audit events matching the filters, newest first, with the total. Times are stored in UTC; the
+ * dates of the filter are days in the portal's zone, whatever the database session's zone is.
+ */
 export async function searchAudit(db: Knex, f: AuditFilters) {
   const q = db('audit_events as e')
     .leftJoin('datasets as d', 'd.id', 'e.dataset_id')
@@ -19,8 +24,8 @@ export async function searchAudit(db: Knex, f: AuditFilters) {
   if (f.actor) q.where((w) => w.whereILike('e.actor_label', `%${f.actor}%`).orWhereILike('u.name', `%${f.actor}%`));
   if (f.dataset) q.where((w) => w.where('d.slug', f.dataset!).orWhereILike('d.title', `%${f.dataset}%`));
   if (f.action) q.where('e.action', f.action);
-  if (f.from) q.where('e.at', '>=', f.from);
-  if (f.to) q.where('e.at', '<', db.raw("?::date + interval '1 day'", [f.to]));
+  if (f.from) q.where('e.at', '>=', db.raw('(?::date)::timestamp AT TIME ZONE ?', [f.from, f.timeZone]));
+  if (f.to) q.where('e.at', '<', db.raw('(?::date + 1)::timestamp AT TIME ZONE ?', [f.to, f.timeZone]));
   const [{ n }] = await q.clone().count<{ n: number }[]>({ n: '*' });
   const rows = await q
     .orderBy('e.id', 'desc')

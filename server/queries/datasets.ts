@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { datasetNotFound, versionNotFound } from '../errors';
 import type { Actor } from '../policies/actor';
-import { canViewDataset, canViewWork, visibleDatasetsScope } from '../policies/dataset';
+import { canViewDataset, canViewWork } from '../policies/dataset';
 import { canViewVersion } from '../policies/version';
 import type { ColumnRow, DatasetJoinedRow, VersionRow } from '../db/rows';
 import { datasetStage, versionStage } from './stage';
@@ -30,98 +30,12 @@ export function datasetQuery(db: Knex): Knex.QueryBuilder {
     );
 }
 
-export interface SearchParams {
-  q?: string;
-  organization?: string;
-  topic?: string;
-  tag?: string;
-  frequency?: string;
-  sort?: 'relevance' | 'newest' | 'title' | 'downloads';
-  page: number;
-  per_page: number;
-}
-
 /** A review decision in a version's history (the author only for those who see the work). */
 export interface VersionDecision {
   stage: string;
   decision: string;
   at: Date | string;
   by: string | null;
-}
-
-export interface Facet {
-  key: string;
-  label: string;
-  count: number;
-}
-
-/** Datasets the actor may see, filtered, sorted and paged, with facet counts over the result. */
-export async function searchDatasets(
-  db: Knex,
-  actor: Actor | null,
-  p: SearchParams,
-  opts: { publicOnly?: boolean; lang?: string } = {},
-): Promise<{ rows: DatasetJoinedRow[]; total: number; facets: Record<'organization' | 'topic' | 'tag' | 'frequency', Facet[]> }> {
-  const filtered = (qb: Knex.QueryBuilder) => {
-    qb.modify(visibleDatasetsScope(actor, opts));
-    const q = p.q?.trim();
-    if (q) {
-      qb.where((w) =>
-        w
-          .whereRaw("d.search @@ websearch_to_tsquery('simple', ?)", [q])
-          .orWhereRaw('d.title ILIKE ?', [`%${escapeLike(q)}%`])
-          .orWhereRaw('? = ANY(d.tags)', [q.toLowerCase()]),
-      );
-    }
-    if (p.organization) qb.whereIn('d.organization_id', db('organizations').select('id').where('slug', p.organization));
-    if (p.topic) qb.whereIn('d.topic_id', db('topics').select('id').where('slug', p.topic));
-    if (p.tag) qb.whereRaw('? = ANY(d.tags)', [p.tag.toLowerCase()]);
-    if (p.frequency) qb.where('d.frequency', p.frequency);
-  };
-
-  const list = datasetQuery(db).modify(filtered);
-  const sort = p.sort ?? (p.q ? 'relevance' : 'newest');
-  if (sort === 'relevance' && p.q) {
-    list.orderByRaw("ts_rank(d.search, websearch_to_tsquery('simple', ?)) DESC", [p.q]);
-  } else if (sort === 'title') list.orderBy('d.title', 'asc');
-  else if (sort === 'downloads') list.orderBy('d.download_count', 'desc');
-  list.orderByRaw('coalesce(cv.published_at, d.updated_at) DESC').orderBy('d.id', 'desc');
-  list.limit(p.per_page).offset((p.page - 1) * p.per_page);
-
-  const base = () => db('datasets as d').modify(filtered);
-  const lang = opts.lang ?? 'id';
-  const [rows, [{ total }], orgs, topics, tags, freqs] = await Promise.all([
-    list,
-    base().count<{ total: number }[]>({ total: '*' }),
-    base()
-      .join('organizations as o', 'o.id', 'd.organization_id')
-      .groupBy('o.slug', 'o.name', 'o.short_name')
-      .select('o.slug as key', db.raw('coalesce(o.short_name, o.name) as label'), db.raw('count(*)::int as count'))
-      .orderBy('count', 'desc')
-      .orderBy('label'),
-    base()
-      .join('topics as t', 't.id', 'd.topic_id')
-      .groupBy('t.slug', 't.name_id', 't.name_en')
-      .select('t.slug as key', `t.${lang === 'en' ? 'name_en' : 'name_id'} as label`, db.raw('count(*)::int as count'))
-      .orderBy('count', 'desc')
-      .orderBy('label'),
-    db
-      .from(base().select(db.raw('unnest(d.tags) as tag')).as('x'))
-      .groupBy('tag')
-      .select('tag as key', 'tag as label', db.raw('count(*)::int as count'))
-      .orderBy('count', 'desc')
-      .orderBy('tag')
-      .limit(30),
-    base()
-      .groupBy('d.frequency')
-      .select('d.frequency as key', 'd.frequency as label', db.raw('count(*)::int as count'))
-      .orderBy('count', 'desc'),
-  ]);
-  return { rows, total: Number(total), facets: { organization: orgs, topic: topics, tag: tags, frequency: freqs } };
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** A dataset the actor may see (its public face, or its work), else NotFound. */

@@ -32,7 +32,8 @@ export function errorHandler(services: Services): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    if (e.status === 413) res.set('Connection', 'close');
+    // No `Connection: close` for a 413 here: closing while the client still sends its body resets
+    // the connection and loses the answer; the upload route closes only what it will not drain.
     const message = req.lang === 'en' ? e.messageEn : e.message;
     if (req.originalUrl.startsWith('/api/3/')) {
       const type = { 404: 'Not Found Error', 403: 'Authorization Error', 401: 'Authorization Error', 400: 'Validation Error', 409: 'Validation Error' }[e.status] ?? 'Internal Error';

@@ -49,28 +49,18 @@ function storageEngine(services: Services, guard: UploadGuard): multer.StorageEn
   };
 }
 
-/** Bytes of a refused request's body read (and thrown away) so that the answer arrives cleanly. */
-const DRAIN_BYTES = 1024 * 1024;
+/**
+ * A refused request's body up to this size is read and thrown away after the answer, on a
+ * connection kept open, so the client reads the answer instead of a reset connection (closing a
+ * socket the client is still writing to resets it, and the answer in flight is lost). Larger
+ * bodies are not worth reading: their connection is closed.
+ */
+const DRAIN_BYTES = 64 * 1024 * 1024;
 
-/** Answers `err` after reading what is left of a small body; a larger one gets its connection closed. */
+/** Answers `err` at once; Node reads and drops what is left of a body up to DRAIN_BYTES, a larger one's connection is closed. */
 function refuse(req: Request, res: Response, next: NextFunction, err: unknown): void {
-  res.set('Connection', 'close');
-  if (req.readableEnded || Number(req.get('content-length') ?? DRAIN_BYTES + 1) > DRAIN_BYTES) return next(err);
-  let seen = 0;
-  const done = () => {
-    req.removeListener('data', onData);
-    next(err);
-  };
-  const onData = (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen > DRAIN_BYTES) {
-      req.removeListener('end', done);
-      done();
-    }
-  };
-  req.on('data', onData);
-  req.once('end', done);
-  req.resume();
+  if (!req.readableEnded && !(Number(req.get('content-length') ?? DRAIN_BYTES + 1) <= DRAIN_BYTES)) res.set('Connection', 'close');
+  next(err);
 }
 
 /**
@@ -88,10 +78,7 @@ export function uploadFile(services: Services, guard: UploadGuard): RequestHandl
   }).single('file');
   return async (req: Request, res: Response, next: NextFunction) => {
     const declared = Number(req.get('content-length') ?? 0);
-    if (declared > limit + 1024 * 1024) {
-      res.set('Connection', 'close');
-      return next(new TooLarge(Math.round(limit / 1024 / 1024)));
-    }
+    if (declared > limit + 1024 * 1024) return refuse(req, res, next, new TooLarge(Math.round(limit / 1024 / 1024)));
     try {
       await guard.allow(req);
       req.uploadLimit = await uploadLimitFor(services, req.actor);

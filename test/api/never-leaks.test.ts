@@ -108,10 +108,10 @@ describe('hidden datasets appear nowhere for the public', () => {
     const inCatalog = new Set<string>();
     let url: string | null = '/catalog.ttl?page=1';
     for (let i = 0; url && i < 100; i += 1) {
-      const page = await request(t.app).get(url).expect(200);
-      const g = new N3.Store(new N3.Parser().parse(page.text));
+      const page: request.Response = await request(t.app).get(url).expect(200);
+      const g: N3.Store = new N3.Store(new N3.Parser().parse(page.text));
       for (const o of g.getObjects(N3.DataFactory.namedNode(`${BASE}/catalog`), N3.DataFactory.namedNode(`${NS.dcat}dataset`), null)) inCatalog.add(o.value);
-      const next = g.getObjects(null, N3.DataFactory.namedNode(`${NS.hydra}nextPage`), null)[0];
+      const next: N3.Term | undefined = g.getObjects(null, N3.DataFactory.namedNode(`${NS.hydra}nextPage`), null)[0];
       url = next ? new URL(next.value).pathname + new URL(next.value).search : null;
     }
     expect(inCatalog.has(`${BASE}/dataset/${control.slug}`)).toBe(true);
@@ -133,7 +133,7 @@ describe('hidden datasets appear nowhere for the public', () => {
     const items: Array<{ type: string; dataset: string }> = [];
     let since: string | null = null;
     for (let i = 0; i < 1000; i += 1) {
-      const res = await request(t.app).get('/api/v1/changes').query({ limit: 1000, ...(since ? { since } : {}) }).expect(200);
+      const res: request.Response = await request(t.app).get('/api/v1/changes').query({ limit: 1000, ...(since ? { since } : {}) }).expect(200);
       items.push(...res.body.data);
       since = res.body.meta.next;
       if (!res.body.meta.has_more) break;

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { testWorld } from '../support/world';
 import path from 'node:path';
+import net, { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createApp } from '../../server/app';
 import { makeDataset } from '../support/factories';
@@ -9,6 +10,15 @@ import { load, versionTables, type Loaded } from '../support/ingest';
 import { testServices, type TestServices } from '../support/services';
 
 const t = testWorld();
+
+/** Waits for `cond`, checking every 20 ms, for up to 30 s. */
+async function until(cond: () => boolean): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('condition not met in 30 s');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 
 /** The file was refused as a whole: failed, one error of `code` in both languages, no table anywhere. */
@@ -279,6 +289,40 @@ describe('uploads over MAX_UPLOAD_MB', () => {
     expect(res.body.error).toMatchObject({ code: 'too_large', message: 'Berkas melebihi batas ukuran 1 MB.' });
     expect(await small.db('versions').where({ dataset_id: datasetId }).count({ n: '*' }).first()).toEqual({ n: 0 });
     expect(storedFiles()).toEqual([]);
+  });
+
+  it('answers 413 to a body far over the limit and keeps reading it, so the client is not cut off mid-send', async () => {
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const socket = net.connect((server.address() as AddressInfo).port, '127.0.0.1');
+    try {
+      await new Promise((r) => socket.once('connect', r));
+      let received = '';
+      socket.on('data', (d) => (received += d.toString('latin1')));
+      const errors: Error[] = [];
+      socket.on('error', (e) => errors.push(e));
+      const size = 3 * 1024 * 1024;
+      socket.write(
+        `POST /api/v1/datasets/${slug}/versions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+          `Content-Type: multipart/form-data; boundary=x\r\nContent-Length: ${size}\r\n\r\n`,
+      );
+      // The answer comes from the declared length, before the body is sent …
+      await until(() => received.includes('\r\n\r\n'));
+      expect(received).toMatch(/^HTTP\/1\.1 413 /);
+      // … and the whole body can still be sent afterwards, without a reset connection.
+      const chunk = Buffer.alloc(64 * 1024, 'a');
+      for (let sent = 0; sent < size; sent += chunk.length) {
+        await new Promise<void>((resolve) => socket.write(chunk.subarray(0, Math.min(chunk.length, size - sent)), () => resolve()));
+      }
+      // The connection is still good for the next request.
+      socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await until(() => (received.match(/HTTP\/1\.1 /g) ?? []).length >= 2 || errors.length > 0 || socket.destroyed);
+      expect(errors).toEqual([]);
+      expect(received).toMatch(/HTTP\/1\.1 200 [^]*"status":"ok"/);
+    } finally {
+      socket.destroy();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('still accepts a file under the limit', async () => {

@@ -48,6 +48,14 @@ describe('XLSX uploads', () => {
     ]);
   });
 
+  it('records a workbook without a text encoding or delimiter (those of the CSV made from its sheet are not the file’s)', async () => {
+    const l = await load(t.svc, t.w, await workbook({ Penduduk: PENDUDUK }), 'penduduk.xlsx');
+    expect(l.v.encoding).toBeNull();
+    expect(l.v.dialect).toMatchObject({ format: 'xlsx', sheet: 'Penduduk', header_line: 1 });
+    expect(l.v.dialect).not.toHaveProperty('delimiter');
+    expect(l.v.dialect).not.toHaveProperty('line_ending');
+  });
+
   it('reads the sheet the producer picks, by name or by number', async () => {
     const file = await workbook({ Catatan: [['Isi lembar ini bukan tabel']], Data: [['nama', 'nilai'], ['A', 1], ['B', 2]] });
     const byName = await load(t.svc, t.w, file, 'data.xlsx', { sheet: 'Data' });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../server/app';
 import { perform } from '../../server/actions/action';
@@ -14,7 +15,10 @@ let svc: TestServices;
 let queue: JobQueue;
 let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
 let w: World;
-const ROWS = 400_000;
+let holder: pg.Client;
+const ROWS = 100_000;
+/** The advisory lock the first attempt's COPY waits for, once it has taken some rows. */
+const HOLD = 840_001;
 
 beforeAll(async () => {
   isolated = await isolatedDatabase();
@@ -22,35 +26,59 @@ beforeAll(async () => {
   // Everything goes through the queue; this process only enqueues (no worker here).
   svc = testServices({ url: isolated.url, jobs: queue, env: { INLINE_LOAD_MAX_MB: '0', LOAD_STALL_SECONDS: '2' } });
   w = await makeWorld(svc);
+  // In this database of its own: every first-attempt table of a version gets a row trigger that
+  // makes its load wait, part-way through its COPY, for a lock this test holds. The crash below
+  // then happens mid-load however fast or slow the machine is.
+  await svc.db.raw(`
+    CREATE FUNCTION public.test_hold_row() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_advisory_lock(${HOLD}); PERFORM pg_advisory_unlock(${HOLD}); RETURN NEW; END $$;
+    CREATE FUNCTION public.test_hold_first_attempt() RETURNS event_trigger LANGUAGE plpgsql AS $$
+      DECLARE r record;
+      BEGIN
+        FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE' AND schema_name = 'datastore' LOOP
+          IF r.object_identity ~ '^datastore\\.v\\d+_1$' THEN
+            EXECUTE format('CREATE TRIGGER test_hold BEFORE INSERT ON %s FOR EACH ROW WHEN (NEW._id = 5000) EXECUTE FUNCTION public.test_hold_row()', r.object_identity);
+          END IF;
+        END LOOP;
+      END $$;
+    CREATE EVENT TRIGGER test_hold ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION public.test_hold_first_attempt();
+  `);
+  holder = new pg.Client({ connectionString: isolated.url });
+  await holder.connect();
 });
 afterAll(async () => {
+  await holder?.end();
   await queue.stop();
   await svc.close();
   await isolated.drop();
 });
 
-/** A worker process on the test database and this test's storage, like `npm run worker`. */
-function startWorker(): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../server/worker-main.ts')], {
-    env: { ...process.env, DATABASE_URL: isolated.url, DATA_DIR: svc.dataDir, LOAD_STALL_SECONDS: '2', LOG_LEVEL: 'silent', NODE_ENV: 'test' },
-    stdio: 'ignore',
+/** A worker process on the test database and this test's storage, like `npm run worker`; its output is kept. */
+function startWorker(): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../server/worker-main.ts')], {
+    env: { ...process.env, DATABASE_URL: isolated.url, DATA_DIR: svc.dataDir, LOAD_STALL_SECONDS: '2', LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return { child, output: () => out.slice(-4000) };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, ms = 60_000): Promise<T> {
+async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, output: () => string, ms = 90_000): Promise<T> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     const v = await fn();
     if (v) return v;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await fn())}`);
+  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await fn())}\nworker output:\n${output()}`);
 }
 
 function bigCsv(rows: number): Readable {
   return Readable.from(
     (function* () {
-      // Semicolons and Indonesian decimals: the validating path, slow enough to be caught mid-load.
+      // Semicolons and Indonesian decimals: the validating path.
       yield 'kode_kabupaten_kota;nama_kabupaten_kota;indikator;nilai;tahun\n';
       for (let i = 0; i < rows; i += 1000) {
         let chunk = '';
@@ -64,23 +92,26 @@ function bigCsv(rows: number): Readable {
 const tableExists = async (name: string) =>
   (await svc.db.raw('SELECT to_regclass(?) AS t', [`datastore.${name}`])).rows[0].t !== null;
 
+/** The backend of a worker waiting for the hold lock: the first attempt is stopped mid-COPY. */
+const waitingForHold = async () =>
+  (await svc.db.raw(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = ? AND NOT granted`, [HOLD])).rows[0].n > 0;
+
 describe('a load interrupted by a crash', () => {
-  jest.setTimeout(120_000);
+  jest.setTimeout(180_000);
   it('leaves nothing visible, and finishes once a worker is back', async () => {
     const ds = await makeDataset(svc, w.producer, w.opd.slug);
     const stored = await svc.storage.store(bigCsv(ROWS));
     const v = await perform(uploadVersion, w.producer.actor, { slug: ds.slug, file: { ...stored, filename: 'besar.csv' } }, svc);
     expect((await svc.db('versions').where({ id: v.id }).first()).state).toBe('processing');
 
-    // A worker takes the job; it is killed (as in a power cut) while rows are loading.
+    // A worker takes the job; it is killed (as in a power cut) while its COPY has taken rows.
+    await holder.query('SELECT pg_advisory_lock($1)', [HOLD]);
     const first = startWorker();
-    await until('rows to be loading', async () => {
-      const row = await svc.db('versions').where({ id: v.id }).first();
-      if (row.state !== 'processing') throw new Error(`loaded before it could be interrupted: ${row.state}`);
-      return row.progress?.phase === 'loading' && row.progress.rows > 0;
-    }, 30_000);
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
+    await until('the first attempt to be loading rows', waitingForHold, first.output);
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    // Its backend, left waiting, goes on to find its client gone and rolls back.
+    await holder.query('SELECT pg_advisory_unlock($1)', [HOLD]);
 
     const app = createApp(svc);
     const api = await request(app).get(`/api/v1/datasets/${ds.slug}/versions/1`).expect(404); // public: nothing
@@ -89,7 +120,7 @@ describe('a load interrupted by a crash', () => {
     expect(stuck.state).toBe('processing');
     expect(stuck.table_name).toBeNull();
     // The killed COPY's transaction died with its connection: no half-loaded table.
-    await until('the aborted table to vanish', async () => !(await tableExists(`v${v.id}_1`)), 10_000);
+    expect(await tableExists(`v${v.id}_1`)).toBe(false);
 
     // A restarted worker notices the stalled load, picks it up again and finishes it.
     const second = startWorker();
@@ -97,8 +128,8 @@ describe('a load interrupted by a crash', () => {
       const done = await until('the load to finish', async () => {
         const row = await svc.db('versions').where({ id: v.id }).first();
         return row.state !== 'processing' ? row : null;
-      });
-      expect(done.state).toBe('draft');
+      }, second.output);
+      expect({ state: done.state, errors: done.report.errors }).toEqual({ state: 'draft', errors: [] });
       expect(Number(done.row_count)).toBe(ROWS);
       expect(done.load_attempt).toBe(2);
       expect(done.table_name).toBe(`v${v.id}_2`);
@@ -109,8 +140,8 @@ describe('a load interrupted by a crash', () => {
       const loaded = await svc.db('audit_events').where({ version_id: v.id, action: 'version.loaded' }).first();
       expect(loaded.details).toMatchObject({ attempt: 2, isolated: true });
     } finally {
-      second.kill('SIGTERM');
-      await new Promise((r) => second.once('exit', r));
+      second.child.kill('SIGTERM');
+      await new Promise((r) => second.child.once('exit', r));
     }
   });
 });

@@ -7,6 +7,7 @@ import { createDb } from '../../server/db/knex';
 import { InlineJobs } from '../../server/jobs/inline';
 import type { Jobs, Services } from '../../server/services';
 import { Storage } from '../../server/storage';
+import { UsageRecorder } from '../../server/usage/recorder';
 
 export interface TestServices extends Services {
   close(): Promise<void>;
@@ -31,8 +32,11 @@ export function testServices(opts: { jobs?: Jobs; env?: Record<string, string>; 
     storage: new Storage(config.storageDir),
     jobs,
     sessionPool,
+    // No timer: tests write the counts when they want to look at them (usage.flush()).
+    usage: new UsageRecorder(db, { flushSeconds: 0 }),
     dataDir,
     async close() {
+      await services.usage.close();
       await sessionPool.end();
       await db.destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -8,6 +8,12 @@ import type { Zip } from './zip';
 
 const MAX_COLUMNS = 16_384;
 const MAX_ROWS = 1_048_576;
+/**
+ * Rows are padded with empty cells to the widest row so far, as a spreadsheet program's CSV export
+ * does (a row whose last cells are empty keeps its width), up to a little past the widest table
+ * the loader takes.
+ */
+const MAX_PADDED = 1001;
 
 /** "AB12" → 27 (0-based column), or -1 without a usable reference. */
 function columnOf(ref: string | undefined): number {
@@ -62,6 +68,7 @@ export async function writeSheetCsv(zip: Zip, part: string, parts: WorkbookParts
   const failedWrite = new Promise<never>((_resolve, reject) => dest.on('error', reject));
   failedWrite.catch(() => undefined);
   let written = 0;
+  let width = 0;
   let rowNumber = 0;
   let row: string[] | null = null;
   let cell: Cell | null = null;
@@ -129,6 +136,8 @@ export async function writeSheetCsv(zip: Zip, part: string, parts: WorkbookParts
       } else if (name === 'row' && row) {
         while (row.length && row[row.length - 1] === '') row.pop();
         if (row.length > 0) {
+          width = Math.max(width, Math.min(row.length, MAX_PADDED));
+          while (row.length < width) row.push('');
           for (; written < rowNumber - 1; written++) writeRow(['']);
           writeRow(row);
           written = rowNumber;

@@ -14,7 +14,8 @@ import { presentDataset, presentDatasetDetail } from '../../presenters/dataset';
 import { presentColumn, presentVersion } from '../../presenters/version';
 import { listOrganizations, listTopics } from '../../queries/catalog';
 import { datasetActivity } from '../../queries/activity';
-import { findDataset, findVersion, listVersions, searchDatasets, versionColumns } from '../../queries/datasets';
+import { findDataset, findVersion, listVersions, versionColumns } from '../../queries/datasets';
+import { searchDatasets } from '../../queries/search';
 import { reviewQueue } from '../../queries/review';
 import { versionDiff } from '../../queries/version-diff';
 import { aggregateRows, AGGREGATE_FUNCTIONS, MAX_LIMIT, queryRows } from '../../queries/rows';
@@ -23,7 +24,7 @@ import { filterParam, parseInput } from '../parse';
 import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../upload';
 import { baseUrl } from '../base-url';
 import { openApiDocument } from './openapi';
-import { datasetSearchSchema } from '../search';
+import { datasetSearchSchema, unfiltered } from '../search';
 import { changesRouter } from './feeds';
 
 const searchSchema = datasetSearchSchema.extend({
@@ -73,11 +74,13 @@ export function apiRouter(services: Services): Router {
 
   r.get('/datasets', async (req, res) => {
     const p = parseInput(searchSchema, req.query);
-    const { rows, total, facets } = await searchDatasets(db, req.actor, p, { lang: req.lang });
+    // The API never answers other words than asked: a near spelling is only offered.
+    const { rows, total, facets, suggestion } = await searchDatasets(db, req.actor, p, { lang: req.lang, suggestions: 'offer' });
+    if (total === 0 && p.q?.trim() && unfiltered(p)) services.usage.searchMiss({ term: p.q, lang: req.lang, source: 'api', suggestion: suggestion?.q });
     res.json({
       data: rows.map((d) => presentDataset(d, opts(req))),
-      meta: { total, page: p.page, per_page: p.per_page },
-      facets: { organization: facets.organization, topic: facets.topic, tag: facets.tag },
+      meta: { total, page: p.page, per_page: p.per_page, ...(suggestion ? { suggestion: suggestion.q } : {}) },
+      facets,
     });
   });
 

@@ -28,7 +28,7 @@ export function adminRoutes(services: Services): Router {
   r.get('/admin/audit', async (req, res) => {
     const f = parseInput(filtersSchema, req.query);
     const clean = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== '' && v !== undefined));
-    const [{ rows, total }, actions] = await Promise.all([searchAudit(services.db, { ...f, per_page: 50 }), auditActions(services.db)]);
+    const [{ rows, total }, actions] = await Promise.all([searchAudit(services.db, { ...f, per_page: 50, timeZone: services.config.timeZone }), auditActions(services.db)]);
     res.render('admin/audit', {
       title: res.locals.t('audit.title'),
       events: rows.map((e) => ({ ...e, details: JSON.stringify(e.details) })),

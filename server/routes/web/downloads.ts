@@ -10,6 +10,7 @@ import type { Services } from '../../services';
 import { csvExportSql, exportVariant, streamCsvExport } from '../../queries/export-csv';
 import { fresh } from '../http-cache';
 import { parseInput } from '../parse';
+import { countable } from '../../usage/bots';
 
 const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() });
 
@@ -18,16 +19,14 @@ export function downloadRoutes(services: Services): Router {
   const r = express.Router();
   const { db, storage } = services;
 
-  async function resolve(req: Request) {
+  async function resolve(req: Request, format: string) {
     const { version: n } = parseInput(versionQuery, req.query);
     const { dataset, version } = await findVersion(db, req.actor, String(req.params.slug), n);
     const table = version.table_name;
     if (!table) throw new Conflict('Versi ini tidak memiliki tabel data.', 'This version has no data table.');
     const columns = await versionColumns(db, version.id);
-    if (n === undefined || version.id === dataset.current_version_id) {
-      // Counted after the fact: a slow counter must not hold up the download.
-      db('datasets').where({ id: dataset.id }).increment('download_count', 1).catch(() => undefined);
-    }
+    // Readers' downloads of published data are counted (in memory, written in batches).
+    if ((version.state === 'published' || version.state === 'superseded') && countable(req)) services.usage.download(dataset.id, format);
     const filename = `${dataset.slug}-v${version.number}`;
     return { dataset, version, table, columns, filename };
   }
@@ -35,7 +34,7 @@ export function downloadRoutes(services: Services): Router {
   r.get('/dataset/:slug/download.:format', async (req: Request, res: Response) => {
     const format = req.params.format;
     if (!['csv', 'json', 'xlsx'].includes(String(format))) throw new NotFound();
-    const { version, table, columns, filename } = await resolve(req);
+    const { version, table, columns, filename } = await resolve(req, String(format));
     // A published version's table never changes: its export is named by the version and the
     // export's own SQL (a change of format changes the tag).
     const variant = exportVariant(csvExportSql(table, columns));
@@ -81,7 +80,8 @@ export function downloadRoutes(services: Services): Router {
 
   r.get('/dataset/:slug/versions/:n/raw', async (req, res) => {
     const n = parseInput(z.coerce.number().int().positive(), req.params.n);
-    const { version } = await findVersion(db, req.actor, req.params.slug, n);
+    const { dataset, version } = await findVersion(db, req.actor, req.params.slug, n);
+    if ((version.state === 'published' || version.state === 'superseded') && countable(req)) services.usage.download(dataset.id, 'raw');
     res.download(storage.path(version.raw_path), version.filename);
   });
 

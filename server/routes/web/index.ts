@@ -26,6 +26,7 @@ export function webRouter(services: Services): Router {
   r.use(async (req: Request, res: Response, next: NextFunction) => {
     const t = translator(req.lang);
     res.locals.lang = req.lang;
+    res.locals.timeZone = services.config.timeZone;
     res.locals.otherLang = req.lang === 'id' ? 'en' : 'id';
     res.locals.t = t;
     res.locals.path = req.path;

@@ -8,15 +8,17 @@ import { chartSpec } from '../../presenters/chart';
 import { presentDataset, presentDatasetDetail } from '../../presenters/dataset';
 import { presentColumn } from '../../presenters/version';
 import { pagination } from '../../presenters/pagination';
-import { facetGroups } from '../../presenters/facets';
+import { presentSearchPage } from '../../presenters/search-page';
 import { catalogCounts, listOrganizations, listTopics } from '../../queries/catalog';
-import { datasetQuery, findDataset, listVersions, searchDatasets, versionColumns, type SearchParams } from '../../queries/datasets';
+import { datasetQuery, findDataset, listVersions, versionColumns } from '../../queries/datasets';
+import { searchDatasets, type SearchParams } from '../../queries/search';
 import { queryRows } from '../../queries/rows';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { openApiDocument } from '../api/openapi';
 import { filterParam, parseInput } from '../parse';
-import { datasetSearchSchema } from '../search';
+import { datasetSearchSchema, unfiltered } from '../search';
+import { countable } from '../../usage/bots';
 
 const PER_PAGE = 20;
 
@@ -83,14 +85,13 @@ export function publicRoutes(services: Services): Router {
 
   r.get('/dataset', async (req, res) => {
     const p = parseInput(searchQuery, req.query);
-    const { rows, total, facets } = await searchDatasets(db, req.actor, { ...p, per_page: PER_PAGE }, { lang: req.lang });
+    const result = await searchDatasets(db, req.actor, { ...p, per_page: PER_PAGE }, { lang: req.lang });
+    if ((result.total === 0 || result.suggestion) && p.q?.trim() && unfiltered(p)) {
+      services.usage.searchMiss({ term: p.q, lang: req.lang, source: 'web', suggestion: result.suggestion?.q });
+    }
     res.render('datasets/search', {
       title: res.locals.t('search.title'),
-      query: p,
-      datasets: rows.map((d) => presentDataset(d, opts(req))),
-      total,
-      facetGroups: facetGroups(facets, p, res.locals.t),
-      pager: pagination(p.page, total, PER_PAGE),
+      ...presentSearchPage(result, p, { ...opts(req), t: res.locals.t, perPage: PER_PAGE }),
     });
   });
 
@@ -144,6 +145,7 @@ export function publicRoutes(services: Services): Router {
       }
     }
     const base = baseUrl(services, req);
+    if (live && countable(req)) services.usage.view(d.id, 'page');
     res.render('datasets/show', {
       title: dataset.display.title,
       dataset,

@@ -3,6 +3,10 @@ import { translator, type Lang } from '../../i18n';
 
 const lang = (o: HelperOptions): Lang => (o?.data?.root?.lang === 'en' ? 'en' : 'id');
 const locale = (o: HelperOptions) => (lang(o) === 'en' ? 'en-GB' : 'id-ID');
+/** The portal's zone (TIME_ZONE), passed to every page: times are shown in it, whatever the server's zone. */
+const zone = (o: HelperOptions): string => (typeof o?.data?.root?.timeZone === 'string' ? o.data.root.timeZone : 'Asia/Jakarta');
+/** A calendar date without a time ("2025-03-31"): the same day in every zone. */
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Handlebars helpers: pure functions of their arguments and the page's language. */
 export const helpers = {
@@ -35,15 +39,19 @@ export const helpers = {
     if (type === 'boolean') return translator(lang(o))(v ? 'common.yes' : 'common.no');
     return String(v);
   },
+  /** The day of a time in the portal's zone, or a calendar date as it is. */
   date(v: unknown, o: HelperOptions) {
     if (!v) return '';
     const d = new Date(v as string);
-    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium' }).format(d);
+    if (Number.isNaN(d.getTime())) return '';
+    const timeZone = typeof v === 'string' && DATE_ONLY.test(v) ? 'UTC' : zone(o);
+    return new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium', timeZone }).format(d);
   },
+  /** A time in the portal's zone. */
   datetime(v: unknown, o: HelperOptions) {
     if (!v) return '';
     const d = new Date(v as string);
-    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Jakarta' }).format(d);
+    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone(o) }).format(d);
   },
   isoDate: (v: unknown) => (v ? new Date(v as string).toISOString() : ''),
   bytes(v: unknown, o: HelperOptions) {
