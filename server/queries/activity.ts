@@ -5,7 +5,9 @@ import type { DatasetRecord } from '../policies/records';
 import { findDataset } from './datasets';
 
 /** Actions the public may see in a dataset's history: what reached or left the public site. */
-const PUBLIC_ACTIONS = new Set(['version.review', 'dataset.retract', 'dataset.create']);
+const PUBLIC_ACTIONS = new Set(['version.review', 'version.publish_scheduled', 'version.publish_now', 'dataset.retract', 'dataset.create']);
+/** Actions on a version the public sees only when they published it. */
+const PUBLISHING = new Set(['version.review', 'version.publish_scheduled', 'version.publish_now']);
 
 /**
  * A dataset's audit events the actor may see, newest first. Those who may see its work see all;
@@ -22,7 +24,7 @@ export async function datasetActivity(db: Knex, actor: Actor | null, slug: strin
     .limit(limit)
     .select('e.*', 'u.name as actor_name', 'u.role as actor_role', 'v.number as version_number');
   return rows
-    .filter((e) => full || (PUBLIC_ACTIONS.has(e.action) && (e.action !== 'version.review' || e.details?.to === 'published')))
+    .filter((e) => full || (PUBLIC_ACTIONS.has(e.action) && (!PUBLISHING.has(e.action) || e.details?.to === 'published')))
     .map((e) => ({
       at: e.at,
       action: e.action as string,

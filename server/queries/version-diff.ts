@@ -7,6 +7,8 @@ import { changedCells, diffVersions, type DiffSide, type VersionDiff } from './d
 
 export interface VersionDiffParams {
   key?: string[];
+  /** Compare with this version number instead (one the actor may see), e.g. the previous submission. */
+  against?: number;
   cells_limit?: number;
   cells_offset?: number;
 }
@@ -36,7 +38,23 @@ async function side(db: Knex, v: VersionRow): Promise<DiffSide> {
 }
 
 /**
- * The diff of version `n` of a dataset the actor may see against its base (see diffBaseFor),
+ * The version submitted before `v` (the one a reviewer sent back, or an earlier approved one), if any:
+ * what a resubmission is compared with besides the published version.
+ */
+export async function previousSubmission(db: Knex, v: VersionRow): Promise<VersionRow | null> {
+  return (
+    (await db('versions')
+      .where({ dataset_id: v.dataset_id })
+      .where('number', '<', v.number)
+      .whereNotNull('submitted_at')
+      .whereNotNull('table_name')
+      .orderBy('number', 'desc')
+      .first()) ?? null
+  );
+}
+
+/**
+ * The diff of version `n` of a dataset the actor may see against its base (see diffBaseFor, or `against`),
  * with a page of changed cells when `cells_limit` is given.
  */
 export async function versionDiff(
@@ -50,7 +68,7 @@ export async function versionDiff(
   if (!version.table_name) {
     throw new Conflict(`Versi ${n} tidak memiliki tabel data untuk dibandingkan.`, `Version ${n} has no data table to compare.`);
   }
-  const baseRow = await diffBaseFor(db, dataset, version);
+  const baseRow = p.against !== undefined && p.against !== n ? (await findVersion(db, actor, slug, p.against)).version : await diffBaseFor(db, dataset, version);
   const [base, target] = await Promise.all([baseRow ? side(db, baseRow) : null, side(db, version)]);
   const diff = await diffVersions(db, base, target, { key: p.key });
   if (p.cells_limit === undefined) return diff;
