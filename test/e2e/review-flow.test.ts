@@ -97,6 +97,8 @@ describe('in the browser: request changes, resubmit, approve, publish', () => {
     expect(await r.textContent('#perbandingan')).toContain('kode_kabupaten_kota: 1872');
     await r.check('input[name=decision][value=approve]');
     await r.check('input[name=confirm_checklist]');
+    // The MS-Ind fields are not all filled in: approving all the same needs a written reason.
+    await r.fill('#override-reason', 'Metadata MS-Ind lainnya menyusul.');
     await Promise.all([r.waitForURL(/\/review$/), r.click('text=Kirim keputusan')]);
 
     // The public page shows version 2, with version 1 in the history and downloadable.
@@ -126,6 +128,8 @@ describe('in the browser: request changes, resubmit, approve, publish', () => {
     await r.goto(`${base}/review/${slug}/3`);
     await r.check('input[name=decision][value=approve]');
     await r.check('input[name=confirm_checklist]');
+    // The MS-Ind fields are not all filled in: approving all the same needs a written reason.
+    await r.fill('#override-reason', 'Metadata MS-Ind lainnya menyusul.');
     await Promise.all([r.waitForURL(/\/review$/), r.click('text=Kirim keputusan')]);
     await page.goto(`${base}/dataset/${slug}`);
     expect(await page.textContent('.badges')).toContain('Versi 3');

@@ -71,10 +71,10 @@ describe('the whole path through the pages', () => {
 
     const again = await walidata.get(`/review/${slug}/1`).expect(200);
     expect(again.text).toContain('Penduduk terdaftar');
-    // Approving needs the checklist confirmed.
-    await walidata.post(`/review/${slug}/1`).type('form').send({ _csrf: csrfFrom(again.text), decision: 'approve', comment: '' }).expect(303);
+    // Approving needs the checklist confirmed: refused at the field, nothing decided.
+    await walidata.post(`/review/${slug}/1`).type('form').send({ _csrf: csrfFrom(again.text), decision: 'approve', comment: '' }).expect(400);
     expect((await t.svc.db('versions').where({ number: 1 }).join('datasets', 'datasets.id', 'versions.dataset_id').where('datasets.slug', slug).first('versions.state')).state).toBe('submitted');
-    await walidata.post(`/review/${slug}/1`).type('form').send({ _csrf: csrfFrom(again.text), decision: 'approve', comment: '', confirm_checklist: 'on' }).expect(303);
+    await walidata.post(`/review/${slug}/1`).type('form').send({ _csrf: csrfFrom(again.text), decision: 'approve', comment: '', confirm_checklist: 'on', override_reason: 'Metadata lain menyusul.' }).expect(303);
 
     const search = await request(t.app).get('/dataset').query({ q: 'Kabupaten Uji Web' }).expect(200);
     expect(search.text).toContain(`/dataset/${slug}`);

@@ -7,6 +7,7 @@ import { auditActions, searchAudit } from '../../queries/audit';
 import type { Services } from '../../services';
 import { parseInput } from '../parse';
 import { requireUser } from './guards';
+import { describeAudit } from '../../presenters/audit';
 
 const filtersSchema = z.object({
   actor: z.string().max(200).optional(),
@@ -31,7 +32,7 @@ export function adminRoutes(services: Services): Router {
     const [{ rows, total }, actions] = await Promise.all([searchAudit(services.db, { ...f, per_page: 50, timeZone: services.config.timeZone }), auditActions(services.db)]);
     res.render('admin/audit', {
       title: res.locals.t('audit.title'),
-      events: rows.map((e) => ({ ...e, details: JSON.stringify(e.details) })),
+      events: rows.map((e) => ({ ...e, ...describeAudit(e, res.locals.t) })),
       filters: f,
       query: clean,
       actions,

@@ -216,7 +216,7 @@ export function dashboardRoutes(services: Services): Router {
     const n = parseInput(versionNumber, req.params.n);
     const page = Number(req.query.page) > 0 ? Number(req.query.page) : 1;
     const cellsPage = Number(req.query.cells_page) > 0 ? Number(req.query.cells_page) : 1;
-    const view = await versionView(db, req.actor, req.params.slug, n, { ...opts(req), page, diff: req.query.diff === '1', cellsPage });
+    const view = await versionView(db, req.actor, req.params.slug, n, { ...opts(req), page, diff: req.query.diff === '1', cellsPage, against: Number(req.query.banding) > 0 ? Number(req.query.banding) : undefined });
     res.render('dashboard/version', {
       title: `${view.dataset.title} — v${view.version.number}`,
       ...view,

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { AppError, userMessage } from '../../errors';
 import type { Actor } from '../../policies/actor';
 import type { DatasetRecord, VersionRecord } from '../../policies/records';
+import { canManageRelease } from '../../policies/release';
 import { canCommentVersion, canDecideVersion, canManageVersion, isOwnWork, reviewStage } from '../../policies/version';
 import { presentDatasetDetail } from '../../presenters/dataset';
 import { presentVersion } from '../../presenters/version';
@@ -9,7 +10,9 @@ import { findVersion, listVersions, versionColumns } from '../../queries/dataset
 import { queryRows } from '../../queries/rows';
 import { pagination } from '../../presenters/pagination';
 import { evaluateChecklist } from '../../review/checklist';
-import { versionDiff } from '../../queries/version-diff';
+import { diffBaseFor, previousSubmission, versionDiff } from '../../queries/version-diff';
+import { canViewVersion } from '../../policies/version';
+import { MS_IND_FIELDS, REQUIRED_MS_IND } from '../../metadata';
 import { computeQuality } from '../../quality/refresh';
 import { presentQuality } from '../../presenters/quality';
 
@@ -24,7 +27,7 @@ export async function versionView(
   actor: Actor | null,
   slug: string,
   number: number,
-  opts: { base: string; lang: string; page?: number; sort?: string; diff?: boolean; cellsPage?: number },
+  opts: { base: string; lang: string; page?: number; sort?: string; diff?: boolean; cellsPage?: number; against?: number },
 ) {
   const { dataset: d, version: v } = await findVersion(db, actor, slug, number);
   const columns = await versionColumns(db, v.id);
@@ -53,11 +56,17 @@ export async function versionView(
       fromSample: true,
     };
   }
-  const reviews = await db('reviews as r')
-    .leftJoin('users as u', 'u.id', 'r.author_id')
-    .where('r.version_id', v.id)
-    .orderBy('r.id')
-    .select('r.decision', 'r.stage', 'r.comment', 'r.created_at', 'u.name as author_name', 'u.role as author_role');
+  // The conversation across every version the actor may see: a resubmission keeps its context.
+  const visibleIds = versions.map((x) => x.id);
+  const reviews = (
+    await db('reviews as r')
+      .leftJoin('users as u', 'u.id', 'r.author_id')
+      .join('versions as rv', 'rv.id', 'r.version_id')
+      .whereIn('r.version_id', visibleIds.length ? visibleIds : [v.id])
+      .orderBy('r.id')
+      .select('r.decision', 'r.stage', 'r.comment', 'r.override_reason', 'r.created_at', 'rv.number as version_number', 'u.name as author_name', 'u.role as author_role')
+  ).map((x) => ({ ...x, version_number: Number(x.version_number), current: Number(x.version_number) === Number(v.number) }));
+  const threadVersions = new Set(reviews.map((x) => x.version_number)).size;
   const rec = v as VersionRecord;
   const ds = d as DatasetRecord;
   const checklist = evaluateChecklist(dataset, version, version.columns).map((item) => ({
@@ -65,14 +74,21 @@ export async function versionView(
     verdict: item.pass === null ? 'na' : item.pass ? 'pass' : 'fail',
     reasons: item.reasons.map((r) => (opts.lang === 'en' ? r.en : r.id)),
   }));
-  // The diff against the published version: at once for ordinary tables, on request for huge ones.
+  // The diff against the version submitted before (a resubmission) and against the published one.
+  const published = await diffBaseFor(db, d, v);
+  const previous = await previousSubmission(db, v);
+  const bases = [
+    ...(previous && previous.id !== published?.id && canViewVersion(actor, d, previous) ? [{ number: Number(previous.number), kind: 'previous' as const }] : []),
+    ...(published ? [{ number: Number(published.number), kind: (published.id === d.current_version_id ? 'published' : 'previous_published') as 'published' | 'previous_published' }] : []),
+  ];
+  const against = bases.find((b) => b.number === opts.against) ?? bases[0] ?? null;
   let diff: Awaited<ReturnType<typeof versionDiff>> | null = null;
   let diffOnRequest = false;
   const cellsPage = opts.cellsPage ?? 1;
   if (opts.diff !== undefined && v.table_name) {
     const big = Number(v.row_count ?? 0) > DIFF_INLINE_ROWS;
     if (big && !opts.diff) diffOnRequest = true;
-    else diff = await versionDiff(db, actor, slug, number, { cells_limit: CELLS_PER_PAGE, cells_offset: (cellsPage - 1) * CELLS_PER_PAGE });
+    else diff = await versionDiff(db, actor, slug, number, { cells_limit: CELLS_PER_PAGE, cells_offset: (cellsPage - 1) * CELLS_PER_PAGE, against: against?.number });
   }
   const quality = v.table_name ? presentQuality(await computeQuality(db, d.id, v.id), opts.lang) : null;
   return {
@@ -92,7 +108,12 @@ export async function versionView(
       cells: (diff.cells ?? []).map((c) => ({ ...c, keyText: Object.entries(c.key).map(([k, val]) => `${k}: ${val}`).join(', ') })),
     },
     diffOnRequest,
+    diffBases: bases.map((b) => ({ ...b, active: b.number === against?.number })),
+    diffAgainstKind: against?.kind ?? null,
     reviews,
+    threadVersions,
+    msInd: MS_IND_FIELDS.map((f) => ({ field: f, value: dataset.metadata[f], required: REQUIRED_MS_IND.includes(f) })),
+    schedule: v.state === 'scheduled' ? { at: v.publish_at } : null,
     stage: reviewStage(rec),
     can: {
       manage: canManageVersion(actor, ds),
@@ -100,6 +121,7 @@ export async function versionView(
       withdraw: canManageVersion(actor, ds) && v.state === 'submitted',
       reload: canManageVersion(actor, ds) && (v.state === 'draft' || v.state === 'failed'),
       decide: reviewStage(rec) !== null && canDecideVersion(actor, ds, rec),
+      release: v.state === 'scheduled' && canManageRelease(actor),
       comment: canCommentVersion(actor, ds, rec),
       ownWork: isOwnWork(actor, rec),
     },
