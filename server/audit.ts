@@ -3,7 +3,7 @@ import type { Actor } from './policies/actor';
 
 /** What one performed action records in the audit log. */
 export interface AuditEntry {
-  targetType: 'organization' | 'user' | 'dataset' | 'version' | 'token';
+  targetType: 'organization' | 'user' | 'dataset' | 'version' | 'token' | 'data_list_item' | 'data_request' | 'organization_reminder';
   targetId: string | number | null;
   datasetId?: number | null;
   versionId?: number | null;
@@ -21,7 +21,8 @@ export async function recordAudit(
 ): Promise<void> {
   await tx('audit_events').insert({
     actor_id: actor?.id ?? null,
-    actor_label: actor ? (actor.system ? 'cli' : actor.email) : 'sistem',
+    // System actors carry their label as their e-mail: 'cli' (operator commands), 'sistem:jadwal-rilis' (the scheduler).
+    actor_label: actor ? actor.email : 'sistem',
     action,
     target_type: audit.targetType,
     target_id: audit.targetId === null ? null : String(audit.targetId),

@@ -30,6 +30,8 @@ const schema = z.object({
   XLSX_MAX_RATIO: z.coerce.number().positive().default(100),
   /** The shared strings of a workbook are held in memory while its sheet is read: at most this much XML. */
   XLSX_MAX_SHARED_STRINGS_MB: z.coerce.number().positive().default(100),
+  /** How often each worker looks for scheduled releases whose time has passed (the queue's job usually comes first). */
+  RELEASE_SWEEP_SECONDS: z.coerce.number().int().min(1).default(30),
   /** The portal's time zone: times are stored in UTC and shown and filtered in this zone. */
   TIME_ZONE: z
     .string()
@@ -67,6 +69,7 @@ export type Config = {
   loadStallSeconds: number;
   parallelLoadMinBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  releaseSweepSeconds: number;
   usageFlushSeconds: number;
   xlsxLimits: XlsxLimits;
   /** IANA zone in which times are shown and dates filtered (default Asia/Jakarta, WIB). */
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loadStallSeconds: e.LOAD_STALL_SECONDS,
     parallelLoadMinBytes: Math.round(e.PARALLEL_LOAD_MIN_MB * 1024 * 1024),
     logLevel: e.LOG_LEVEL,
+    releaseSweepSeconds: e.RELEASE_SWEEP_SECONDS,
     timeZone: e.TIME_ZONE,
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     xlsxLimits: {

@@ -18,3 +18,7 @@ export const REQUIRED_MS_IND: readonly MsIndField[] = [
 ];
 export type Frequency = (typeof FREQUENCIES)[number];
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+
+/** The statistics class (UU 16/1997): *dasar* by BPS, *sektoral* by an OPD, *khusus* by others. */
+export const STATISTICS_CLASSES = ['dasar', 'sektoral', 'khusus'] as const;
+export type StatisticsClass = (typeof STATISTICS_CLASSES)[number];

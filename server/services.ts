@@ -8,6 +8,8 @@ import type { UsageRecorder } from './usage/recorder';
 export interface Jobs {
   /** Queue the loading of a version's raw file (state `processing`). */
   enqueueLoad(versionId: number): Promise<void>;
+  /** Ask for a scheduled version to be published at `at` (the scheduler's sweep is the safety net). */
+  schedulePublication(versionId: number, at: Date): Promise<void>;
 }
 
 /** The app's long-lived services, handed to actions, queries and routes. */

@@ -29,7 +29,8 @@ export interface Action<S extends z.ZodType, R, O> {
   load(tx: Knex.Transaction, input: z.output<S>, actor: Actor | null): Promise<R>;
   /** The permission check: a call into server/policies, pure. */
   authorize(actor: Actor | null, record: R, input: z.output<S>): Verdict;
-  run(ctx: ActionContext, actor: Actor, record: R, input: z.output<S>): Promise<{ result: O; audit: AuditEntry }>;
+  /** The change and its audit entry; `audit: null` only when nothing changed (nothing is recorded). */
+  run(ctx: ActionContext, actor: Actor, record: R, input: z.output<S>): Promise<{ result: O; audit: AuditEntry | null }>;
 }
 
 /** Declares an action (identity function that keeps the types). */
@@ -76,7 +77,7 @@ export async function perform<S extends z.ZodType, R, O>(
     enforce(action.authorize(actor, record, input), actor);
     const ctx: ActionContext = { ...services, tx, ip: opts.ip, afterCommit: (fn) => after.push(fn) };
     const { result: out, audit } = await action.run(ctx, actor, record, input);
-    await recordAudit(tx, actor, action.name, audit, opts.ip);
+    if (audit) await recordAudit(tx, actor, action.name, audit, opts.ip);
     return out;
   });
   for (const fn of after) await fn();

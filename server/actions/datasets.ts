@@ -62,7 +62,7 @@ export const updateDataset = defineAction({
   input: datasetChangesSchema.extend({ slug: slugSchema }),
   async load(tx, input) {
     const ds = await lockDataset(tx, input.slug);
-    const inReview = await tx('versions').where({ dataset_id: ds.id }).whereIn('state', ['submitted', 'verified']).first();
+    const inReview = await tx('versions').where({ dataset_id: ds.id }).whereIn('state', ['submitted', 'verified', 'scheduled']).first();
     return { ds, inReview: Boolean(inReview) };
   },
   authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canUpdateDataset(actor, ds) : datasetNotFound()),

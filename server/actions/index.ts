@@ -1,6 +1,7 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
 import { createDataset, retractDataset, updateDataset } from './datasets';
-import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from './versions';
+import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
+import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
 
 /** Every action of the portal. A test walks this list: each must name a policy and fail closed. */
 export const actions = {
@@ -17,4 +18,12 @@ export const actions = {
   submitVersion,
   withdrawVersion,
   reviewVersion,
+  unscheduleVersion,
+  publishVersionNow,
+  publishDueVersion,
+  createDataListItem,
+  updateDataListItem,
+  deleteDataListItem,
+  linkDataListItem,
+  importDataList,
 };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-export type NotificationKind = 'submitted' | 'verified' | 'decision' | 'comment' | 'retracted';
+export type NotificationKind = 'submitted' | 'verified' | 'decision' | 'comment' | 'retracted' | 'scheduled' | 'released' | 'reminder' | 'request' | 'request_answered';
 
 /** Active users with one of the roles. */
 export function usersWithRole(tx: Knex | Knex.Transaction, roles: string[]): Promise<number[]> {
@@ -19,7 +19,7 @@ export function producersOf(tx: Knex | Knex.Transaction, organizationId: number)
  */
 export async function notify(
   tx: Knex.Transaction,
-  n: { kind: NotificationKind; recipients: Array<number | null | undefined>; actorId: number | null; datasetId: number; versionId?: number | null; details?: Record<string, unknown> },
+  n: { kind: NotificationKind; recipients: Array<number | null | undefined>; actorId: number | null; datasetId?: number | null; versionId?: number | null; details?: Record<string, unknown> },
 ): Promise<void> {
   const to = [...new Set(n.recipients.filter((id): id is number => typeof id === 'number' && id !== n.actorId))];
   if (to.length === 0) return;
@@ -27,7 +27,7 @@ export async function notify(
     to.map((user_id) => ({
       user_id,
       kind: n.kind,
-      dataset_id: n.datasetId,
+      dataset_id: n.datasetId ?? null,
       version_id: n.versionId ?? null,
       actor_id: n.actorId,
       details: JSON.stringify(n.details ?? {}),

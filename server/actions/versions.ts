@@ -4,13 +4,14 @@ import { Conflict, Invalid, datasetNotFound, versionNotFound } from '../errors';
 import { loadVersion } from '../jobs/load-version';
 import { loadOptionsSchema } from '../ingest/options';
 import { problemCount } from '../ingest/report';
-import type { Actor } from '../policies/actor';
+import { schedulerActor, type Actor } from '../policies/actor';
 import { canUploadVersion, canViewDataset, canViewWork } from '../policies/dataset';
 import type { VersionState } from '../policies/records';
 import type { VersionRow } from '../db/rows';
 
 export type { VersionRow };
 import { canCommentVersion, canDecideVersion, canManageVersion, canViewVersion, reviewStage } from '../policies/version';
+import { canManageRelease, canPublishDue } from '../policies/release';
 import type { Services } from '../services';
 import { STORAGE_KEY } from '../storage';
 import { versionStage } from '../queries/stage';
@@ -37,7 +38,7 @@ async function checklistOf(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow):
 async function lockVersion(tx: Knex.Transaction, slug: string, number: number, actor: Actor | null): Promise<{ ds: DatasetRow; v: VersionRow }> {
   const ds = await lockDataset(tx, slug);
   const v = await tx('versions as v').where({ 'v.dataset_id': ds.id, 'v.number': number }).select('v.*', versionStage(tx, 'v')).forUpdate('v').first();
-  if (!v) throw canViewDataset(actor, ds) || canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
+  if (!v) throw actor?.system || canViewDataset(actor, ds) || canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
   return { ds, v: v as VersionRow };
 }
 
@@ -161,7 +162,7 @@ export const submitVersion = defineAction({
         { errors },
       );
     }
-    const other = await tx('versions').where({ dataset_id: ds.id }).whereIn('state', ['submitted', 'verified']).whereNot({ id: v.id }).first();
+    const other = await tx('versions').where({ dataset_id: ds.id }).whereIn('state', ['submitted', 'verified', 'scheduled']).whereNot({ id: v.id }).first();
     if (other) {
       throw new Conflict(
         `Versi ${other.number} dataset ini masih dalam tinjauan.`,
@@ -210,68 +211,196 @@ function commentStage(actor: Actor): 'produsen' | 'walidata' | 'pembina' {
 }
 
 /**
+ * Makes version `v` the dataset's current published version, in the caller's transaction: the
+ * previous one becomes `superseded`. Guarded: only from one of `from`, else a 409.
+ */
+async function publish(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow, from: VersionState[]): Promise<void> {
+  await tx('versions').where({ dataset_id: ds.id, state: 'published' }).whereNot({ id: v.id }).update({ state: 'superseded', updated_at: tx.fn.now() });
+  await transition(tx, v, from, 'published', { published_at: tx.fn.now() });
+  await tx('datasets').where({ id: ds.id }).update({ current_version_id: v.id, updated_at: tx.fn.now() });
+}
+
+/** An ISO time in the future for a scheduled publication (a minute of slack for clocks). */
+const publishAtSchema = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s))
+  .refine((d) => d.getTime() > Date.now() - 60_000, { message: 'must be in the future' });
+
+/**
  * A reviewer's decision or anyone's comment on a version. Approval by the walidata publishes
  * (or, for a priority dataset, moves it to `verified` for the pembina); publishing makes the
- * version current and the previous one `superseded`, in this one transaction.
+ * version current and the previous one `superseded`, in this one transaction. With `publish_at`
+ * the approval that would publish schedules instead (`scheduled`, jadwal rilis); the walidata's
+ * `publish_at` on a priority dataset is kept for the pembina's approval. Approving although the
+ * standard-data checklist fails is recorded as an override with its reason (`override_reason`, else the comment).
  */
 export const reviewVersion = defineAction({
   name: 'version.review',
   input: versionRef.extend({
     decision: z.enum(DECISIONS),
     comment: z.string().trim().max(10_000).default(''),
+    publish_at: publishAtSchema.optional(),
+    override_reason: z.string().trim().max(5_000).optional(),
   }),
   load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
   authorize(actor, { ds, v }, input) {
     if (!canViewVersion(actor, ds, v)) return canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
     return input.decision === 'comment' ? canCommentVersion(actor, ds, v) : canDecideVersion(actor, ds, v);
   },
-  async run({ tx }, actor, { ds, v }, input) {
+  async run(ctx, actor, { ds, v }, input) {
+    const { tx } = ctx;
     const { decision, comment } = input;
     if ((decision === 'comment' || decision === 'request_changes' || decision === 'reject') && !comment) {
       throw new Invalid('Komentar wajib diisi.', 'A comment is required.', [{ path: 'comment', message: 'required' }]);
     }
+    if (input.publish_at && decision !== 'approve') {
+      throw new Invalid('Waktu terbit hanya berlaku untuk persetujuan.', 'A publication time goes with an approval only.', [{ path: 'publish_at', message: 'approve only' }]);
+    }
     let state: VersionState = v.state;
     let stage: 'produsen' | 'walidata' | 'pembina' = commentStage(actor);
+    const checklist = decision === 'comment' ? null : await checklistOf(tx, ds, v);
+    let override: { reason: string; failed: string[] } | null = null;
+    let publishAt: Date | null = null;
     if (decision !== 'comment') {
       const awaiting = reviewStage(v);
       if (!awaiting) throw stateConflict(v.state);
       stage = awaiting;
       const from: VersionState[] = [v.state];
+      const failed = (checklist ?? []).filter((c) => c.pass === false).map((c) => c.key);
+      // An approval although the checklist fails is an override: recorded with its reason. The
+      // workbench asks for the reason; API clients give it as `override_reason` or the comment.
+      if (decision === 'approve' && failed.length) override = { reason: input.override_reason || comment || '', failed };
       if (decision === 'request_changes') {
         state = 'changes_requested';
-        await transition(tx, v, from, state);
+        await transition(tx, v, from, state, { publish_at: null });
       } else if (decision === 'reject') {
         state = 'rejected';
-        await transition(tx, v, from, state);
+        await transition(tx, v, from, state, { publish_at: null });
       } else if (awaiting === 'walidata' && ds.prioritas) {
         state = 'verified';
-        await transition(tx, v, from, state);
+        // The walidata's wished publication time waits with the version for the pembina.
+        await transition(tx, v, from, state, { publish_at: input.publish_at ?? null });
       } else {
-        state = 'published';
-        await tx('versions').where({ dataset_id: ds.id, state: 'published' }).update({ state: 'superseded', updated_at: tx.fn.now() });
-        await transition(tx, v, from, state, { published_at: tx.fn.now() });
-        await tx('datasets').where({ id: ds.id }).update({ current_version_id: v.id, updated_at: tx.fn.now() });
+        const wanted = input.publish_at ?? (v.publish_at ? new Date(v.publish_at) : null);
+        if (wanted && wanted.getTime() > Date.now()) {
+          state = 'scheduled';
+          publishAt = wanted;
+          await transition(tx, v, from, state, { publish_at: wanted, scheduled_by: actor.id });
+          const at = wanted;
+          ctx.afterCommit(() => ctx.jobs.schedulePublication(v.id, at));
+        } else {
+          state = 'published';
+          await publish(tx, ds, v, from);
+        }
       }
+      // Who was told a version waits for them: it no longer does.
+      await tx('notifications').where({ version_id: v.id }).whereIn('kind', awaiting === 'walidata' ? ['submitted'] : ['verified']).whereNull('read_at').update({ read_at: tx.fn.now() });
     }
-    const checklist = decision === 'comment' ? null : await checklistOf(tx, ds, v);
     const [review] = await tx('reviews')
-      .insert({ version_id: v.id, author_id: actor.id, stage, decision, comment: comment || null, checklist: checklist && JSON.stringify(checklist) })
+      .insert({
+        version_id: v.id,
+        author_id: actor.id,
+        stage,
+        decision,
+        comment: comment || null,
+        checklist: checklist && JSON.stringify(checklist),
+        override_reason: override ? override.reason || null : null,
+      })
       .returning('*');
     const producers = [...(await producersOf(tx, ds.organization_id)), v.uploaded_by, v.submitted_by];
     const about = { datasetId: ds.id, versionId: v.id, actorId: actor.id };
-    const details = { number: v.number, title: ds.title, decision, state, comment: comment ? comment.slice(0, 300) : null };
+    const details = { number: v.number, title: ds.title, decision, state, comment: comment ? comment.slice(0, 300) : null, ...(publishAt ? { publish_at: publishAt.toISOString() } : {}) };
     if (decision === 'comment') {
       // A producer's comment goes to whoever reviewed this version (else the walidata); a reviewer's to the OPD.
       const reviewers = actor.role === 'produsen' || actor.role === 'admin' ? await tx('reviews as r').join('users as u', 'u.id', 'r.author_id').where('r.version_id', v.id).whereNot('u.role', 'produsen').distinct().pluck('u.id') : [];
       const recipients = actor.role === 'produsen' ? (reviewers.length ? reviewers : await usersWithRole(tx, ['walidata'])) : producers;
       await notify(tx, { kind: 'comment', recipients, ...about, details });
     } else {
-      await notify(tx, { kind: 'decision', recipients: producers, ...about, details });
+      await notify(tx, { kind: state === 'scheduled' ? 'scheduled' : 'decision', recipients: producers, ...about, details });
       if (state === 'verified') await notify(tx, { kind: 'verified', recipients: await usersWithRole(tx, ['pembina']), ...about, details });
     }
     return {
       result: { review, state },
-      audit: versionAudit(ds, v, { decision, stage, from: v.state, to: state, ...(comment ? { comment } : {}) }),
+      audit: versionAudit(ds, v, {
+        decision,
+        stage,
+        from: v.state,
+        to: state,
+        ...(comment ? { comment } : {}),
+        ...(publishAt ? { publish_at: publishAt.toISOString() } : {}),
+        ...(override ? { override } : {}),
+      }),
     };
+  },
+});
+
+/** The queue a scheduled version returns to when it is taken off the calendar. */
+function unscheduledState(ds: DatasetRow): VersionState {
+  return ds.prioritas ? 'verified' : 'submitted';
+}
+
+/**
+ * Take a scheduled version off the release calendar: it goes back to the review stage that
+ * approved it (`submitted`, or `verified` for priority data), to be decided again.
+ */
+export const unscheduleVersion = defineAction({
+  name: 'version.unschedule',
+  input: versionRef.extend({ reason: z.string().trim().max(2000).default('') }),
+  load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
+  authorize(actor, { ds, v }) {
+    if (!canViewVersion(actor, ds, v)) return canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
+    return canManageRelease(actor, ds, v);
+  },
+  async run({ tx }, actor, { ds, v }, input) {
+    const to = unscheduledState(ds);
+    await transition(tx, v, ['scheduled'], to, { publish_at: null, scheduled_by: null });
+    if (to === 'verified') await notify(tx, { kind: 'verified', recipients: await usersWithRole(tx, ['pembina']), actorId: actor.id, datasetId: ds.id, versionId: v.id, details: { number: v.number, title: ds.title } });
+    return {
+      result: { state: to },
+      audit: versionAudit(ds, v, { from: 'scheduled', to, publish_at: v.publish_at, ...(input.reason ? { reason: input.reason } : {}) }),
+    };
+  },
+});
+
+/** Publish a scheduled version now instead of at its time (the walidata). */
+export const publishVersionNow = defineAction({
+  name: 'version.publish_now',
+  input: versionRef,
+  load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
+  authorize(actor, { ds, v }) {
+    if (!canViewVersion(actor, ds, v)) return canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
+    return canManageRelease(actor, ds, v);
+  },
+  async run(ctx, actor, { ds, v }) {
+    await publish(ctx.tx, ds, v, ['scheduled']);
+    await notify(ctx.tx, { kind: 'released', recipients: [...(await producersOf(ctx.tx, ds.organization_id)), v.uploaded_by, v.submitted_by], actorId: actor.id, datasetId: ds.id, versionId: v.id, details: { number: v.number, title: ds.title } });
+    return { result: { state: 'published' as const }, audit: versionAudit(ds, v, { from: 'scheduled', to: 'published', publish_at: v.publish_at, early: true }) };
+  },
+});
+
+/**
+ * The scheduler's publication of a version whose time has come. Guarded twice: the dataset row
+ * is locked, and the version moves only from `scheduled` with `publish_at` passed — so of any
+ * number of processes trying at once, exactly one publishes and writes the audit event; the
+ * others find nothing to do (`published: false`, no event).
+ */
+export const publishDueVersion = defineAction({
+  name: 'version.publish_scheduled',
+  input: z.object({ version_id: z.number().int().positive() }),
+  async load(tx, input) {
+    const row = await tx('versions as v').join('datasets as d', 'd.id', 'v.dataset_id').where('v.id', input.version_id).first('d.slug', 'v.number');
+    if (!row) throw versionNotFound();
+    return lockVersion(tx, row.slug, row.number, schedulerActor);
+  },
+  authorize: (actor) => canPublishDue(actor),
+  async run(ctx, actor, { ds, v }) {
+    const { tx } = ctx;
+    // The database's clock, as the queue's and the sweep's: one time for every process.
+    const { rows } = await tx.raw('SELECT now() AS now');
+    const due = v.state === 'scheduled' && v.publish_at !== null && new Date(v.publish_at).getTime() <= new Date(rows[0].now).getTime();
+    if (!due) return { result: { published: false }, audit: null };
+    await publish(tx, ds, v, ['scheduled']);
+    await notify(tx, { kind: 'released', recipients: [...(await producersOf(tx, ds.organization_id)), v.uploaded_by, v.submitted_by, v.scheduled_by], actorId: actor.id, datasetId: ds.id, versionId: v.id, details: { number: v.number, title: ds.title } });
+    return { result: { published: true }, audit: versionAudit(ds, v, { from: 'scheduled', to: 'published', publish_at: v.publish_at }) };
   },
 });

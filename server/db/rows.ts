@@ -1,6 +1,6 @@
 // The shapes of stored rows as the queries return them (knex gives no types of its own).
 import type { Report } from '../ingest/report';
-import type { AccessLevel, Frequency } from '../metadata';
+import type { AccessLevel, Frequency, StatisticsClass } from '../metadata';
 import type { Role } from '../policies/actor';
 import type { DatasetRecord, VersionRecord } from '../policies/records';
 
@@ -58,6 +58,7 @@ export interface DatasetRow extends DatasetRecord {
   contact_name: string | null;
   contact_email: string | null;
   metadata: Record<string, string>;
+  statistics_class: StatisticsClass;
   methodology_note: string | null;
   retracted_reason: string | null;
   download_count: Bigint;
@@ -101,6 +102,9 @@ export interface VersionRow extends VersionRecord {
   heartbeat_at: Timestamp | null;
   submitted_at: Timestamp | null;
   published_at: Timestamp | null;
+  /** When a `scheduled` version goes public (kept once it has). */
+  publish_at: Timestamp | null;
+  scheduled_by: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   /** Joined by the listing queries. */

@@ -13,6 +13,9 @@ export class InlineJobs implements Jobs {
     return this;
   }
 
+  /** Nothing to queue: a worker's sweep (or a test's call of publishDue) publishes it when due. */
+  async schedulePublication(_versionId: number, _at: Date): Promise<void> {}
+
   async enqueueLoad(versionId: number): Promise<void> {
     if (!this.services) throw new Error('InlineJobs used before bind()');
     await loadVersion(this.services, versionId);

@@ -2,6 +2,7 @@ import PgBoss from 'pg-boss';
 import { loadVersion, recoverStalledLoads } from './load-version';
 import { log } from '../log';
 import type { Jobs, Services } from '../services';
+import { createReleaseQueue, sendRelease, workReleases } from './releases';
 
 const LOAD_QUEUE = 'load-version';
 
@@ -9,6 +10,7 @@ const LOAD_QUEUE = 'load-version';
 export class JobQueue implements Jobs {
   private workerId: string | null = null;
   private sweeper: NodeJS.Timeout | null = null;
+  private releaseSweeper: NodeJS.Timeout | null = null;
   private stopping = false;
 
   private constructor(private readonly boss: PgBoss) {
@@ -24,6 +26,7 @@ export class JobQueue implements Jobs {
     const queue = new JobQueue(boss);
     await boss.start();
     await boss.createQueue(LOAD_QUEUE, { name: LOAD_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
+    await createReleaseQueue(boss);
     return queue;
   }
 
@@ -32,7 +35,11 @@ export class JobQueue implements Jobs {
     if (this.workerId) this.boss.notifyWorker(this.workerId);
   }
 
-  /** Works load jobs one at a time in this process, and picks up loads whose worker died. */
+  async schedulePublication(versionId: number, at: Date): Promise<void> {
+    await sendRelease(this.boss, versionId, at);
+  }
+
+  /** Works load jobs one at a time in this process, and picks up loads whose worker died; publishes scheduled releases. */
   async work(services: Services): Promise<void> {
     this.workerId = await this.boss.work<{ versionId: number }>(
       LOAD_QUEUE,
@@ -43,11 +50,13 @@ export class JobQueue implements Jobs {
     await sweep();
     this.sweeper = setInterval(sweep, Math.min(30, services.config.loadStallSeconds) * 1000);
     this.sweeper.unref();
+    this.releaseSweeper = await workReleases(this.boss, services, services.config.releaseSweepSeconds);
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.releaseSweeper) clearInterval(this.releaseSweeper);
     await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
   }
 }

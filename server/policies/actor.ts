@@ -15,6 +15,12 @@ export interface Actor {
 /** The actor of operator commands (`npm run cli`). */
 export const systemActor: Actor = { id: null, role: 'admin', organizationId: null, email: 'cli', name: 'CLI', system: true };
 
+/**
+ * The release scheduler: publishes `scheduled` versions when their time comes, from any app or
+ * worker process. Recorded in the audit log as `sistem:jadwal-rilis`.
+ */
+export const schedulerActor: Actor = { id: null, role: 'admin', organizationId: null, email: 'sistem:jadwal-rilis', name: 'Sistem (jadwal rilis)', system: true };
+
 /** True for the platform operator. */
 export function isAdmin(actor: Actor | null): boolean {
   return actor?.role === 'admin';

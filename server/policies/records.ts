@@ -21,7 +21,7 @@ export interface VersionRecord {
 }
 
 export const VERSION_STATES = [
-  'processing', 'failed', 'draft', 'submitted', 'changes_requested', 'verified', 'published', 'superseded', 'rejected',
+  'processing', 'failed', 'draft', 'submitted', 'changes_requested', 'verified', 'scheduled', 'published', 'superseded', 'rejected',
 ] as const;
 export type VersionState = (typeof VERSION_STATES)[number];
 

@@ -16,7 +16,7 @@ export interface NotificationJoinedRow {
 }
 
 export function presentNotification(n: NotificationJoinedRow, t: TFunction) {
-  const d = (n.details ?? {}) as { title?: string; number?: number; decision?: string; retracted?: boolean; reason?: string; comment?: string };
+  const d = (n.details ?? {}) as { title?: string; number?: number; decision?: string; retracted?: boolean; reason?: string; comment?: string; publish_at?: string; request_id?: number; state?: string; year?: number; late?: number; due?: number };
   const vars = { title: n.title ?? d.title, number: n.number ?? d.number, actor: n.actor_name ?? t('inbox.someone') };
   let text: string;
   let href = n.slug ? `/dashboard/datasets/${n.slug}${n.number ? `/versions/${n.number}` : ''}` : '/dashboard';
@@ -40,6 +40,25 @@ export function presentNotification(n: NotificationJoinedRow, t: TFunction) {
     case 'retracted':
       text = t(d.retracted ? 'inbox.retracted' : 'inbox.restored', { ...vars, reason: d.reason ?? '' });
       href = `/dataset/${n.slug}`;
+      break;
+    case 'scheduled':
+      text = t('inbox.scheduled', { ...vars, at: d.publish_at ? new Date(d.publish_at).toLocaleString(t('inbox.locale'), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Jakarta' }) : '' });
+      break;
+    case 'released':
+      text = t('inbox.released', vars);
+      href = `/dataset/${n.slug}`;
+      break;
+    case 'reminder':
+      text = t('inbox.reminder', { ...vars, year: d.year, late: d.late ?? 0, due: d.due ?? 0 });
+      href = `/manage/daftar-data?tahun=${d.year ?? ''}`;
+      break;
+    case 'request':
+      text = t('inbox.request', { ...vars, title: d.title });
+      href = `/manage/permintaan/${d.request_id}`;
+      break;
+    case 'request_answered':
+      text = t('inbox.requestAnswered', { ...vars, title: d.title, state: t(`requestState.${d.state}`) });
+      href = `/manage/permintaan/${d.request_id}`;
       break;
     default:
       text = String(n.kind);

@@ -29,6 +29,14 @@ const validInput = (name: string, orgSlug: string): Record<string, unknown> => {
     submitVersion: { slug, number: 1 },
     withdrawVersion: { slug, number: 1 },
     reviewVersion: { slug, number: 1, decision: 'approve' },
+    unscheduleVersion: { slug, number: 1 },
+    publishVersionNow: { slug, number: 1 },
+    publishDueVersion: { version_id: 1 },
+    createDataListItem: { year: 2030, name: 'Butir anonim', organization: orgSlug, frequency: 'tahunan' },
+    updateDataListItem: { id: 1, name: 'Butir anonim', organization: orgSlug, frequency: 'tahunan' },
+    deleteDataListItem: { id: 1 },
+    linkDataListItem: { id: 1, dataset: slug },
+    importDataList: { year: 2030, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
   } as Record<string, Record<string, unknown>>)[name];
 };
 

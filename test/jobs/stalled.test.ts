@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 let svc: TestServices;
 let w: World;
 const queued: number[] = [];
-const recording: Jobs = { enqueueLoad: async (id) => void queued.push(id) };
+const recording: Jobs = { enqueueLoad: async (id) => void queued.push(id), schedulePublication: async () => undefined };
 
 let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
 

@@ -15,7 +15,7 @@ const MB = 1024 * 1024;
 
 // Loads are queued and never run here: versions stay `processing` for as long as a test wants.
 const queued: number[] = [];
-const noWorker: Jobs = { enqueueLoad: async (id) => void queued.push(id) };
+const noWorker: Jobs = { enqueueLoad: async (id) => void queued.push(id), schedulePublication: async () => undefined };
 
 let svc: TestServices;
 let loading: TestServices;

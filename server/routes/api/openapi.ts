@@ -105,7 +105,7 @@ export function openApiDocument(base: string) {
           type: 'object',
           properties: {
             number: { type: 'integer' },
-            state: { type: 'string', enum: ['processing', 'failed', 'draft', 'submitted', 'changes_requested', 'verified', 'published', 'superseded', 'rejected'] },
+            state: { type: 'string', enum: ['processing', 'failed', 'draft', 'submitted', 'changes_requested', 'verified', 'scheduled', 'published', 'superseded', 'rejected'] },
             row_count: { type: ['integer', 'null'] },
             columns: { type: 'array', items: { $ref: '#/components/schemas/Column' } },
             report: { type: 'object', properties: { errors: { type: 'array', items: { $ref: '#/components/schemas/Problem' } }, warnings: { type: 'array', items: { $ref: '#/components/schemas/Problem' } }, counts: { type: 'object' } } },

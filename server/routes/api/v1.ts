@@ -25,6 +25,7 @@ import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../
 import { baseUrl } from '../base-url';
 import { openApiDocument } from './openapi';
 import { datasetSearchSchema, unfiltered } from '../search';
+import { managementApi } from './management';
 
 const searchSchema = datasetSearchSchema.extend({
   per_page: z.coerce.number().int().min(1).max(100).default(20),
@@ -208,9 +209,10 @@ export function apiRouter(services: Services): Router {
 
   r.post('/datasets/:slug/versions/:n/review', async (req, res) => {
     const number = parseInput(versionNumber, req.params.n);
-    const body = parseInput(z.object({ decision: z.enum(DECISIONS), comment: z.string().max(10_000).optional() }), req.body);
-    const out = await act(req, (ip) => perform(reviewVersion, req.actor, { slug: req.params.slug, number, ...body }, services, { ip }));
-    res.json({ data: { decision: out.review.decision, state: out.state, comment: out.review.comment, created_at: out.review.created_at } });
+    const body = parseInput(z.object({ decision: z.enum(DECISIONS), comment: z.string().max(10_000).optional(), publish_at: z.string().max(60).optional(), override_reason: z.string().max(5_000).optional() }), req.body);
+    const out = await act(req, (ip) => perform(reviewVersion, req.actor, untrusted({ slug: req.params.slug, number, ...body }), services, { ip }));
+    const { version } = await findVersion(db, req.actor, req.params.slug, number);
+    res.json({ data: { decision: out.review.decision, state: out.state, comment: out.review.comment, created_at: out.review.created_at, publish_at: out.state === 'scheduled' ? version.publish_at : null } });
   });
 
   r.post('/datasets/:slug/versions/:n/reload', async (req, res) => {
@@ -228,6 +230,8 @@ export function apiRouter(services: Services): Router {
     const items = await reviewQueue(db, req.actor, {});
     res.json({ data: items });
   });
+
+  r.use(managementApi(services));
 
   r.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: req.lang === 'en' ? 'Unknown API endpoint.' : 'Endpoint API tidak dikenal.' } });

@@ -92,7 +92,7 @@ export function dashboardRoutes(services: Services): Router {
       })),
     );
     const needsAction = datasets.filter((d) => d.latest && ['changes_requested', 'draft', 'failed'].includes(d.latest.state));
-    const overdue = datasets.filter((d) => d.due && d.due.status !== 'ok' && !(d.latest && ['draft', 'submitted', 'verified', 'changes_requested', 'processing'].includes(d.latest.state)));
+    const overdue = datasets.filter((d) => d.due && d.due.status !== 'ok' && !(d.latest && ['draft', 'submitted', 'verified', 'scheduled', 'changes_requested', 'processing'].includes(d.latest.state)));
     res.render('dashboard/index', { title: res.locals.t('dashboard.title'), datasets, needsAction, overdue });
   });
 

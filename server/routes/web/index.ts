@@ -13,6 +13,8 @@ import { publicRoutes } from './public';
 import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
+import { releaseRoutes } from './releases';
+import { dataListRoutes } from './datalist';
 import { unreadCount } from '../../queries/notifications';
 
 /** The HTML pages. */
@@ -58,6 +60,8 @@ export function webRouter(services: Services): Router {
   });
 
   r.use(publicRoutes(services));
+  r.use(releaseRoutes(services));
+  r.use(dataListRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));

@@ -53,6 +53,28 @@ export const helpers = {
     const d = new Date(v as string);
     return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone(o) }).format(d);
   },
+  /** A month `YYYY-MM` by name (Desember 2026 / December 2026). */
+  monthLabel(v: unknown, o: HelperOptions) {
+    if (typeof v !== 'string' || !/^\d{4}-\d{2}$/.test(v)) return '';
+    return new Intl.DateTimeFormat(locale(o), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${v}-15T00:00:00Z`));
+  },
+  /** A calendar day `YYYY-MM-DD` (no time zone shift). */
+  day(v: unknown, o: HelperOptions) {
+    if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(v)) return '';
+    return new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${v.slice(0, 10)}T12:00:00Z`));
+  },
+  /** The time of day of an instant in the portal's zone (14.00 / 14:00). */
+  time(v: unknown, o: HelperOptions) {
+    if (!v) return '';
+    const d = new Date(v as string);
+    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { timeStyle: 'short', timeZone: zone(o) }).format(d);
+  },
+  /** The weekday and day of an instant in the portal's zone (Senin, 7 Des). */
+  weekday(v: unknown, o: HelperOptions) {
+    if (!v) return '';
+    const d = new Date(v as string);
+    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { weekday: 'long', day: 'numeric', month: 'short', timeZone: zone(o) }).format(d);
+  },
   isoDate: (v: unknown) => (v ? new Date(v as string).toISOString() : ''),
   bytes(v: unknown, o: HelperOptions) {
     const n = Number(v);
