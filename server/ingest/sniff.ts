@@ -12,7 +12,7 @@ import { done, failedWith, type Staged } from './outcome';
 import type { ByteWindow, PreparedSource } from './prepare';
 import { problem } from './problems';
 import { nameHeaders, type HeaderName } from './sniff/headers';
-import { detectDelimiter, lineStarts, nthLineEnd, parseRecords } from './sniff/records';
+import { countChar, detectDelimiter, lineStarts, nthLineEnd, parseRecords } from './sniff/records';
 import { bodyShape, filledCount, isTitle, lineText } from './sniff/shape';
 import { middleRecords, readTrailer } from './sniff/trailer';
 
@@ -90,9 +90,9 @@ export function sniffText(input: {
   let headText = iconv.decode(head, encoding, { stripBOM: true });
   if (!complete) headText = headText.slice(0, headText.lastIndexOf('\n') + 1); // whole lines only
   if (headText.trim() === '') return failedWith('sniff', problem('empty_file', {}));
-  const crlf = (headText.match(/\r\n/g) ?? []).length;
-  const lf = (headText.match(/\n/g) ?? []).length;
-  const cr = (headText.match(/\r/g) ?? []).length;
+  const crlf = countChar(headText, '\r\n');
+  const lf = countChar(headText, '\n');
+  const cr = countChar(headText, '\r');
   const lineEnding = lf === 0 && cr > 0 ? 'cr' : crlf > 0 && crlf >= lf / 2 ? 'crlf' : 'lf';
 
   const delimiter = input.delimiter ?? detectDelimiter(headText);
@@ -104,7 +104,7 @@ export function sniffText(input: {
     // Few lines in a whole head: the bytes after the last whole record belong to one record still
     // going on; past the limit, that record is too large (and no later one could be sniffed anyway).
     const lastLine = records.at(-1)?.endLine ?? 0;
-    const covered = lineStarts(head)[lastLine] ?? head.length;
+    const covered = lineStarts(head, lastLine + 1)[lastLine] ?? head.length;
     if (head.length - covered > MAX_FIELD_BYTES) {
       return failedWith('sniff', problem('field_too_large', { line: lastLine + 1, at: 'line' }, { line: lastLine + 1 }));
     }
@@ -135,7 +135,8 @@ export function sniffText(input: {
     dataIdx++;
   }
   const dataStartLine = records[dataIdx]?.startLine ?? header.endLine + 1;
-  const starts = lineStarts(head);
+  // Line starts as far as the parsed records reach (a head of blank lines holds a million).
+  const starts = lineStarts(head, (records.at(-1)?.endLine ?? 0) + 2);
   const dataStartByte = dataStartLine - 1 < starts.length ? starts[dataStartLine - 1] : head.length;
 
   const trailer = readTrailer({ offset: tailOffset, bytes: tail }, size, { encoding, delimiter, dataStartByte, headerFields: header.cells.length, body });

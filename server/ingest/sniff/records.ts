@@ -63,11 +63,18 @@ export function nthLineEnd(text: string, n: number): number {
   return i + 1;
 }
 
-/** Byte offsets at which each line starts (lines split on LF). */
-export function lineStarts(buf: Buffer): number[] {
+/** Byte offsets at which each line starts (lines split on LF), the first `max` lines at most. */
+export function lineStarts(buf: Buffer, max = Infinity): number[] {
   const starts = [0];
-  for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) starts.push(i + 1);
+  for (let i = buf.indexOf(0x0a); i !== -1 && starts.length < max; i = buf.indexOf(0x0a, i + 1)) starts.push(i + 1);
   return starts;
+}
+
+/** How many times `ch` occurs in `text` (counted without building a list of matches). */
+export function countChar(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) n++;
+  return n;
 }
 
 /** The delimiter that splits the records most consistently into more than one field. */

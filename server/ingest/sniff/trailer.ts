@@ -88,7 +88,7 @@ export function readTrailer(
       }
       inTrailer = false;
     }
-    if (rec.cells.length === opts.headerFields) lateRows.unshift(rec.cells);
+    if (rec.cells.length === opts.headerFields && filledCount(rec.cells) > 0) lateRows.unshift(rec.cells);
   }
   return {
     dataEndByte,
