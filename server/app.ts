@@ -9,6 +9,11 @@ import helmet from 'helmet';
 import { actorForToken, actorForUser } from './auth/actors';
 import { errorHandler } from './routes/errors';
 import { apiRouter } from './routes/api/v1';
+import { ckanRouter } from './routes/api/ckan';
+import { dcatRouter } from './routes/api/dcat';
+import { frictionlessRouter } from './routes/api/frictionless';
+import { atomRouter } from './routes/api/feeds';
+import { CKAN_PATHS, compressText, etagPerEncoding, publicCors } from './routes/http-cache';
 import { webRouter } from './routes/web';
 import type { Services } from './services';
 import { helpers } from './views/helpers';
@@ -53,6 +58,9 @@ export function createApp(services: Services): express.Express {
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
+  app.use(publicCors());
+  app.use(etagPerEncoding());
+  app.use(compressText());
   if (config.env !== 'test') app.use(requestLogger(config.env));
 
   app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
@@ -100,7 +108,12 @@ export function createApp(services: Services): express.Express {
     req.lang = pickLang(req);
     req.actor = null;
     req.authVia = null;
-    const auth = req.get('authorization');
+    let auth = req.get('authorization');
+    if (CKAN_PATHS.test(req.path)) {
+      // CKAN clients send the bare token (ckanapi: Authorization and X-CKAN-API-Key).
+      const key = auth ?? req.get('x-ckan-api-key');
+      if (key !== undefined && !/^Bearer\s/i.test(key)) auth = `Bearer ${key.trim()}`;
+    }
     if (auth !== undefined) {
       // Any Authorization header means the caller authenticates by it, never by a cookie too.
       if (!/^Bearer\s+\S+$/i.test(auth)) return next(new Unauthenticated('Header Authorization harus berbentuk "Bearer <token>".', 'The Authorization header must be "Bearer <token>".'));
@@ -116,6 +129,10 @@ export function createApp(services: Services): express.Express {
   });
 
   app.use('/api/v1', apiRouter(services));
+  app.use(['/api/3/action', '/api/action'], ckanRouter(services));
+  app.use(dcatRouter(services));
+  app.use(frictionlessRouter(services));
+  app.use(atomRouter(services));
   app.use(webRouter(services));
   app.use(errorHandler(services));
   return app;

@@ -10,6 +10,8 @@ type Timestamp = Date | string;
 
 export interface OrganizationRow {
   id: number;
+  /** Stable public identifier (CKAN `id`, DCAT). */
+  uuid?: string;
   slug: string;
   name: string;
   short_name: string | null;
@@ -22,6 +24,7 @@ export interface OrganizationRow {
 
 export interface TopicRow {
   id: number;
+  uuid?: string;
   slug: string;
   name_id: string;
   name_en: string;
@@ -44,6 +47,8 @@ export interface UserRow {
 
 /** A row of `datasets`. */
 export interface DatasetRow extends DatasetRecord {
+  /** Stable public identifier (CKAN package `id`, DCAT `dct:identifier`). */
+  uuid: string;
   slug: string;
   title: string;
   description: string;
@@ -71,10 +76,12 @@ export interface DatasetRow extends DatasetRecord {
 /** A dataset with its organization (`org_*`), topic (`topic_*`) and current version (`current_*`). */
 export interface DatasetJoinedRow extends DatasetRow {
   org_slug: string;
+  org_uuid: string;
   org_name: string;
   org_short_name: string | null;
   org_kind: OrganizationRow['kind'];
   topic_slug: string | null;
+  topic_uuid: string | null;
   topic_name_id: string | null;
   topic_name_en: string | null;
   current_number: number | null;
@@ -84,6 +91,8 @@ export interface DatasetJoinedRow extends DatasetRow {
 
 /** A row of `versions`. */
 export interface VersionRow extends VersionRecord {
+  /** Stable public identifier (CKAN resource `id`). */
+  uuid: string;
   number: number;
   filename: string;
   media_type: string | null;

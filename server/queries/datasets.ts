@@ -15,10 +15,12 @@ export function datasetQuery(db: Knex): Knex.QueryBuilder {
     .select(
       'd.*',
       'o.slug as org_slug',
+      'o.uuid as org_uuid',
       'o.name as org_name',
       'o.short_name as org_short_name',
       'o.kind as org_kind',
       't.slug as topic_slug',
+      't.uuid as topic_uuid',
       't.name_id as topic_name_id',
       't.name_en as topic_name_en',
       'cv.number as current_number',

@@ -25,6 +25,7 @@ import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../
 import { baseUrl } from '../base-url';
 import { openApiDocument } from './openapi';
 import { datasetSearchSchema, unfiltered } from '../search';
+import { changesRouter } from './feeds';
 import { managementApi } from './management';
 
 const searchSchema = datasetSearchSchema.extend({
@@ -231,6 +232,7 @@ export function apiRouter(services: Services): Router {
     res.json({ data: items });
   });
 
+  r.use(changesRouter(services));
   r.use(managementApi(services));
 
   r.use((req, res) => {
