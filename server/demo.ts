@@ -5,7 +5,7 @@ import { createOrganization, createUser } from './actions/accounts';
 import { createDataset } from './actions/datasets';
 import { reviewVersion, submitVersion, uploadVersion } from './actions/versions';
 import { actorForCredentials } from './auth/actors';
-import { loadVersion } from './ingest/load-version';
+import { loadVersion } from './jobs/load-version';
 import { log } from './log';
 import { systemActor, type Actor } from './policies/actor';
 import type { Services } from './services';

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -55,9 +56,14 @@ export class Storage {
         cb(null, chunk);
       },
     });
+    // The file is open before a byte flows: a stream refused at once must not leave behind a
+    // file whose opening was still under way when it was removed.
+    const dest = fs.createWriteStream(tmp, { flags: 'wx' });
     try {
-      await pipeline(source, meter, fs.createWriteStream(tmp, { flags: 'wx' }));
+      await once(dest, 'ready');
+      await pipeline(source, meter, dest);
     } catch (err) {
+      if (!dest.closed) await new Promise<void>((resolve) => dest.destroy().once('close', () => resolve()));
       fs.rmSync(tmp, { force: true });
       throw err;
     }

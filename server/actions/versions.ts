@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { Conflict, Invalid, datasetNotFound, versionNotFound } from '../errors';
-import { loadVersion } from '../ingest/load-version';
+import { loadVersion } from '../jobs/load-version';
 import { loadOptionsSchema } from '../ingest/options';
+import { problemCount } from '../ingest/report';
 import { schedulerActor, type Actor } from '../policies/actor';
 import { canUploadVersion, canViewDataset, canViewWork } from '../policies/dataset';
 import type { VersionState } from '../policies/records';
@@ -154,7 +155,7 @@ export const submitVersion = defineAction({
   authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : datasetNotFound()),
   async run({ tx }, actor, { ds, v }) {
     if (v.state !== 'draft' && v.state !== 'changes_requested') throw stateConflict(v.state);
-    const errors = Object.values(v.report?.counts?.errors ?? {}).reduce((a, b) => a + b, 0);
+    const errors = problemCount(v.report, 'errors');
     if (errors > 0 || !v.table_name) {
       throw new Conflict(
         'Versi masih memiliki galat validasi; perbaiki berkasnya lalu unggah ulang.',

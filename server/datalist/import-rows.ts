@@ -1,4 +1,4 @@
-import type { HeaderName } from '../ingest/headers';
+import type { HeaderName } from '../ingest/sniff/headers';
 import { FREQUENCIES, STATISTICS_CLASSES, type Frequency, type StatisticsClass } from '../metadata';
 import { itemFieldsSchema, type ItemFields } from './fields';
 

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { detectBinary, detectEncoding, HEAD_BYTES, looksLikeXlsx, sniffText } from '../ingest/sniff';
-import { nameHeaders, type HeaderName } from '../ingest/headers';
-import { DEFAULT_XLSX_LIMITS, XlsxRefused, xlsxToCsv, type XlsxLimits } from '../ingest/xlsx';
+import { nameHeaders, type HeaderName } from '../ingest/sniff/headers';
+import { DEFAULT_XLSX_LIMITS, XlsxRefused, xlsxToCsv, type XlsxLimits } from '../ingest/prepare/xlsx';
+import { problem } from '../ingest/problems';
 
 // A small table (a data-list import) read the way the loader reads uploads: an XLSX sheet is
 // turned into CSV first; encoding, delimiter, title lines above the header and footnotes below the
@@ -34,8 +35,8 @@ export async function readSmallTable(file: string, filename: string, limits: Xls
       try {
         sheet = await xlsxToCsv(path, derived, undefined, { ...limits, maxOutputBytes: MAX_IMPORT_BYTES * 4 });
       } catch (err) {
-        const refused = err instanceof XlsxRefused ? err : new XlsxRefused('bad_xlsx');
-        return { ok: false, code: refused.code, message: refused.messageId, message_en: refused.messageEn };
+        const refused = problem(err instanceof XlsxRefused ? err.code : 'bad_xlsx');
+        return { ok: false, code: refused.code, message: refused.message, message_en: refused.message_en };
       }
       if (!sheet) return { ok: false, code: 'bad_xlsx', message: 'Berkas XLSX tidak memiliki lembar.', message_en: 'The workbook has no sheet.' };
       format = 'xlsx';
@@ -49,8 +50,11 @@ export async function readSmallTable(file: string, filename: string, limits: Xls
       if (binary) return { ok: false, code: binary.code, message: binary.message, message_en: binary.message_en };
     }
     const sniff = sniffText({ head, tail: head, tailOffset: 0, size, encoding });
-    if (!sniff.ok) return { ok: false, code: sniff.code, message: sniff.message, message_en: sniff.message_en };
-    const s = sniff.sniffed;
+    if (!sniff.ok) {
+      const [why] = sniff.report.errors;
+      return { ok: false, code: why.code, message: why.message, message_en: why.message_en };
+    }
+    const s = sniff.value;
     if (!s.sampledAll || s.sample.length > MAX_IMPORT_ROWS) {
       return { ok: false, code: 'too_many_rows', message: `Satu impor paling banyak ${MAX_IMPORT_ROWS} baris.`, message_en: `One import holds at most ${MAX_IMPORT_ROWS} rows.` };
     }

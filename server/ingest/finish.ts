@@ -1,116 +1,141 @@
+// Stage 5, finish. In: how the run ended (a committed table, or none and its problems), the
+// plan, the layout and the report so far. Out: the load's result — the report made whole
+// (footnotes with their lines, reference codes checked, in one report however the file was
+// refused), the table with its indexes and statistics, the columns with their reference
+// schemes, and the dialect facts of the raw file. A table whose reference codes are wrong is
+// dropped: a draft then has a report but no table.
 import type { Knex } from 'knex';
-import type { PoolClient } from 'pg';
-import { quoteIdent, tableSql } from '../db/datastore';
-import type { InferredColumn } from './infer';
+import { dropTable } from '../db/datastore';
+import { withClient } from '../db/knex';
+import { buildIndexes } from './finish/indexes';
+import { checkRegions, judgeRegionColumn, pairedNameColumn, type Wilayah } from './finish/regions';
+import { columnStats, type ColumnStats } from './finish/stats';
+import type { Encoding } from './options';
+import type { InferredColumn, LoadPlan } from './plan';
+import { wideColumns } from './plan/reshape';
+import type { PreparedSource } from './prepare';
+import { problem } from './problems';
+import type { Report, ReportBuilder } from './report';
+import type { RunOutcome } from './run';
+import type { Layout } from './sniff';
 
-/** Tables up to this size get exact statistics and no extra indexes (a scan is as fast). */
-export const INDEX_MIN_ROWS = 10_000;
-
-/** Columns counted per scan: four select-list entries each, under PostgreSQL's 1,664. */
-const STATS_COLUMNS_PER_SCAN = 400;
-
-/** Per-column figures kept for charts, facets and the column dictionary. */
-export interface ColumnStats {
-  nulls: number;
-  distinct: number | null;
-  min: string | number | null;
-  max: string | number | null;
-  top?: Array<{ value: string; count: number }>;
-  /** The figures taken from PostgreSQL's sample (large tables) rather than counted: shown with "≈". */
-  estimated?: Array<'distinct' | 'top'>;
+/** What reading a file produced. */
+export interface LoadResult {
+  state: 'draft' | 'failed';
+  report: Report;
+  /** The raw file's text encoding (null for a workbook, or when it could not be told). */
+  encoding: Encoding | null;
+  dialect: Record<string, unknown> | null;
+  columns: InferredColumn[];
+  stats: Record<string, ColumnStats>;
+  table: string | null;
+  rows: number | null;
+  /** The first rows as read, for a preview when no table was kept. */
+  sample: string[][];
 }
 
-/** Columns worth an index: where filters, facets and charts look (region and time). */
-export function indexedColumns(columns: InferredColumn[]): InferredColumn[] {
-  return columns.filter((c) => c.role === 'region' || c.role === 'time');
+/** Progress of a load, reported as it goes. */
+export interface LoadProgress {
+  phase: 'reading' | 'loading' | 'checking' | 'indexing';
+  bytes_done: number;
+  bytes_total: number;
+  rows: number;
 }
 
-/** Builds the indexes of a committed table, each on its own connection, all at once. */
-export async function buildIndexes(db: Knex, table: string, columns: InferredColumn[], rows: number): Promise<void> {
-  if (rows <= INDEX_MIN_ROWS) return;
-  await Promise.all(
-    indexedColumns(columns).map((c, i) =>
-      db.raw(`CREATE INDEX ${quoteIdent(`${table}_i${i}`)} ON ${tableSql(table)} (${quoteIdent(c.name)})`),
-    ),
-  );
+export interface FinishInput {
+  db: Knex;
+  table: string;
+  outcome: Extract<RunOutcome, { kind: 'loaded' | 'rejected' }>;
+  source: PreparedSource;
+  layout: Layout;
+  plan: LoadPlan;
+  encoding: Encoding;
+  /** Read as Windows-1252 after UTF-8 failed. */
+  fallback: boolean;
+  report: ReportBuilder;
+  wilayah: Wilayah[];
+  onProgress: (p: LoadProgress) => void;
+  lap: (name: string) => void;
 }
 
-const isNumeric = (c: InferredColumn) => c.type === 'integer' || c.type === 'number' || c.type === 'year';
+/** Footnotes are reported once the data's lines are counted: in a large file only then is their line known. */
+function reportFootnotes(layout: Layout, dataLines: number | undefined, report: ReportBuilder): void {
+  for (const s of layout.skipped) {
+    if (s.kind !== 'footnote') continue;
+    const line = s.line ?? (dataLines !== undefined && s.trailerIndex !== undefined ? layout.dataStartLine + dataLines + s.trailerIndex : undefined);
+    report.warning(problem('footnote_skipped', { text: s.text }, { line, value: s.text }));
+  }
+}
 
-/**
- * Statistics of a loaded table after ANALYZE. Small tables are counted exactly in one scan;
- * large ones count empty cells, minimum and maximum exactly in one scan and take distinct and
- * most common values from PostgreSQL's estimates in `pg_stats`.
- */
-export async function columnStats(client: PoolClient, table: string, columns: InferredColumn[], rows: number): Promise<Record<string, ColumnStats>> {
-  const t = tableSql(table);
-  await client.query(`ANALYZE ${t}`);
-  const conv = (c: InferredColumn, v: string | null) => (v === null ? null : isNumeric(c) ? Number(v) : v);
-  const out: Record<string, ColumnStats> = {};
+/** The dialect facts stored with the version. */
+function dialectOf(input: FinishInput): Record<string, unknown> {
+  const { source, layout, plan, outcome } = input;
+  // A workbook has no text encoding or delimiter: those of the CSV made from its sheet are not the file's.
+  const xlsx = source.origin.format === 'xlsx';
+  return {
+    ...source.origin,
+    ...(input.fallback ? { encoding_fallback: true } : {}),
+    ...(xlsx ? {} : { delimiter: layout.delimiter, quote: '"', line_ending: source.origin.line_ending ?? layout.lineEnding }),
+    header_line: layout.headerLine,
+    data_start_line: layout.dataStartLine,
+    path: outcome.path === 'parallel' ? 'fast' : outcome.path,
+    parts: outcome.path === 'parallel' ? 2 : 1,
+    number_formats: Object.fromEntries(plan.columns.filter((c) => c.type === 'integer' || c.type === 'number').map((c) => [c.name, c.numberFormat])),
+    reshaped: Boolean(plan.expand),
+    wide_columns: plan.expand ? [] : wideColumns(plan.columns).map((c) => c.name),
+  };
+}
 
-  if (rows <= INDEX_MIN_ROWS) {
-    // Four figures per column; a select list holds at most 1,664 entries, so wide tables (up to
-    // MAX_COLUMNS) take several scans.
-    const agg: unknown[] = [];
-    for (let from = 0; from < columns.length; from += STATS_COLUMNS_PER_SCAN) {
-      const parts = columns.slice(from, from + STATS_COLUMNS_PER_SCAN).flatMap((c) => {
-        const q = quoteIdent(c.name);
-        const ordered = c.type !== 'boolean';
-        return [`count(${q})::bigint`, `count(DISTINCT ${q})::bigint`, ordered ? `min(${q})::text` : 'NULL::text', ordered ? `max(${q})::text` : 'NULL::text'];
-      });
-      const { rows: [part] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
-      agg.push(...part);
+/** The finish stage (see the top of this file). */
+export async function finish(input: FinishInput): Promise<LoadResult> {
+  const { db, table, outcome, report, plan } = input;
+  reportFootnotes(input.layout, outcome.dataLines, report);
+  const base: LoadResult = {
+    state: 'draft',
+    report: report.toJSON(),
+    encoding: input.source.origin.format === 'xlsx' ? null : (input.source.origin.converted_from ?? input.encoding),
+    dialect: dialectOf(input),
+    columns: plan.columns,
+    stats: {},
+    table: null,
+    rows: null,
+    sample: input.layout.sample.slice(0, 20).map((r) => r.cells),
+  };
+  const withSchemes = (schemes: Map<string, 'bps' | 'kemendagri'>) => plan.columns.map((c) => (schemes.has(c.name) ? { ...c, refScheme: schemes.get(c.name)! } : c));
+
+  if (outcome.kind === 'rejected') {
+    // Refused for other problems: still say which reference codes are wrong, all in one report.
+    const schemes = new Map<string, 'bps' | 'kemendagri'>();
+    for (const col of plan.columns.filter((c) => c.role === 'region')) {
+      const scheme = outcome.regions ? judgeRegionColumn(col, pairedNameColumn(col, plan.columns), outcome.regions.rows(col.name), input.wilayah, report) : null;
+      if (scheme) schemes.set(col.name, scheme);
     }
-    for (const [i, c] of columns.entries()) {
-      const q = quoteIdent(c.name);
-      let top: ColumnStats['top'];
-      if (c.type === 'text' || c.role === 'time') {
-        const { rows: tv } = await client.query(
-          `SELECT ${q}::text AS value, count(*)::int AS count FROM ${t} WHERE ${q} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
-        );
-        top = tv;
-      }
-      out[c.name] = {
-        nulls: rows - Number(agg[i * 4]),
-        distinct: Number(agg[i * 4 + 1]),
-        min: conv(c, agg[i * 4 + 2] as string | null),
-        max: conv(c, agg[i * 4 + 3] as string | null),
-        ...(top ? { top } : {}),
-      };
-    }
-    return out;
+    return { ...base, report: report.toJSON(), columns: withSchemes(schemes) };
   }
 
-  // Empty cells, minimum and maximum are counted in one scan; distinct values and the most
-  // common ones come from ANALYZE's sample, and say so.
-  const counted: unknown[] = [];
-  for (let from = 0; from < columns.length; from += STATS_COLUMNS_PER_SCAN) {
-    const parts = columns.slice(from, from + STATS_COLUMNS_PER_SCAN).flatMap((c) => {
-      const q = quoteIdent(c.name);
-      const ordered = c.type !== 'boolean';
-      return [`count(${q})::bigint`, ordered ? `min(${q})::text` : 'NULL::text', ordered ? `max(${q})::text` : 'NULL::text'];
-    });
-    const { rows: [part] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
-    counted.push(...part);
+  // The table is committed but invisible (the version is still `processing`). Check reference
+  // codes while the indexes build, each on its own connection; ANALYZE (and the statistics read
+  // from it) must wait for the index builds, whose locks it conflicts with.
+  const { rows, lineMap } = outcome;
+  const progress = (phase: LoadProgress['phase']) => input.onProgress({ phase, bytes_done: input.source.size, bytes_total: input.source.size, rows });
+  try {
+    progress('checking');
+    const [schemes] = await Promise.all([
+      withClient(db, (client) => checkRegions(client, table, plan.columns, input.wilayah, lineMap, report)),
+      buildIndexes(db, table, plan.columns, rows),
+    ]);
+    input.lap('check_index_ms');
+    const columns = withSchemes(schemes);
+    if (report.errorCount > 0) {
+      await dropTable(db, table);
+      return { ...base, report: report.toJSON(), columns };
+    }
+    progress('indexing');
+    const stats = await withClient(db, (client) => columnStats(client, table, columns, rows));
+    input.lap('stats_ms');
+    return { ...base, report: report.toJSON(), columns, stats, table, rows };
+  } catch (err) {
+    await dropTable(db, table).catch(() => undefined);
+    throw err;
   }
-  const { rows: pgStats } = await client.query(
-    `SELECT attname, n_distinct, most_common_vals::text::text[] AS vals, most_common_freqs AS freqs
-       FROM pg_stats WHERE schemaname = 'datastore' AND tablename = $1`,
-    [table],
-  );
-  const byName = new Map(pgStats.map((s) => [s.attname as string, s]));
-  for (const [i, c] of columns.entries()) {
-    const s = byName.get(c.name);
-    const nd = Number(s?.n_distinct ?? 0);
-    const top = s?.vals && (c.type === 'text' || c.role === 'time');
-    out[c.name] = {
-      nulls: rows - Number(counted[i * 3]),
-      distinct: s ? (nd >= 0 ? nd : Math.round(-nd * rows)) : null,
-      min: conv(c, counted[i * 3 + 1] as string | null),
-      max: conv(c, counted[i * 3 + 2] as string | null),
-      ...(top ? { top: (s.vals as string[]).slice(0, 10).map((value, j) => ({ value, count: Math.round((s.freqs as number[])[j] * rows) })) } : {}),
-      estimated: top ? ['distinct', 'top'] : ['distinct'],
-    };
-  }
-  return out;
 }

@@ -1,12 +1,8 @@
-/** One problem found in a file. `line` is the physical line in the file (1-based). */
-export interface Problem {
-  code: string;
-  message: string;
-  message_en: string;
-  line?: number;
-  column?: string;
-  value?: string;
-}
+// The validation report of a version: problems grouped by code with counts, the first examples
+// of each kind kept. Texts come from the catalogue (problems.ts).
+import type { Problem } from './problems';
+
+export type { Problem } from './problems';
 
 /** The validation report of a version, as stored and returned by the API. */
 export interface Report {
@@ -18,6 +14,11 @@ export interface Report {
 
 /** How many examples of each kind of problem a report keeps. */
 export const EXAMPLES_PER_CODE = 10;
+
+/** How many problems of one kind (`errors` or `warnings`) a report holds, examples or not. */
+export function problemCount(report: Pick<Report, 'counts'> | null | undefined, kind: 'errors' | 'warnings'): number {
+  return Object.values(report?.counts?.[kind] ?? {}).reduce((a, b) => a + b, 0);
+}
 
 /** Collects problems, keeping counts of all and the first examples of each kind. */
 export class ReportBuilder {
@@ -37,12 +38,12 @@ export class ReportBuilder {
   }
 
   get errorCount(): number {
-    return Object.values(this.report.counts.errors).reduce((a, b) => a + b, 0);
+    return problemCount(this.report, 'errors');
   }
 
-  /** True once this many errors are collected: enough to show, no need to read on. */
-  saturated(limit = 100_000): boolean {
-    return this.errorCount >= limit;
+  /** The codes of the errors found so far. */
+  errorCodes(): string[] {
+    return Object.keys(this.report.counts.errors);
   }
 
   toJSON(): Report {
@@ -59,8 +60,8 @@ export class ReportBuilder {
 }
 
 /** A report with a single error: the file could not be read at all. */
-export function failure(code: string, message: string, messageEn: string, line?: number): Report {
+export function failure(p: Problem): Report {
   const r = new ReportBuilder();
-  r.error({ code, message, message_en: messageEn, line });
+  r.error(p);
   return r.toJSON();
 }

@@ -1,4 +1,4 @@
-import { loadVersion } from '../ingest/load-version';
+import { loadVersion } from './load-version';
 import type { Jobs, Services } from '../services';
 
 /**

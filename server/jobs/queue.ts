@@ -1,5 +1,5 @@
 import PgBoss from 'pg-boss';
-import { loadVersion, recoverStalledLoads } from '../ingest/load-version';
+import { loadVersion, recoverStalledLoads } from './load-version';
 import { log } from '../log';
 import type { Jobs, Services } from '../services';
 import { createReleaseQueue, sendRelease, workReleases } from './releases';

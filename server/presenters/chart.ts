@@ -1,4 +1,4 @@
-import { pairedNameColumn } from '../ingest/regions';
+import { pairedNameColumn } from '../ingest/finish/regions';
 import type { ColumnView } from './version';
 
 /** What the dataset page's chart draws, fetched from the aggregate API by the browser. */

@@ -1,3 +1,4 @@
+import { problemCount } from '../ingest/report';
 import type { Knex } from 'knex';
 import type { Actor } from '../policies/actor';
 import { isOwnWork } from '../policies/version';
@@ -40,7 +41,7 @@ export async function reviewQueue(db: Knex, actor: Actor, filters: QueueFilters)
     submitted_at: r.submitted_at,
     submitted_by: (r.submitter_name ?? null) as string | null,
     age_seconds: Number(r.age_seconds),
-    warnings: Object.values((r.report?.counts?.warnings ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0),
+    warnings: problemCount(r.report, 'warnings'),
     can_review: !isOwnWork(actor, r as VersionRecord),
   }));
 }

@@ -1,5 +1,5 @@
 import { REQUIRED_MS_IND } from '../metadata';
-import type { Report } from '../ingest/report';
+import { problemCount, type Report } from '../ingest/report';
 
 /** One line of the standard-data checklist, evaluated automatically. */
 export interface ChecklistItem {
@@ -86,7 +86,7 @@ export function evaluateChecklist(dataset: DatasetLike, version: VersionLike, co
   }
 
   const interop: ChecklistItem = { key: 'interoperabilitas', pass: true, reasons: [] };
-  const errorCount = Object.values(errors).reduce((a, b) => a + b, 0);
+  const errorCount = problemCount(version.report, 'errors');
   if (!version.has_table || errorCount > 0) {
     interop.pass = false;
     interop.reasons.push({ id: `Tabel tidak termuat (${errorCount} galat validasi).`, en: `The table did not load (${errorCount} validation errors).` });

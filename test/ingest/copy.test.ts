@@ -1,4 +1,5 @@
-import { lineOf, RecordWatch, TextSuspects } from '../../server/ingest/copy';
+import { lineOf } from '../../server/ingest/lines';
+import { RecordWatch, TextSuspects } from '../../server/ingest/run/scan';
 
 describe('watching record sizes as COPY reads them', () => {
   const feedAll = (limit: number, chunks: string[]) => {

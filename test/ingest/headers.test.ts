@@ -1,4 +1,4 @@
-import { nameHeaders } from '../../server/ingest/headers';
+import { nameHeaders } from '../../server/ingest/sniff/headers';
 
 const SAFE = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -1,6 +1,6 @@
-import { inferColumn, unitFromLabel, type InferHints } from '../../server/ingest/infer';
-import { nameHeaders } from '../../server/ingest/headers';
-import { reshapeToLong, wideColumns, yearOfLabel } from '../../server/ingest/reshape';
+import { inferColumn, unitFromLabel, type InferHints } from '../../server/ingest/plan/infer';
+import { nameHeaders } from '../../server/ingest/sniff/headers';
+import { reshapeToLong, wideColumns, yearOfLabel } from '../../server/ingest/plan/reshape';
 
 const EN: InferHints = { indonesian: false };
 const ID: InferHints = { indonesian: true };

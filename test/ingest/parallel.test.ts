@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { testWorld } from '../support/world';
 import os from 'node:os';
 import path from 'node:path';
-import { findSplit } from '../../server/ingest/copy';
+import { findSplit } from '../../server/ingest/plan/split';
 import { load, versionTables } from '../support/ingest';
 
 const t = testWorld({ env: { PARALLEL_LOAD_MIN_MB: '0.000001' } });

@@ -1,4 +1,4 @@
-import { normalizeRegionName, pairedNameColumn } from '../../server/ingest/regions';
+import { normalizeRegionName, pairedNameColumn } from '../../server/ingest/finish/regions';
 import { testWorld } from '../support/world';
 import { load, versionTables } from '../support/ingest';
 

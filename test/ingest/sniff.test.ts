@@ -1,5 +1,5 @@
 import iconv from 'iconv-lite';
-import { detectBinary, detectDelimiter, detectEncoding, HEAD_BYTES, sniffText, TAIL_BYTES, type Sniffed } from '../../server/ingest/sniff';
+import { detectBinary, detectDelimiter, detectEncoding, HEAD_BYTES, sniffText, TAIL_BYTES, type Layout } from '../../server/ingest/sniff';
 
 /** Sniffs a whole (small) file the way the loader does. */
 function sniff(buf: Buffer | string, delimiter?: ',' | ';' | '\t' | '|') {
@@ -8,10 +8,13 @@ function sniff(buf: Buffer | string, delimiter?: ',' | ';' | '\t' | '|') {
   return sniffText({ head: b, tail: b, tailOffset: 0, size: b.length, encoding, delimiter });
 }
 
-function ok(buf: Buffer | string, delimiter?: ',' | ';' | '\t' | '|'): Sniffed {
+/** A refusal of the whole file with one problem of `code`. */
+const refused = (code: string) => ({ ok: false, stage: 'sniff', report: { errors: [expect.objectContaining({ code })], counts: { errors: { [code]: 1 } } } });
+
+function ok(buf: Buffer | string, delimiter?: ',' | ';' | '\t' | '|'): Layout {
   const out = sniff(buf, delimiter);
-  if (!out.ok) throw new Error(`sniff failed: ${out.code}`);
-  return out.sniffed;
+  if (!out.ok) throw new Error(`sniff failed: ${out.report.errors[0]?.code}`);
+  return out.value;
 }
 
 describe('encoding', () => {
@@ -160,8 +163,8 @@ describe('spreadsheet habits', () => {
     });
     expect(out.ok).toBe(true);
     if (!out.ok) return;
-    expect(out.sniffed.skipped).toEqual([expect.objectContaining({ text: 'Sumber: Dinas Uji', kind: 'footnote' })]);
-    expect(out.sniffed.dataEndByte).toBe(buf.length - 'Sumber: Dinas Uji\n'.length);
+    expect(out.value.skipped).toEqual([expect.objectContaining({ text: 'Sumber: Dinas Uji', kind: 'footnote' })]);
+    expect(out.value.dataEndByte).toBe(buf.length - 'Sumber: Dinas Uji\n'.length);
   });
 
   it('drops trailing empty columns that Excel leaves behind', () => {
@@ -181,19 +184,19 @@ describe('files that are not tables', () => {
   it('calls an empty or blank file empty', () => {
     for (const text of ['', '\n\n', '  \r\n']) {
       const out = sniff(text);
-      expect(out).toMatchObject({ ok: false, code: 'empty_file' });
+      expect(out).toMatchObject(refused('empty_file'));
     }
   });
 
   it('calls a header without rows a file without data', () => {
-    expect(sniff('kode,nama,nilai\n')).toMatchObject({ ok: false, code: 'no_data_rows' });
-    expect(sniff('kode,nama,nilai\r\n,,\r\n')).toMatchObject({ ok: false, code: 'no_data_rows' });
+    expect(sniff('kode,nama,nilai\n')).toMatchObject(refused('no_data_rows'));
+    expect(sniff('kode,nama,nilai\r\n,,\r\n')).toMatchObject(refused('no_data_rows'));
   });
 
   it('refuses more than 1,000 columns', () => {
     const header = Array.from({ length: 1001 }, (_, i) => `k${i}`).join(',');
     const out = sniff(`${header}\n${Array(1001).fill('1').join(',')}\n`);
-    expect(out).toMatchObject({ ok: false, code: 'too_many_columns' });
-    if (!out.ok) expect(out.message).toContain('1001 kolom');
+    expect(out).toMatchObject(refused('too_many_columns'));
+    if (!out.ok) expect(out.report.errors[0].message).toContain('1001 kolom');
   });
 });

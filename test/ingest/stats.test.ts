@@ -1,7 +1,7 @@
 import { testWorld } from '../support/world';
 import { signedIn } from '../support/http';
 import { load } from '../support/ingest';
-import { INDEX_MIN_ROWS } from '../../server/ingest/finish';
+import { INDEX_MIN_ROWS } from '../../server/ingest/finish/indexes';
 
 const t = testWorld();
 

@@ -1,6 +1,6 @@
 import { perform } from '../../server/actions/action';
 import { uploadVersion } from '../../server/actions/versions';
-import { recoverStalledLoads, MAX_ATTEMPTS } from '../../server/ingest/load-version';
+import { recoverStalledLoads, MAX_ATTEMPTS } from '../../server/jobs/load-version';
 import type { Jobs } from '../../server/services';
 import { makeDataset, makeWorld, SMALL_CSV, type World } from '../support/factories';
 import { isolatedDatabase } from '../support/isolated-db';

@@ -68,7 +68,8 @@ describe('finding datasets', () => {
   });
 
   it('counts facets only over what the reader may see, and suggests no word only a closed dataset has', async () => {
-    const secret = `rahasiakata${uid().replace(/\d/g, '')}`;
+    // A made-up word: a real one ("rahasia…") is in other tests' open datasets of the shared database, and is suggested.
+    const secret = `zqxvjw${uid().replace(/\d/g, '')}`;
     const closed = await makeDataset(t.svc, t.w.producer, t.w.opd.slug, { title: `Tertutup ${secret}`, access_level: 'tertutup' });
     await uploadContent(t.svc, t.w.producer.actor, closed.slug, 'a,b\n1,2\n');
     const pub = await searchDatasets(t.svc.db, null, { organization: t.w.opd.slug, page: 1, per_page: 50 });

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { AppError, userMessage } from '../../errors';
+import { problemCount } from '../../ingest/report';
 import type { Actor } from '../../policies/actor';
 import type { DatasetRecord, VersionRecord } from '../../policies/records';
 import { canManageRelease } from '../../policies/release';
@@ -125,7 +126,7 @@ export async function versionView(
       comment: canCommentVersion(actor, ds, rec),
       ownWork: isOwnWork(actor, rec),
     },
-    errorCount: Object.values(version.report.counts.errors).reduce((a, b) => a + b, 0),
-    warningCount: Object.values(version.report.counts.warnings).reduce((a, b) => a + b, 0),
+    errorCount: problemCount(version.report, 'errors'),
+    warningCount: problemCount(version.report, 'warnings'),
   };
 }

@@ -2,7 +2,7 @@
 // container checked for bombs first. Runs in a worker thread with a heap limit, so that a
 // workbook no check foresaw can only end its own thread, never the server.
 import path from 'node:path';
-import { runIsolated, IsolatedOutOfMemory } from '../../jobs/isolate';
+import { runIsolated, IsolatedOutOfMemory } from '../../../jobs/isolate';
 import { readWorkbookParts } from './parts';
 import { XlsxRefused, isRefusal } from './refused';
 import { writeSheetCsv } from './sheet';

@@ -1,6 +1,6 @@
-import type { ColumnRole, ColumnType } from '../db/datastore';
-import type { HeaderName } from './headers';
-import type { ColumnOverride } from './options';
+import type { ColumnRole, ColumnType } from '../../db/datastore';
+import type { HeaderName } from '../sniff/headers';
+import type { ColumnOverride } from '../options';
 import {
   fitsBigint,
   isCanonical,
@@ -12,7 +12,7 @@ import {
   NumberFormat,
   numberEvidence,
   PLAIN_NUMBERS,
-} from './values';
+} from '../values';
 
 /** A column as inferred from the sample (and the producer's overrides). */
 export interface InferredColumn extends HeaderName {

@@ -97,6 +97,11 @@ export async function writeSheetCsv(zip: Zip, part: string, parts: WorkbookParts
     }
   };
 
+  const writeLines = (n: number) => {
+    bytes += n;
+    if (bytes > maxOutputBytes) throw new XlsxRefused('xlsx_too_large');
+    dest.write('\n'.repeat(n));
+  };
   const writeRow = (values: string[]) => {
     const line = `${values.map(csvField).join(',')}\n`;
     bytes += Buffer.byteLength(line);
@@ -138,7 +143,9 @@ export async function writeSheetCsv(zip: Zip, part: string, parts: WorkbookParts
         if (row.length > 0) {
           width = Math.max(width, Math.min(row.length, MAX_PADDED));
           while (row.length < width) row.push('');
-          for (; written < rowNumber - 1; written++) writeRow(['']);
+          // Blank sheet rows stay blank lines (in one write: a sheet may skip a million rows).
+          if (written < rowNumber - 1) writeLines(rowNumber - 1 - written);
+          written = rowNumber - 1;
           writeRow(row);
           written = rowNumber;
         }

@@ -1,5 +1,7 @@
-import type { RowExpander } from './copy';
 import { inferColumn, type InferHints, type InferredColumn } from './infer';
+
+/** A row-level transformation applied before typing (used to reshape wide tables). */
+export type RowExpander = (cells: string[]) => string[][];
 
 const YEAR_LABEL = /^(?:tahun\s+|th\.?\s*)?((?:19|20)\d{2})$/i;
 

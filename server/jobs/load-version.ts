@@ -2,15 +2,15 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { recordAudit } from '../audit';
 import { dropTable, tableNameFor } from '../db/datastore';
+import { loadFile, type LoadProgress, type LoadResult } from '../ingest';
+import type { Wilayah } from '../ingest/finish/regions';
+import { loadOptionsSchema } from '../ingest/options';
+import { problem } from '../ingest/problems';
+import { failure, problemCount } from '../ingest/report';
 import { log } from '../log';
 import type { Services } from '../services';
-import type { Knex as KnexType } from 'knex';
-import { IsolatedOutOfMemory, runIsolated } from '../jobs/isolate';
-import { loadFile, type LoadProgress, type LoadResult } from './load';
+import { IsolatedOutOfMemory, runIsolated } from './isolate';
 import type { IsolatedLoad } from './load-isolated';
-import { loadOptionsSchema } from './options';
-import { failure } from './report';
-import type { Wilayah } from './regions';
 
 /** Loads that stall this many times end `failed` (the second attempt runs isolated). */
 export const MAX_ATTEMPTS = 2;
@@ -106,8 +106,8 @@ export async function loadVersion(services: Services, versionId: number): Promis
         versionId: v.id,
         details: {
           rows: result.rows,
-          errors: Object.values(result.report.counts.errors).reduce((a, b) => a + b, 0),
-          warnings: Object.values(result.report.counts.warnings).reduce((a, b) => a + b, 0),
+          errors: problemCount(result.report, 'errors'),
+          warnings: problemCount(result.report, 'warnings'),
           attempt,
           ...(attempt > 1 ? { isolated: true } : {}),
         },
@@ -117,11 +117,7 @@ export async function loadVersion(services: Services, versionId: number): Promis
     clearInterval(beat);
     log.error({ err, versionId }, 'loading failed');
     await dropTable(db, table).catch(() => undefined);
-    await failVersion(db, v.id, attempt, failure(
-      'internal_error',
-      'Berkas tidak dapat dimuat karena kesalahan sistem. Coba unggah ulang; bila berulang, hubungi admin.',
-      'The file could not be loaded because of a system error. Try uploading again; if it persists, contact the admin.',
-    ));
+    await failVersion(db, v.id, attempt, failure(problem('internal_error')));
   }
 }
 
@@ -161,11 +157,7 @@ export async function recoverStalledLoads(services: Services): Promise<number> {
     .select('id', 'load_attempt');
   for (const v of stalled) {
     if (v.load_attempt >= MAX_ATTEMPTS) {
-      await failVersion(db, v.id, null, failure(
-        'load_interrupted',
-        `Pemuatan terhenti ${v.load_attempt} kali (server dimulai ulang atau kehabisan sumber daya). Unggah ulang berkas.`,
-        `Loading was interrupted ${v.load_attempt} times (server restarted or out of resources). Upload the file again.`,
-      ));
+      await failVersion(db, v.id, null, failure(problem('load_interrupted', { times: v.load_attempt })));
     } else {
       await jobs.enqueueLoad(v.id);
     }
@@ -175,7 +167,7 @@ export async function recoverStalledLoads(services: Services): Promise<number> {
 
 const ISOLATED_HEAP_MB = 1024;
 
-function connectionString(db: KnexType): string {
+function connectionString(db: Knex): string {
   const c = db.client.config.connection as { connectionString?: string } | string;
   const url = typeof c === 'string' ? c : c.connectionString;
   if (!url) throw new Error('the database connection has no connection string');
@@ -193,11 +185,7 @@ async function loadIsolated(job: IsolatedLoad, onProgress: (p: LoadProgress) => 
     if (!(err instanceof IsolatedOutOfMemory)) throw err;
     return {
       state: 'failed',
-      report: failure(
-        'load_out_of_memory',
-        'Berkas ini menghentikan pemuatan sebelumnya dan kehabisan memori saat dicoba lagi secara terpisah. Periksa berkasnya atau unggah sebagai CSV sederhana.',
-        'This file stopped an earlier load and ran out of memory when tried again on its own. Check the file or upload it as a plain CSV.',
-      ),
+      report: failure(problem('load_out_of_memory')),
       encoding: null,
       dialect: null,
       columns: [],

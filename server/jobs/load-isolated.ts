@@ -1,8 +1,8 @@
 // loadFile in a worker thread of its own: for a load whose earlier attempt died with its process.
 // Whatever took that process down (a file no check foresaw) can now only end this thread.
 import { createDb } from '../db/knex';
-import { loadFile, type LoadInput, type LoadProgress, type LoadResult } from './load';
-import type { Wilayah } from './regions';
+import { loadFile, type LoadInput, type LoadProgress, type LoadResult } from '../ingest';
+import type { Wilayah } from '../ingest/finish/regions';
 
 /** The serialisable part of a LoadInput, plus where to connect and where derived files go. */
 export interface IsolatedLoad extends Omit<LoadInput, 'db' | 'derivedPath' | 'onProgress'> {

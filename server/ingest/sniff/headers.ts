@@ -1,4 +1,4 @@
-import { RESERVED_NAMES } from '../db/datastore';
+import { RESERVED_NAMES } from '../../db/datastore';
 
 /** A column header: the generated safe name and the original text. */
 export interface HeaderName {

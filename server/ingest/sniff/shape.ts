@@ -1,6 +1,6 @@
 // What a record looks like, for telling the lines around a table (titles above it, notes below
 // it) from the table itself by their shape and their text, never by their position alone.
-import { normalizeDate, numberEvidence } from './values';
+import { normalizeDate, numberEvidence } from '../values';
 
 /** Cells with something in them. */
 export function filledCount(cells: string[]): number {

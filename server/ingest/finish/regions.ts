@@ -1,8 +1,11 @@
+// Reference codes (kode referensi): region codes judged against the province's list, in both
+// schemes (BPS and Kemendagri), with names checked against their codes.
 import type { PoolClient } from 'pg';
-import { quoteIdent, tableSql } from '../db/datastore';
-import { lineOf, type LineMap } from './lines';
-import type { InferredColumn } from './infer';
-import type { ReportBuilder } from './report';
+import { quoteIdent, tableSql } from '../../db/datastore';
+import { lineOf, type LineMap } from '../lines';
+import type { InferredColumn } from '../plan/infer';
+import { problem } from '../problems';
+import type { ReportBuilder } from '../report';
 
 /** One row of the reference table. */
 export interface Wilayah {
@@ -109,8 +112,8 @@ export function judgeRegionColumn(
   rows: CodeTally[],
   wilayah: Wilayah[],
   report: ReportBuilder,
-): void {
-  if (rows.length === 0) return;
+): 'bps' | 'kemendagri' | null {
+  if (rows.length === 0) return null;
   // A kode_kabupaten_kota column holding a province code (or the reverse) is wrong too.
   const level = regionLevel(col.name);
   const refs = level ? wilayah.filter((w) => w.level === level) : wilayah;
@@ -131,36 +134,22 @@ export function judgeRegionColumn(
     else if (score(kemendagriUndotted) > score(bps)) scheme = 'kemendagri';
   }
   if (scheme === 'kemendagri') lookup = dotted ? kemendagri : kemendagriUndotted;
-  col.refScheme = scheme;
   const schemeLabel = scheme === 'bps' ? 'BPS' : 'Kemendagri';
 
   for (const r of rows) {
     const w = lookup.get(r.code.trim());
     if (!w) {
-      report.error({
-        code: 'unknown_region_code',
-        line: r.line,
-        column: col.name,
-        value: r.code,
-        message: `Kode wilayah "${r.code}" tidak dikenal dalam kode referensi ${schemeLabel} (${r.n} baris).`,
-        message_en: `Region code "${r.code}" is not in the ${schemeLabel} reference codes (${r.n} rows).`,
-      });
+      report.error(problem('unknown_region_code', { code: r.code, scheme: schemeLabel, rows: r.n }, { line: r.line, column: col.name, value: r.code }));
       continue;
     }
     if (nameCol && r.name && normalizeRegionName(r.name) !== normalizeRegionName(w.nama)) {
-      report.warning({
-        code: 'region_name_mismatch',
-        line: r.line,
-        column: nameCol.name,
-        value: r.name,
-        message: `Nama "${r.name}" tidak sesuai dengan kode ${r.code} (${schemeLabel}: ${w.nama}).`,
-        message_en: `Name "${r.name}" does not match code ${r.code} (${schemeLabel}: ${w.nama}).`,
-      });
+      report.warning(problem('region_name_mismatch', { name: r.name, code: r.code, scheme: schemeLabel, expected: w.nama }, { line: r.line, column: nameCol.name, value: r.name }));
     }
   }
+  return scheme;
 }
 
-/** Checks every region column of a loaded table (see judgeRegionColumn), reading its codes with SQL. */
+/** Checks every region column of a loaded table (see judgeRegionColumn), reading its codes with SQL; the scheme each one uses. */
 export async function checkRegions(
   client: PoolClient,
   table: string,
@@ -168,7 +157,8 @@ export async function checkRegions(
   wilayah: Wilayah[],
   lineMap: LineMap,
   report: ReportBuilder,
-): Promise<void> {
+): Promise<Map<string, 'bps' | 'kemendagri'>> {
+  const schemes = new Map<string, 'bps' | 'kemendagri'>();
   for (const col of columns.filter((c) => c.role === 'region')) {
     const nameCol = pairedNameColumn(col, columns);
     const nameSql = nameCol ? quoteIdent(nameCol.name) : 'NULL';
@@ -178,6 +168,8 @@ export async function checkRegions(
         WHERE ${quoteIdent(col.name)} IS NOT NULL
         GROUP BY 1, 2 ORDER BY 4`,
     );
-    judgeRegionColumn(col, nameCol, rows.map((r) => ({ code: r.code, name: r.name, n: r.n, line: lineOf(lineMap, r.first) })), wilayah, report);
+    const scheme = judgeRegionColumn(col, nameCol, rows.map((r) => ({ code: r.code, name: r.name, n: r.n, line: lineOf(lineMap, r.first) })), wilayah, report);
+    if (scheme) schemes.set(col.name, scheme);
   }
+  return schemes;
 }

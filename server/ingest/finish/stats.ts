@@ -1,0 +1,99 @@
+// Per-column figures of a loaded table, for charts, facets and the column dictionary.
+import type { PoolClient } from 'pg';
+import { quoteIdent, tableSql } from '../../db/datastore';
+import type { InferredColumn } from '../plan/infer';
+import { INDEX_MIN_ROWS } from './indexes';
+
+/** Columns counted per scan: four select-list entries each, under PostgreSQL's 1,664. */
+const STATS_COLUMNS_PER_SCAN = 400;
+
+/** Per-column figures kept for charts, facets and the column dictionary. */
+export interface ColumnStats {
+  nulls: number;
+  distinct: number | null;
+  min: string | number | null;
+  max: string | number | null;
+  top?: Array<{ value: string; count: number }>;
+  /** The figures taken from PostgreSQL's sample (large tables) rather than counted: shown with "≈". */
+  estimated?: Array<'distinct' | 'top'>;
+}
+
+const isNumeric = (c: InferredColumn) => c.type === 'integer' || c.type === 'number' || c.type === 'year';
+
+/**
+ * Statistics of a loaded table after ANALYZE. Small tables are counted exactly in one scan;
+ * large ones count empty cells, minimum and maximum exactly in one scan and take distinct and
+ * most common values from PostgreSQL's estimates in `pg_stats`.
+ */
+export async function columnStats(client: PoolClient, table: string, columns: InferredColumn[], rows: number): Promise<Record<string, ColumnStats>> {
+  const t = tableSql(table);
+  await client.query(`ANALYZE ${t}`);
+  const conv = (c: InferredColumn, v: string | null) => (v === null ? null : isNumeric(c) ? Number(v) : v);
+  const out: Record<string, ColumnStats> = {};
+
+  if (rows <= INDEX_MIN_ROWS) {
+    // Four figures per column; a select list holds at most 1,664 entries, so wide tables (up to
+    // MAX_COLUMNS) take several scans.
+    const agg: unknown[] = [];
+    for (let from = 0; from < columns.length; from += STATS_COLUMNS_PER_SCAN) {
+      const parts = columns.slice(from, from + STATS_COLUMNS_PER_SCAN).flatMap((c) => {
+        const q = quoteIdent(c.name);
+        const ordered = c.type !== 'boolean';
+        return [`count(${q})::bigint`, `count(DISTINCT ${q})::bigint`, ordered ? `min(${q})::text` : 'NULL::text', ordered ? `max(${q})::text` : 'NULL::text'];
+      });
+      const { rows: [part] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
+      agg.push(...part);
+    }
+    for (const [i, c] of columns.entries()) {
+      const q = quoteIdent(c.name);
+      let top: ColumnStats['top'];
+      if (c.type === 'text' || c.role === 'time') {
+        const { rows: tv } = await client.query(
+          `SELECT ${q}::text AS value, count(*)::int AS count FROM ${t} WHERE ${q} IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 10`,
+        );
+        top = tv;
+      }
+      out[c.name] = {
+        nulls: rows - Number(agg[i * 4]),
+        distinct: Number(agg[i * 4 + 1]),
+        min: conv(c, agg[i * 4 + 2] as string | null),
+        max: conv(c, agg[i * 4 + 3] as string | null),
+        ...(top ? { top } : {}),
+      };
+    }
+    return out;
+  }
+
+  // Empty cells, minimum and maximum are counted in one scan; distinct values and the most
+  // common ones come from ANALYZE's sample, and say so.
+  const counted: unknown[] = [];
+  for (let from = 0; from < columns.length; from += STATS_COLUMNS_PER_SCAN) {
+    const parts = columns.slice(from, from + STATS_COLUMNS_PER_SCAN).flatMap((c) => {
+      const q = quoteIdent(c.name);
+      const ordered = c.type !== 'boolean';
+      return [`count(${q})::bigint`, ordered ? `min(${q})::text` : 'NULL::text', ordered ? `max(${q})::text` : 'NULL::text'];
+    });
+    const { rows: [part] } = await client.query({ text: `SELECT ${parts.join(', ')} FROM ${t}`, rowMode: 'array' });
+    counted.push(...part);
+  }
+  const { rows: pgStats } = await client.query(
+    `SELECT attname, n_distinct, most_common_vals::text::text[] AS vals, most_common_freqs AS freqs
+       FROM pg_stats WHERE schemaname = 'datastore' AND tablename = $1`,
+    [table],
+  );
+  const byName = new Map(pgStats.map((s) => [s.attname as string, s]));
+  for (const [i, c] of columns.entries()) {
+    const s = byName.get(c.name);
+    const nd = Number(s?.n_distinct ?? 0);
+    const top = s?.vals && (c.type === 'text' || c.role === 'time');
+    out[c.name] = {
+      nulls: rows - Number(counted[i * 3]),
+      distinct: s ? (nd >= 0 ? nd : Math.round(-nd * rows)) : null,
+      min: conv(c, counted[i * 3 + 1] as string | null),
+      max: conv(c, counted[i * 3 + 2] as string | null),
+      ...(top ? { top: (s.vals as string[]).slice(0, 10).map((value, j) => ({ value, count: Math.round((s.freqs as number[])[j] * rows) })) } : {}),
+      estimated: top ? ['distinct', 'top'] : ['distinct'],
+    };
+  }
+  return out;
+}

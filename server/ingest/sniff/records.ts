@@ -1,0 +1,99 @@
+// CSV text into records with their line numbers, and the delimiter that fits a text best.
+import { parse } from 'csv-parse/sync';
+import type { Delimiter } from '../options';
+import { DELIMITERS } from '../options';
+import { filledCount } from './shape';
+
+/** One parsed record with the physical lines it spans (1-based). */
+export interface RawRecord {
+  cells: string[];
+  startLine: number;
+  endLine: number;
+}
+
+/** How many LF line breaks the cells of one record hold (a record spans that many more lines). */
+export function lineBreaks(cells: string[]): number {
+  let n = 0;
+  for (const c of cells) for (let i = c.indexOf('\n'); i !== -1; i = c.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** Parses CSV text leniently (ragged rows allowed), keeping line numbers; stops at a broken quote. */
+export function parseRecords(text: string, delimiter: string, limit = Infinity): RawRecord[] {
+  const opts = {
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    bom: true,
+    ...(Number.isFinite(limit) ? { to: limit } : {}),
+  };
+  let rows: string[][];
+  try {
+    rows = parse(text, opts);
+  } catch (err) {
+    // A quoted field cut by the end of the sniffed bytes: keep the records before it.
+    const line = (err as { lines?: number }).lines;
+    if (!line || line <= 1) return [];
+    try {
+      rows = parse(text, { ...opts, to_line: line - 1 });
+    } catch {
+      return [];
+    }
+  }
+  const out: RawRecord[] = [];
+  let prevEnd = 0;
+  for (const cells of rows) {
+    // Lines are counted from the cells, not from csv-parse's line count: inside a quoted field
+    // it counts CR and LF each as a line, so a CRLF there would count twice.
+    const endLine = prevEnd + 1 + lineBreaks(cells);
+    out.push({ cells, startLine: prevEnd + 1, endLine });
+    prevEnd = endLine;
+  }
+  return out;
+}
+
+/** Index just past the n-th newline of `text` (or -1 when it has fewer lines). */
+export function nthLineEnd(text: string, n: number): number {
+  let i = -1;
+  for (let k = 0; k < n; k++) {
+    i = text.indexOf('\n', i + 1);
+    if (i === -1) return -1;
+  }
+  return i + 1;
+}
+
+/** Byte offsets at which each line starts (lines split on LF), the first `max` lines at most. */
+export function lineStarts(buf: Buffer, max = Infinity): number[] {
+  const starts = [0];
+  for (let i = buf.indexOf(0x0a); i !== -1 && starts.length < max; i = buf.indexOf(0x0a, i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/** How many times `ch` occurs in `text` (counted without building a list of matches). */
+export function countChar(text: string, ch: string): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i !== -1; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
+/** The delimiter that splits the records most consistently into more than one field. */
+export function detectDelimiter(text: string): Delimiter {
+  // 200 records are plenty to tell; parsing more only costs time.
+  const cut = nthLineEnd(text, 200);
+  const head = cut > 0 ? text.slice(0, cut) : text;
+  let best: { d: Delimiter; score: number; width: number } = { d: ',', score: -1, width: 1 };
+  for (const d of DELIMITERS) {
+    const recs = parseRecords(head, d, 200).filter((r) => filledCount(r.cells) > 0);
+    if (recs.length === 0) continue;
+    const counts = new Map<number, number>();
+    for (const r of recs) counts.set(r.cells.length, (counts.get(r.cells.length) ?? 0) + 1);
+    const [width, hits] = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0];
+    if (width < 2) continue;
+    const score = hits / recs.length;
+    if (score > best.score + 1e-9 || (Math.abs(score - best.score) < 1e-9 && width > best.width)) {
+      best = { d, score, width };
+    }
+  }
+  return best.d;
+}
