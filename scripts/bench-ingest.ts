@@ -2,14 +2,17 @@
  * Loading benchmark: `npm run bench:ingest -- --rows N`.
  *
  * Generates an Open Data style CSV of N rows (region code and name, indicator, value with two
- * decimals, unit, year), measures the baseline — a plain COPY of that file into an untyped
- * (all text) table on the same database in the same run — then the full path through the HTTP
- * API (upload → `draft` with its report), and prints JSON
- * {rows, bytes, baseline_s, ingest_s, ratio, peak_rss_mb}. The portal runs as a child process,
- * so peak_rss_mb is the server's own peak resident memory (VmHWM), not this script's. With
- * `--runs N`, each run is listed and the summary is the median run by ratio.
+ * decimals, unit, year, and an empty column), then, `--runs` times in turn:
+ *   - the baseline: psql's `\copy … from 'file' with (format csv, header)` into an all-text table
+ *     of the same database (timed from psql's start to its exit; without psql on the PATH, a COPY
+ *     streamed from Node, and the JSON's `baseline` says which);
+ *   - the ingest: the file uploaded through the HTTP API as a user would, until its version is
+ *     `draft` with its report.
+ * Each pair goes to stderr as it ends; stdout gets one JSON line with every pair, the medians
+ * (of baseline, ingest and of the pairs' ratios) and the server's peak resident memory (VmHWM of
+ * the portal, a child process), its resident memory after start-up, and the load average.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -41,10 +44,12 @@ const REGIONS: Array<[string, string]> = [
 const INDICATORS = ['Jumlah penduduk', 'Angka partisipasi sekolah', 'Prevalensi stunting', 'Produksi padi', 'Panjang jalan', 'Jumlah puskesmas'];
 const UNITS = ['Jiwa', 'Persen', 'Persen', 'Ton', 'Km', 'Unit'];
 
+const HEADER = 'kode_kabupaten_kota,nama_kabupaten_kota,kode_indikator,indikator,nilai,satuan,tahun,sumber,catatan\n';
+
 /** Writes the benchmark file; deterministic for a given row count. */
 async function generate(file: string, rows: number): Promise<number> {
   const out = fs.createWriteStream(file);
-  const header = 'kode_kabupaten_kota,nama_kabupaten_kota,kode_indikator,indikator,nilai,satuan,tahun,sumber,catatan\n';
+  const header = HEADER;
   let seed = 42;
   const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   async function* lines() {
@@ -66,15 +71,45 @@ async function generate(file: string, rows: number): Promise<number> {
   return fs.statSync(file).size;
 }
 
-async function baselineCopy(url: string, file: string): Promise<number> {
+/** How the baseline was taken: psql's \copy when psql is on the PATH, else COPY from Node. */
+type Baseline = 'psql \\copy' | 'pg-copy-streams';
+
+function hasPsql(): boolean {
+  return spawnSync('psql', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Runs psql with one command against `url`; rejects with its error output. */
+function psql(url: string, command: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('psql', ['--no-psqlrc', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', command], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d) => (err += d));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`psql: ${err}`))));
+  });
+}
+
+/**
+ * The baseline: the fastest way a client can push the file into the same database — psql's
+ * \copy into an all-text table (timed from psql's start to its exit) — or, without psql, a COPY
+ * streamed from Node. The table is created before and dropped after the timing.
+ */
+async function baselineCopy(url: string, file: string, kind: Baseline, columns: number): Promise<number> {
+  const table = `bench_baseline_${crypto.randomBytes(3).toString('hex')}`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  const table = `bench_baseline_${crypto.randomBytes(3).toString('hex')}`;
   try {
-    await client.query(`CREATE TABLE ${table} (c1 text, c2 text, c3 text, c4 text, c5 text, c6 text, c7 text, c8 text, c9 text)`);
+    await client.query(`CREATE TABLE ${table} (${Array.from({ length: columns }, (_, i) => `c${i + 1} text`).join(', ')})`);
     const t0 = process.hrtime.bigint();
-    await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, HEADER true)`)));
-    return Number(process.hrtime.bigint() - t0) / 1e9;
+    if (kind === 'psql \\copy') {
+      await psql(url, `\\copy ${table} from '${file.replace(/'/g, "''")}' with (format csv, header)`);
+    } else {
+      await pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), client.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+    }
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${table}`);
+    if (rows[0].n !== ROWS) throw new Error(`baseline loaded ${rows[0].n} rows, not ${ROWS}`);
+    return seconds;
   } finally {
     await client.query(`DROP TABLE IF EXISTS ${table}`);
     await client.end();
@@ -88,6 +123,15 @@ function freePort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function peakRssMb(pid: number): number {
@@ -188,6 +232,7 @@ async function main(): Promise<void> {
     stdio: ['ignore', args.verbose ? 'inherit' : 'ignore', 'inherit'],
   });
   const results: Array<Record<string, number>> = [];
+  const round = (n: number) => Math.round(n * 1000) / 1000;
   try {
     await waitFor(`${base}/healthz`, child);
     const cli = (cmd: string[]) =>
@@ -203,8 +248,14 @@ async function main(): Promise<void> {
     await cli(['user:create', '--email', 'bench@bench.id', '--name', 'Bench', '--role', 'produsen', '--org', 'bench', '--password', 'bench-password']);
     const { token } = await api(base, '/api/v1/tokens', { method: 'POST', body: JSON.stringify({ email: 'bench@bench.id', password: 'bench-password' }) });
 
+    const baselineKind: Baseline = hasPsql() ? 'psql \\copy' : 'pg-copy-streams';
+    const columns = HEADER.trim().split(',').length;
+    const idleRss = rssMb(child.pid!);
+    let peakDuring = 0;
+    const sampler = setInterval(() => (peakDuring = Math.max(peakDuring, rssMb(child.pid!))), 100);
+    // Baseline and ingest alternate, so a change in the machine's load touches both alike.
     for (let run = 0; run < RUNS; run++) {
-      const baseline = await baselineCopy(url, file);
+      const baseline = await baselineCopy(url, file, baselineKind, columns);
       const { data: ds } = await api(base, '/api/v1/datasets', {
         method: 'POST', token, body: JSON.stringify({ organization: 'bench', title: `Bench ${run} ${Date.now()}`, topic: 'ekonomi' }),
       });
@@ -221,21 +272,30 @@ async function main(): Promise<void> {
       if (v.state !== 'draft' || v.row_count !== ROWS || v.report.errors.length) {
         throw new Error(`unexpected result: ${v.state} rows=${v.row_count} errors=${JSON.stringify(v.report.errors.slice(0, 3))}`);
       }
-      results.push({ baseline_s: baseline, ingest_s: ingest, upload_s: uploaded });
+      const pair = { baseline_s: round(baseline), ingest_s: round(ingest), ratio: round(ingest / baseline), upload_s: round(uploaded), peak_rss_mb: peakRssMb(child.pid!) };
+      results.push(pair);
+      process.stderr.write(`run ${run + 1}/${RUNS}: ${JSON.stringify(pair)}\n`);
     }
-    // The median run by ratio (with --runs 1, the only one): not the best, so noise cannot flatter.
-    const best = [...results].sort((a, b) => a.ingest_s / a.baseline_s - b.ingest_s / b.baseline_s)[Math.floor((results.length - 1) / 2)];
-    const round = (n: number) => Math.round(n * 1000) / 1000;
+    clearInterval(sampler);
+    // Medians (with --runs 1, the only run): not the best, so noise cannot flatter.
+    const median = (xs: number[]) => {
+      const s = [...xs].sort((x, y) => x - y);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
     process.stdout.write(
       `${JSON.stringify({
         rows: ROWS,
         bytes,
-        baseline_s: round(best.baseline_s),
-        ingest_s: round(best.ingest_s),
-        ratio: round(best.ingest_s / best.baseline_s),
+        baseline: baselineKind,
+        runs: results,
+        median_baseline_s: round(median(results.map((r) => r.baseline_s))),
+        median_ingest_s: round(median(results.map((r) => r.ingest_s))),
+        median_ratio: round(median(results.map((r) => r.ratio))),
         peak_rss_mb: peakRssMb(child.pid!),
-        upload_s: round(best.upload_s),
-        ...(RUNS > 1 ? { runs: results.map((r) => ({ baseline_s: round(r.baseline_s), ingest_s: round(r.ingest_s), ratio: round(r.ingest_s / r.baseline_s) })) } : {}),
+        idle_rss_mb: idleRss,
+        peak_rss_sampled_mb: Math.max(peakDuring, idleRss),
+        load_average: os.loadavg().map((l) => Math.round(l * 100) / 100),
+        cpus: os.cpus().length,
       })}\n`,
     );
   } finally {
