@@ -7,9 +7,10 @@ export function countLf(chunk: Buffer): number {
   return n;
 }
 
-/** Quote characters in chunk[from, to). */
+/** Quote characters in chunk[from, to) (searched within that range only, not to the chunk's end). */
 export function countQuotes(chunk: Buffer, from: number, to: number): number {
+  const range = chunk.subarray(from, to);
   let n = 0;
-  for (let i = chunk.indexOf(0x22, from); i !== -1 && i < to; i = chunk.indexOf(0x22, i + 1)) n++;
+  for (let i = range.indexOf(0x22); i !== -1; i = range.indexOf(0x22, i + 1)) n++;
   return n;
 }

@@ -1,13 +1,13 @@
 // Stage 5, finish. In: how the run ended (a committed table, or none and its problems), the
 // plan, the layout and the report so far. Out: the load's result — the report made whole
 // (footnotes with their lines, reference codes checked, in one report however the file was
-// refused), the table with its indexes and statistics, the columns with their reference
-// schemes, and the dialect facts of the raw file. A table whose reference codes are wrong is
-// dropped: a draft then has a report but no table.
+// refused), the table with its statistics, the columns with their reference schemes, and the
+// dialect facts of the raw file. A table whose reference codes are wrong is dropped: a draft then
+// has a report but no table. The table's indexes are built after the version is a draft
+// (buildIndexes, by the load job): nothing in the report needs them.
 import type { Knex } from 'knex';
 import { dropTable } from '../db/datastore';
 import { withClient } from '../db/knex';
-import { buildIndexes } from './finish/indexes';
 import { checkRegions, judgeRegionColumn, pairedNameColumn, type Wilayah } from './finish/regions';
 import { columnStats, type ColumnStats } from './finish/stats';
 import type { Encoding } from './options';
@@ -113,26 +113,23 @@ export async function finish(input: FinishInput): Promise<LoadResult> {
     return { ...base, report: report.toJSON(), columns: withSchemes(schemes) };
   }
 
-  // The table is committed but invisible (the version is still `processing`). Check reference
-  // codes while the indexes build, each on its own connection; ANALYZE (and the statistics read
-  // from it) must wait for the index builds, whose locks it conflicts with.
+  // The table is committed but invisible (the version is still `processing`). The reference
+  // codes are checked while ANALYZE and the column figures run, each on its own connection. The
+  // indexes are not built here: the draft's report does not need them (see buildIndexes).
   const { rows, lineMap } = outcome;
   const progress = (phase: LoadProgress['phase']) => input.onProgress({ phase, bytes_done: input.source.size, bytes_total: input.source.size, rows });
   try {
     progress('checking');
-    const [schemes] = await Promise.all([
+    const [schemes, stats] = await Promise.all([
       withClient(db, (client) => checkRegions(client, table, plan.columns, input.wilayah, lineMap, report)),
-      buildIndexes(db, table, plan.columns, rows),
+      withClient(db, (client) => columnStats(client, table, plan.columns, rows)),
     ]);
-    input.lap('check_index_ms');
+    input.lap('check_stats_ms');
     const columns = withSchemes(schemes);
     if (report.errorCount > 0) {
       await dropTable(db, table);
       return { ...base, report: report.toJSON(), columns };
     }
-    progress('indexing');
-    const stats = await withClient(db, (client) => columnStats(client, table, columns, rows));
-    input.lap('stats_ms');
     return { ...base, report: report.toJSON(), columns, stats, table, rows };
   } catch (err) {
     await dropTable(db, table).catch(() => undefined);

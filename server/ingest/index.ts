@@ -19,6 +19,7 @@ import { run } from './run';
 import { sniff } from './sniff';
 
 export type { LoadProgress, LoadResult } from './finish';
+export { buildIndexes } from './finish/indexes';
 
 export interface LoadInput {
   db: Knex;

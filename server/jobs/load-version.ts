@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { recordAudit } from '../audit';
 import { dropTable, tableNameFor } from '../db/datastore';
-import { loadFile, type LoadProgress, type LoadResult } from '../ingest';
+import { buildIndexes, loadFile, type LoadProgress, type LoadResult } from '../ingest';
 import type { Wilayah } from '../ingest/finish/regions';
 import { loadOptionsSchema } from '../ingest/options';
 import { problem } from '../ingest/problems';
@@ -61,6 +61,7 @@ export async function loadVersion(services: Services, versionId: number): Promis
         ? await loadIsolated({ ...input, url: connectionString(db), derivedPrefix: storage.derivedPath(derived), wilayah }, (p) => (progress = p))
         : await loadFile({ ...input, db, derivedPath: (suffix) => storage.derivedPath(`${derived}${suffix}`), onProgress: (p) => (progress = p) }, wilayah);
     clearInterval(beat);
+    let kept = false;
     await db.transaction(async (tx) => {
       const updated = await tx('versions')
         .where({ id: v.id, state: 'processing', load_attempt: attempt })
@@ -82,6 +83,7 @@ export async function loadVersion(services: Services, versionId: number): Promis
         if (result.table) await dropTable(tx, result.table);
         return;
       }
+      kept = result.table !== null;
       await tx('version_columns').where({ version_id: v.id }).delete();
       if (result.columns.length > 0) {
         await tx('version_columns').insert(
@@ -113,6 +115,11 @@ export async function loadVersion(services: Services, versionId: number): Promis
         },
       });
     });
+    // The draft is out; its indexes follow (nothing in its report needs them). A failure here
+    // leaves a correct table, only slower to filter: logged, not the version's failure.
+    if (kept && result.table && result.rows !== null) {
+      await buildIndexes(db, result.table, result.columns, result.rows).catch((err) => log.warn({ err, versionId }, 'building indexes failed'));
+    }
   } catch (err) {
     clearInterval(beat);
     log.error({ err, versionId }, 'loading failed');

@@ -7,17 +7,27 @@ import type { InferredColumn } from '../plan/infer';
 export const INDEX_MIN_ROWS = 10_000;
 
 /** Columns worth an index: where filters, facets and charts look (region and time). */
-export function indexedColumns(columns: InferredColumn[]): InferredColumn[] {
+export function indexedColumns<C extends Pick<InferredColumn, 'role'>>(columns: C[]): C[] {
   return columns.filter((c) => c.role === 'region' || c.role === 'time');
 }
 
-/** Builds the indexes of a committed table, each on its own connection, all at once. */
-export async function buildIndexes(db: Knex, table: string, columns: InferredColumn[], rows: number): Promise<void> {
+/**
+ * Builds the indexes of a loaded table, each on its own connection, all at once. Called once the
+ * version is a draft (the report needs no index; reads are correct without them, only slower on
+ * large tables meanwhile). Idempotent; a table dropped meanwhile (a reload) is no error.
+ */
+export async function buildIndexes(db: Knex, table: string, columns: Array<Pick<InferredColumn, 'name' | 'role'>>, rows: number): Promise<void> {
   if (rows <= INDEX_MIN_ROWS) return;
-  await Promise.all(
-    indexedColumns(columns).map((c, i) =>
-      db.raw(`CREATE INDEX ${quoteIdent(`${table}_i${i}`)} ON ${tableSql(table)} (${quoteIdent(c.name)})`),
-    ),
-  );
+  const exists = async () => (await db.raw(`SELECT to_regclass(?) IS NOT NULL AS ok`, [`datastore.${table}`])).rows[0].ok as boolean;
+  if (!(await exists())) return;
+  try {
+    await Promise.all(
+      indexedColumns(columns).map((c, i) =>
+        db.raw(`CREATE INDEX IF NOT EXISTS ${quoteIdent(`${table}_i${i}`)} ON ${tableSql(table)} (${quoteIdent(c.name)})`),
+      ),
+    );
+  } catch (err) {
+    if (await exists()) throw err;
+  }
 }
 

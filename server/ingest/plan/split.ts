@@ -31,12 +31,15 @@ export async function findSplit(file: string, start: number, end: number): Promi
         quotes += countQuotes(chunk, 0, bytesRead);
         lfs += countLf(chunk);
       } else {
-        let from = 0;
-        for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) {
+        // Up to the middle in one count; from there, line break by line break.
+        let from = Math.max(0, mid - pos);
+        quotes += countQuotes(chunk, 0, from);
+        lfs += countLf(chunk.subarray(0, from));
+        for (let i = chunk.indexOf(0x0a, from); i !== -1; i = chunk.indexOf(0x0a, i + 1)) {
           quotes += countQuotes(chunk, from, i);
           from = i;
           lfs++;
-          if (pos + i >= mid && quotes % 2 === 0) return pos + i + 1 < end ? { at: pos + i + 1, linesBefore: lfs } : null;
+          if (quotes % 2 === 0) return pos + i + 1 < end ? { at: pos + i + 1, linesBefore: lfs } : null;
         }
         quotes += countQuotes(chunk, from, bytesRead);
       }
