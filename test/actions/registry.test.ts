@@ -34,7 +34,7 @@ beforeAll(async () => {
   const pv = await uploadContent(t.svc, t.w.producer.actor, prio.slug, SMALL_CSV);
   await perform(submitVersion, t.w.producer.actor, { slug: prio.slug, number: pv.number }, t.svc);
   await perform(reviewVersion, t.w.walidata2.actor, { slug: prio.slug, number: pv.number, decision: 'approve' }, t.svc);
-  const item = await perform(createDataListItem, t.w.walidata.actor, { year: 2031, name: 'Butir uji kebijakan', organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
+  const item = await perform(createDataListItem, t.w.walidata.actor, { year: 2093, name: 'Butir uji kebijakan', organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
   const request = await perform(createRequest, requesterActor, { title: 'Minta data uji kebijakan', name: 'Warga', email: 'warga@x.id' }, t.svc);
   const token = await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email }, t.svc);
   const file = { key: `raw/ab/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), size: 10, filename: 'x.csv' };
@@ -58,7 +58,7 @@ beforeAll(async () => {
     unscheduleVersion: { slug: published, number: 1 },
     publishVersionNow: { slug: published, number: 1 },
     publishDueVersion: { version_id: Number(qv.id) },
-    createDataListItem: { year: 2031, name: 'Butir registry', organization: orgSlug, frequency: 'tahunan' },
+    createDataListItem: { year: 2093, name: 'Butir registry', organization: orgSlug, frequency: 'tahunan' },
     updateDataListItem: { id: item.id, name: 'Butir registry', organization: orgSlug, frequency: 'tahunan' },
     deleteDataListItem: { id: item.id },
     linkDataListItem: { id: item.id, dataset: published },
@@ -66,8 +66,8 @@ beforeAll(async () => {
     routeRequest: { id: request.id, organization: orgSlug },
     answerRequest: { id: request.id, state: 'ditolak', answer: 'registry' },
     hideRequest: { id: request.id, reason: 'spam' },
-    remindOrganization: { organization: orgSlug, year: 2031 },
-    importDataList: { year: 2031, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
+    remindOrganization: { organization: orgSlug, year: 2093 },
+    importDataList: { year: 2093, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
   };
 });
 
