@@ -10,7 +10,8 @@ import type { VersionState } from '../policies/records';
 import type { VersionRow } from '../db/rows';
 
 export type { VersionRow };
-import { canCommentVersion, canDecideVersion, canManageVersion, canViewVersion, reviewStage } from '../policies/version';
+import { canCommentVersion, canDecideVersion, canReloadVersion, canSubmitVersion, canViewVersion, canWithdrawVersion, RELOADABLE, reviewStage, SUBMITTABLE, WITHDRAWABLE } from '../policies/version';
+import { commentStage } from '../policies/review';
 import { canManageRelease, canPublishDue } from '../policies/release';
 import type { Services } from '../services';
 import { STORAGE_KEY } from '../storage';
@@ -50,7 +51,7 @@ async function lockVersion(tx: Knex.Transaction, slug: string, number: number, a
 async function transition(
   tx: Knex.Transaction,
   v: VersionRow,
-  from: VersionState[],
+  from: readonly VersionState[],
   to: VersionState,
   extra: Record<string, unknown> = {},
 ): Promise<void> {
@@ -129,9 +130,9 @@ export const reloadVersion = defineAction({
   name: 'version.reload',
   input: versionRef.extend({ options: loadOptionsSchema }),
   load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
-  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : datasetNotFound()),
+  authorize: (actor, { ds, v }) => (canViewWork(actor, ds) ? canReloadVersion(actor, ds, v) : datasetNotFound()),
   async run(ctx, _actor, { ds, v }, input) {
-    await transition(ctx.tx, v, ['draft', 'failed'], 'processing', {
+    await transition(ctx.tx, v, RELOADABLE, 'processing', {
       options: JSON.stringify(input.options),
       report: null,
       progress: null,
@@ -152,9 +153,9 @@ export const submitVersion = defineAction({
   name: 'version.submit',
   input: versionRef,
   load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
-  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : datasetNotFound()),
+  authorize: (actor, { ds, v }) => (canViewWork(actor, ds) ? canSubmitVersion(actor, ds, v) : datasetNotFound()),
   async run({ tx }, actor, { ds, v }) {
-    if (v.state !== 'draft' && v.state !== 'changes_requested') throw stateConflict(v.state);
+    if (!SUBMITTABLE.includes(v.state)) throw stateConflict(v.state);
     const errors = problemCount(v.report, 'errors');
     if (errors > 0 || !v.table_name) {
       throw new Conflict(
@@ -170,7 +171,7 @@ export const submitVersion = defineAction({
         `Version ${other.number} of this dataset is still under review.`,
       );
     }
-    await transition(tx, v, ['draft', 'changes_requested'], 'submitted', { submitted_by: actor.id, submitted_at: tx.fn.now() });
+    await transition(tx, v, SUBMITTABLE, 'submitted', { submitted_by: actor.id, submitted_at: tx.fn.now() });
     const reviewers = await usersWithRole(tx, ['walidata']);
     await notify(tx, {
       kind: 'submitted',
@@ -192,9 +193,9 @@ export const withdrawVersion = defineAction({
   name: 'version.withdraw',
   input: versionRef,
   load: (tx, input, actor) => lockVersion(tx, input.slug, input.number, actor),
-  authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canManageVersion(actor, ds) : datasetNotFound()),
+  authorize: (actor, { ds, v }) => (canViewWork(actor, ds) ? canWithdrawVersion(actor, ds, v) : datasetNotFound()),
   async run({ tx }, _actor, { ds, v }) {
-    await transition(tx, v, ['submitted'], 'draft');
+    await transition(tx, v, WITHDRAWABLE, 'draft');
     return {
       result: { ...v, state: 'draft' as const },
       audit: versionAudit(ds, v),
@@ -205,11 +206,6 @@ export const withdrawVersion = defineAction({
 export const DECISIONS = ['approve', 'request_changes', 'reject', 'comment'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-function commentStage(actor: Actor): 'produsen' | 'walidata' | 'pembina' {
-  if (actor.role === 'produsen') return 'produsen';
-  if (actor.role === 'pembina') return 'pembina';
-  return 'walidata';
-}
 
 /**
  * Makes version `v` the dataset's current published version, in the caller's transaction: the

@@ -98,3 +98,16 @@ export function visibleDatasetsScope(actor: Actor | null, opts: { publicOnly?: b
     });
   };
 }
+
+/**
+ * Open the producer's workspace to start a dataset (the "new dataset" form): a producer, or the
+ * operator. Which organizations the form offers is canCreateDataset's answer per organization.
+ */
+export function canUseProducerWorkspace(actor: Actor | null): boolean {
+  return !!actor && !actor.system && (actor.role === 'produsen' || actor.role === 'admin');
+}
+
+/** The organizations a dataset form offers: the producer's own OPD; every OPD for the custodian. */
+export function canFileUnder(actor: Actor | null, org: OrganizationRecord): boolean {
+  return org.kind === 'opd' && (isCustodian(actor) || (actor !== null && isProducerOf(actor, org.id)));
+}

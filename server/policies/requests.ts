@@ -33,3 +33,8 @@ export function canSeeRequestContact(actor: Actor | null, r: RequestRecord): boo
 export function canViewRequest(actor: Actor | null, r: RequestRecord): boolean {
   return r.hidden_at === null || canRouteRequest(actor);
 }
+
+/** Open the requests workspace: the custodian (every request) or a producer (its OPD's). */
+export function canUseRequestWorkspace(actor: Actor | null): boolean {
+  return canRouteRequest(actor) || (actor !== null && !actor.system && actor.role === 'produsen');
+}

@@ -1,4 +1,5 @@
 import { Actor, isAdmin, isProducerOf } from './actor';
+import { reviewStatesFor } from './review';
 import { canViewDataset, canViewWork } from './dataset';
 import type { DatasetRecord, VersionRecord } from './records';
 
@@ -28,16 +29,37 @@ export function isOwnWork(actor: Actor | null, v: VersionRecord): boolean {
 
 /**
  * Decide on a version (approve, request changes, reject): the walidata at the first stage, the
- * pembina at the second (priority data), the operator at either — never on one's own work.
+ * pembina at the second (priority data); the operator does what the walidata does, so it decides
+ * at the first stage only — never on one's own work.
  */
 export function canDecideVersion(actor: Actor | null, _ds: DatasetRecord, v: VersionRecord): boolean {
   if (!actor || isOwnWork(actor, v)) return false;
-  const stage = reviewStage(v);
-  if (stage === 'walidata') return actor.role === 'walidata' || actor.role === 'admin';
-  if (stage === 'pembina') return actor.role === 'pembina' || actor.role === 'admin';
+  const mine = reviewStatesFor(actor);
+  if (mine.length === 0) return false;
+  if (reviewStage(v) !== null) return mine.includes(v.state);
   // Not awaiting review: allowed to ask, so the action can answer with a 409 for the state.
-  return actor.role === 'walidata' || actor.role === 'pembina' || actor.role === 'admin';
+  return true;
 }
+
+/** May the actor submit this version for review (policy; the state machine checks its state)? */
+export function canSubmitVersion(actor: Actor | null, ds: DatasetRecord, _v: VersionRecord): boolean {
+  return canManageVersion(actor, ds);
+}
+
+/** May the actor withdraw this version's submission? */
+export function canWithdrawVersion(actor: Actor | null, ds: DatasetRecord, _v: VersionRecord): boolean {
+  return canManageVersion(actor, ds);
+}
+
+/** May the actor reload this version with other reading options? */
+export function canReloadVersion(actor: Actor | null, ds: DatasetRecord, _v: VersionRecord): boolean {
+  return canManageVersion(actor, ds);
+}
+
+/** States from which a version may be submitted / withdrawn / reloaded (SPEC §3). */
+export const SUBMITTABLE: readonly VersionRecord['state'][] = ['draft', 'changes_requested'];
+export const WITHDRAWABLE: readonly VersionRecord['state'][] = ['submitted'];
+export const RELOADABLE: readonly VersionRecord['state'][] = ['draft', 'failed'];
 
 /** Comment on a version: anyone who may see its work (producer answers, reviewers ask). */
 export function canCommentVersion(actor: Actor | null, ds: DatasetRecord, _v: VersionRecord): boolean {

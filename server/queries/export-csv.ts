@@ -3,8 +3,10 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import { to as copyTo } from 'pg-copy-streams';
+import { escapeLiteral } from 'pg';
 import { quoteIdent, tableSql } from '../db/datastore';
 import { withClient } from '../db/knex';
+import { filterValue, parseSort, type QueryColumn } from './rows';
 
 /** A column as the CSV export needs it. */
 export interface ExportColumn {
@@ -13,21 +15,76 @@ export interface ExportColumn {
 }
 
 /**
+ * Which rows an export holds and how it is written: the rows API's `filter[col]`, `q` and
+ * `sort`, and the CSV dialect (`excel`: `;` between fields and `,` as the decimal mark, what a
+ * spreadsheet on an Indonesian-locale machine reads by double-click; the caller writes the BOM).
+ */
+export interface ExportSelection {
+  filter?: Record<string, string | string[]>;
+  q?: string;
+  sort?: string;
+  dialect?: 'excel';
+}
+
+/**
  * How each column is selected for CSV export: booleans as true/false rather than t/f, and text
  * that a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) behind an
- * apostrophe, as OWASP advises. Typed columns (numbers, dates) are left as they are.
+ * apostrophe, as OWASP advises. Typed columns (numbers, dates) are left as they are, except the
+ * decimal mark of numbers in the Excel dialect.
  */
-function exportExpr(c: ExportColumn): string {
+function exportExpr(c: ExportColumn, dialect?: 'excel'): string {
   const q = quoteIdent(c.name);
   if (c.type === 'boolean') return `CASE WHEN ${q} THEN 'true' WHEN NOT ${q} THEN 'false' END AS ${q}`;
   if (c.type === 'text') return `CASE WHEN ${q} ~ '^[-=+@\\t\\r]' THEN '''' || ${q} ELSE ${q} END AS ${q}`;
+  if (c.type === 'number' && dialect === 'excel') return `replace(${q}::text, '.', ',') AS ${q}`;
   return q;
 }
 
-/** The COPY statement of a version's whole-table CSV download (comma, header, `_id` order). */
-export function csvExportSql(table: string, columns: ExportColumn[]): string {
-  const select = columns.map(exportExpr).join(', ');
-  return `COPY (SELECT ${select} FROM ${tableSql(table)} ORDER BY "_id") TO STDOUT WITH (FORMAT csv, HEADER true)`;
+function literal(v: string | number | boolean): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'NULL';
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  return escapeLiteral(v);
+}
+
+/**
+ * The WHERE and ORDER BY of an export, with the rows API's rules (unknown columns and badly typed
+ * values are 400s). COPY takes no parameters, so values are checked by type and written as
+ * literals with the driver's own quoting.
+ */
+export function selectionSql(columns: QueryColumn[], s: ExportSelection): { where: string; order: string } {
+  const conds: string[] = [];
+  for (const [name, raw] of Object.entries(s.filter ?? {})) {
+    const col = columns.find((c) => c.name === name);
+    if (!col) parseSort(columns, name); // throws the rows API's "unknown column" answer
+    const values = (Array.isArray(raw) ? raw : [raw]).map((v) => filterValue(col!, String(v)));
+    const nonNull = values.filter((v): v is string | number | boolean => v !== null);
+    const parts: string[] = [];
+    if (nonNull.length) parts.push(`${quoteIdent(col!.name)} IN (${nonNull.map(literal).join(', ')})`);
+    if (nonNull.length !== values.length) parts.push(`${quoteIdent(col!.name)} IS NULL`);
+    conds.push(`(${parts.join(' OR ')})`);
+  }
+  const q = s.q?.trim();
+  if (q) {
+    const text = columns.filter((c) => c.type === 'text');
+    const like = literal(`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    conds.push(text.length ? `(${text.map((c) => `${quoteIdent(c.name)} ILIKE ${like}`).join(' OR ')})` : 'false');
+  }
+  const order = parseSort(columns, s.sort).map((o) => `${quoteIdent(o.column)} ${o.order === 'desc' ? 'DESC' : 'ASC'} NULLS LAST`);
+  return {
+    where: conds.length ? ` WHERE ${conds.join(' AND ')}` : '',
+    order: ` ORDER BY ${[...order, '"_id"'].join(', ')}`,
+  };
+}
+
+/**
+ * The COPY statement of a version's CSV download: the whole table in `_id` order (comma, header),
+ * or the reader's selection and dialect.
+ */
+export function csvExportSql(table: string, columns: ExportColumn[], s: ExportSelection = {}): string {
+  const select = columns.map((c) => exportExpr(c, s.dialect)).join(', ');
+  const { where, order } = selectionSql(columns, s);
+  const delimiter = s.dialect === 'excel' ? `, DELIMITER ';'` : '';
+  return `COPY (SELECT ${select} FROM ${tableSql(table)}${where}${order}) TO STDOUT WITH (FORMAT csv, HEADER true${delimiter})`;
 }
 
 /** A short name of the export's SQL: equal names mean byte-identical exports of one table. */
@@ -36,9 +93,10 @@ export function exportVariant(sql: string): string {
 }
 
 /** Streams the CSV export of a version's table into `out`. */
-export async function streamCsvExport(db: Knex, table: string, columns: ExportColumn[], out: NodeJS.WritableStream): Promise<void> {
+export async function streamCsvExport(db: Knex, table: string, columns: ExportColumn[], out: NodeJS.WritableStream, s: ExportSelection = {}): Promise<void> {
+  const sql = csvExportSql(table, columns, s);
   await withClient(db, async (client) => {
-    await pipeline(client.query(copyTo(csvExportSql(table, columns))), out);
+    await pipeline(client.query(copyTo(sql)), out);
   });
 }
 

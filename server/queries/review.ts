@@ -2,6 +2,7 @@ import { problemCount } from '../ingest/report';
 import type { Knex } from 'knex';
 import type { Actor } from '../policies/actor';
 import { isOwnWork } from '../policies/version';
+import { canUseReviewQueue, reviewQueueScope } from '../policies/review';
 import type { VersionRecord } from '../policies/records';
 
 export interface QueueFilters {
@@ -9,17 +10,14 @@ export interface QueueFilters {
   topic?: string;
 }
 
-/** The versions waiting for this actor's review (walidata: submitted; pembina: verified), oldest first. */
+/** The versions waiting for this actor's review (see policies/review.ts), oldest first. */
 export async function reviewQueue(db: Knex, actor: Actor, filters: QueueFilters) {
-  const states =
-    actor.role === 'admin' ? ['submitted', 'verified'] : actor.role === 'walidata' ? ['submitted'] : actor.role === 'pembina' ? ['verified'] : [];
-  if (states.length === 0) return [];
+  if (!canUseReviewQueue(actor)) return [];
   const q = db('versions as v')
     .join('datasets as d', 'd.id', 'v.dataset_id')
     .join('organizations as o', 'o.id', 'd.organization_id')
     .leftJoin('topics as t', 't.id', 'd.topic_id')
     .leftJoin('users as s', 's.id', 'v.submitted_by')
-    .whereIn('v.state', states)
     .orderBy('v.submitted_at', 'asc')
     .select(
       'v.id', 'v.number', 'v.state', 'v.row_count', 'v.submitted_at', 'v.report', 'v.uploaded_by', 'v.submitted_by', 'v.dataset_id',
@@ -27,7 +25,7 @@ export async function reviewQueue(db: Knex, actor: Actor, filters: QueueFilters)
       't.slug as topic_slug', 't.name_id as topic_name_id', 't.name_en as topic_name_en', 's.name as submitter_name',
       db.raw('extract(epoch from now() - v.submitted_at)::int as age_seconds'),
     );
-  if (actor.role === 'pembina') q.where('d.prioritas', true);
+  reviewQueueScope(actor)(q);
   if (filters.organization) q.where('o.slug', filters.organization);
   if (filters.topic) q.where('t.slug', filters.topic);
   const rows = await q;

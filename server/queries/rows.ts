@@ -31,7 +31,7 @@ function columnNamed(columns: QueryColumn[], name: string, what: string): QueryC
 }
 
 /** Checks a filter value against its column's type, so a bad value is a 400, not a database error. */
-function filterValue(col: QueryColumn, value: string): string | number | boolean | null {
+export function filterValue(col: QueryColumn, value: string): string | number | boolean | null {
   if (value === '' || value.toLowerCase() === 'null') return null;
   switch (col.type) {
     case 'integer':

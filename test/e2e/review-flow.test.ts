@@ -1,12 +1,11 @@
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApp } from '../../server/app';
 import { makeWorld, type TestUser, type World } from '../support/factories';
+import { launchChromium, listen } from '../support/browser';
 import { testServices, type TestServices } from '../support/services';
 
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 
 let svc: TestServices;
 let server: Server;
@@ -16,16 +15,10 @@ let w: World;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROME)) throw new Error(`Chromium not found at ${CHROME}: apt-get install -y chromium, or set CHROME_PATH`);
   svc = testServices();
   w = await makeWorld(svc);
-  server = createApp(svc).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROME,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  ({ server, base } = await listen(createApp(svc)));
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -2,7 +2,11 @@ import type { Actor, Role } from '../../server/policies/actor';
 import { canCreateDataset, canRetractDataset, canUpdateDataset, canUploadVersion, canViewDataset, canViewWork } from '../../server/policies/dataset';
 import { canManageAccounts } from '../../server/policies/organization';
 import type { DatasetRecord, VersionRecord, VersionState } from '../../server/policies/records';
-import { canCommentVersion, canDecideVersion, canManageVersion, canViewVersion } from '../../server/policies/version';
+import { canCommentVersion, canDecideVersion, canManageVersion, canReloadVersion, canSubmitVersion, canViewVersion, canWithdrawVersion, SUBMITTABLE, WITHDRAWABLE } from '../../server/policies/version';
+import { canUseReviewQueue, homePath, reviewStatesFor } from '../../server/policies/review';
+import { canFileUnder, canUseProducerWorkspace } from '../../server/policies/dataset';
+import { canUseRequestWorkspace } from '../../server/policies/requests';
+import { systemActor } from '../../server/policies/actor';
 
 const OPD = 10;
 const OTHER = 11;
@@ -75,10 +79,17 @@ describe('version policies', () => {
   it('lets the OPD’s producers and the admin submit and withdraw', () => {
     expect(allowed((a) => canManageVersion(a, dataset()))).toEqual(['admin', 'produsen']);
   });
-  it('gives the first decision to the walidata, the second to the pembina', () => {
+  it('gives the first decision to the walidata (and the admin, who does what the walidata does), the second to the pembina alone', () => {
     const other = { uploaded_by: 99, submitted_by: 99 };
     expect(allowed((a) => canDecideVersion(a, dataset(), version('submitted', other)))).toEqual(['admin', 'walidata']);
-    expect(allowed((a) => canDecideVersion(a, dataset({ prioritas: true }), version('verified', other)))).toEqual(['admin', 'pembina']);
+    expect(allowed((a) => canDecideVersion(a, dataset({ prioritas: true }), version('verified', other)))).toEqual(['pembina']);
+  });
+  it('asks one policy for submit, withdraw and reload', () => {
+    for (const check of [canSubmitVersion, canWithdrawVersion, canReloadVersion]) {
+      expect(allowed((a) => check(a, dataset(), version('draft')))).toEqual(['admin', 'produsen']);
+    }
+    expect(SUBMITTABLE).toEqual(['draft', 'changes_requested']);
+    expect(WITHDRAWABLE).toEqual(['submitted']);
   });
   it('never lets anyone decide on work they uploaded or submitted', () => {
     const ownUpload = version('submitted', { uploaded_by: people.walidata.id, submitted_by: 99 });
@@ -88,5 +99,26 @@ describe('version policies', () => {
   });
   it('lets those who see the work comment', () => {
     expect(allowed((a) => canCommentVersion(a, dataset(), version('submitted')))).toEqual(['admin', 'produsen', 'walidata']);
+  });
+});
+
+describe('workspace and queue policies', () => {
+  it('sends each reviewer the states of its own stage', () => {
+    expect(reviewStatesFor(people.walidata)).toEqual(['submitted']);
+    expect(reviewStatesFor(people.admin)).toEqual(['submitted']);
+    expect(reviewStatesFor(people.pembina)).toEqual(['verified']);
+    expect(reviewStatesFor(people.produsen)).toEqual([]);
+    expect(reviewStatesFor(null)).toEqual([]);
+    expect(reviewStatesFor(systemActor)).toEqual([]);
+    expect(allowed(canUseReviewQueue)).toEqual(['admin', 'pembina', 'walidata']);
+  });
+  it('opens the workspaces to the right people', () => {
+    expect(allowed(canUseProducerWorkspace)).toEqual(['admin', 'otherProdusen', 'produsen']);
+    expect(allowed(canUseRequestWorkspace)).toEqual(['admin', 'otherProdusen', 'produsen', 'walidata']);
+    expect(allowed((a) => canFileUnder(a, { id: OPD, kind: 'opd' }))).toEqual(['admin', 'produsen', 'walidata']);
+    expect(allowed((a) => canFileUnder(a, { id: 20, kind: 'walidata' }))).toEqual([]);
+  });
+  it('starts reviewers at the queue', () => {
+    expect([people.walidata, people.pembina, people.admin, people.produsen].map((a) => homePath(a))).toEqual(['/review', '/review', '/dashboard', '/dashboard']);
   });
 });

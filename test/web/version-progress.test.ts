@@ -1,16 +1,14 @@
-import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { createApp } from '../../server/app';
 import { perform } from '../../server/actions/action';
 import { reloadVersion } from '../../server/actions/versions';
 import type { Jobs } from '../../server/services';
 import { makeDataset, makeWorld, uploadContent, type World } from '../support/factories';
 import { makeZip, sheetXml, workbookEntries } from '../support/zip';
+import { launchChromium, listen } from '../support/browser';
 import { testServices, type TestServices } from '../support/services';
 
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
 const MB = 1024 * 1024;
 
 // Loads are queued and never run here: versions stay `processing` for as long as a test wants.
@@ -25,17 +23,11 @@ let browser: Browser;
 let w: World;
 
 beforeAll(async () => {
-  if (!fs.existsSync(CHROME)) throw new Error(`Chromium not found at ${CHROME}: apt-get install -y chromium, or set CHROME_PATH`);
   svc = testServices({ jobs: noWorker, env: { INLINE_LOAD_MAX_MB: '0' } });
   loading = testServices();
   w = await makeWorld(svc);
-  server = createApp(svc).listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({
-    executablePath: CHROME,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ({ server, base } = await listen(createApp(svc)));
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

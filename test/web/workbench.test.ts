@@ -96,7 +96,9 @@ describe('the audit page', () => {
     expect(page.text).not.toContain('<code>version.upload</code>');
     const byActor = await admin.get('/admin/audit').query({ actor: t.w.walidata.email, dataset: ds.slug }).expect(200);
     expect(byActor.text).toContain('1 hasil');
-    const today = new Date().toISOString().slice(0, 10);
+    // 'Today' in the portal's zone (Asia/Jakarta by default), as the filter reads it: after 17:00 UTC
+    // the UTC date is a day behind.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
     const dated = await admin.get('/admin/audit').query({ dataset: ds.slug, from: today, to: today }).expect(200);
     expect(dated.text).toContain('5 hasil');
     const old = await admin.get('/admin/audit').query({ dataset: ds.slug, to: '2020-01-01' }).expect(200);

@@ -5,6 +5,7 @@ import { signIn } from '../../actions/accounts';
 import { actorForCredentials } from '../../auth/actors';
 import type { Services } from '../../services';
 import { csrfToken } from './csrf';
+import { homePath } from '../../policies/review';
 
 /** Only local paths are followed after sign-in (no open redirects). */
 export function safeNext(next: unknown, fallback: string): string {
@@ -48,7 +49,7 @@ export function authRoutes(services: Services): Router {
     const password = String(req.body?.password ?? '');
     const actor = await actorForCredentials(services.db, email, password, services.config.scryptLogN);
     if (!actor) return showLogin(req, res, 401, res.locals.t('auth.invalid'));
-    const next = safeNext(req.body?.next, ['walidata', 'pembina'].includes(actor.role) ? '/review' : '/dashboard');
+    const next = safeNext(req.body?.next, homePath(actor));
     // A new session id on sign-in, so an id planted before cannot be ridden.
     await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
     req.session.userId = actor.id!;

@@ -7,7 +7,7 @@ import { STATISTICS_CLASSES } from '../../metadata';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
 import { AppError, BadCsrf, Invalid, Unauthenticated, userMessage } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
-import { canChangeAccess, canRetractDataset, canUploadVersion, visibleDatasetsScope } from '../../policies/dataset';
+import { canChangeAccess, canFileUnder, canRetractDataset, canUploadVersion, visibleDatasetsScope } from '../../policies/dataset';
 import type { DatasetJoinedRow, OrganizationRow } from '../../db/rows';
 import { coveredUntil } from '../../queries/coverage';
 import { dueUpdate } from '../../review/due';
@@ -61,12 +61,7 @@ export function dashboardRoutes(services: Services): Router {
   r.use('/dashboard', requireUser);
 
   async function formContext(req: Request, d?: DatasetJoinedRow) {
-    const orgs = await db('organizations')
-      .where({ kind: 'opd' })
-      .modify((q) => {
-        if (req.actor?.role === 'produsen') q.where({ id: req.actor.organizationId });
-      })
-      .orderBy('name');
+    const orgs = (await db('organizations').where({ kind: 'opd' }).orderBy('name')).filter((o: OrganizationRow) => canFileUnder(req.actor, o));
     const topics = await db('topics').orderBy('position');
     return {
       organizations: orgs.map((o: OrganizationRow) => presentOrganization(o)),

@@ -18,6 +18,9 @@ import { dataListRoutes } from './datalist';
 import { scorecardRoutes } from './scorecards';
 import { requestRoutes } from './requests';
 import { unreadCount } from '../../queries/notifications';
+import { canUseReviewQueue } from '../../policies/review';
+import { canUseProducerWorkspace } from '../../policies/dataset';
+import { canViewAudit } from '../../policies/organization';
 
 /** The HTML pages. */
 export function webRouter(services: Services): Router {
@@ -36,8 +39,8 @@ export function webRouter(services: Services): Router {
     res.locals.path = req.path;
     res.locals.returnTo = encodeURIComponent(req.originalUrl);
     res.locals.user = req.actor ? presentUser(req.actor) : null;
-    res.locals.isReviewer = ['walidata', 'pembina', 'admin'].includes(req.actor?.role ?? '');
-    res.locals.isProducer = req.actor?.role === 'produsen' || req.actor?.role === 'admin';
+    res.locals.isReviewer = canUseReviewQueue(req.actor);
+    res.locals.isProducer = canUseProducerWorkspace(req.actor);
     if (req.session) {
       // Anonymous readers get no session (and no token) unless a page with a form asks for one.
       if (req.actor) res.locals.csrfToken = csrfToken(req);
@@ -46,7 +49,7 @@ export function webRouter(services: Services): Router {
         delete req.session.flash;
       }
     }
-    res.locals.isAdmin = req.actor?.role === 'admin';
+    res.locals.isAdmin = canViewAudit(req.actor);
     if (req.actor?.id && req.method === 'GET') res.locals.unread = await unreadCount(services.db, req.actor.id);
     if (req.actor && res.locals.isReviewer && req.method === 'GET') {
       res.locals.queueCount = (await reviewQueue(services.db, req.actor, {})).filter((i) => i.can_review).length;

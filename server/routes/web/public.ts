@@ -1,18 +1,17 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { AppError, NotFound, datasetNotFound, userMessage } from '../../errors';
+import { NotFound, datasetNotFound } from '../../errors';
 import { canViewWork } from '../../policies/dataset';
-import type { DatasetJoinedRow } from '../../db/rows';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { chartSpec } from '../../presenters/chart';
-import { presentDataset, presentDatasetDetail } from '../../presenters/dataset';
+import { presentDataset } from '../../presenters/dataset';
 import { presentColumn } from '../../presenters/version';
-import { pagination } from '../../presenters/pagination';
+import { presentDatasetPage } from '../../presenters/dataset-page';
+import { loadDatasetPage, type DatasetPage } from '../../queries/dataset-page';
 import { presentSearchPage } from '../../presenters/search-page';
 import { catalogCounts, listOrganizations, listTopics } from '../../queries/catalog';
-import { datasetQuery, findDataset, listVersions, versionColumns } from '../../queries/datasets';
+import { datasetQuery, versionColumns } from '../../queries/datasets';
 import { searchDatasets, type SearchParams } from '../../queries/search';
-import { queryRows } from '../../queries/rows';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { openApiDocument } from '../api/openapi';
@@ -21,23 +20,6 @@ import { datasetSearchSchema, unfiltered } from '../search';
 import { countable } from '../../usage/bots';
 
 const PER_PAGE = 20;
-
-interface PreviewState {
-  sort?: string;
-  q?: string;
-  filter: Record<string, string | string[]>;
-}
-
-/** Link to the dataset page's table with the given sort, search and filters (back to page 1). */
-function previewHref(slug: string, s: PreviewState): string {
-  const p = new URLSearchParams();
-  if (s.sort) p.set('sort', s.sort);
-  if (s.q) p.set('q', s.q);
-  for (const [k, v] of Object.entries(s.filter)) p.set(`filter[${k}]`, String(v));
-  const qs = p.toString();
-  return `/dataset/${slug}${qs ? `?${qs}` : ''}#pratinjau`;
-}
-const PREVIEW_ROWS = 20;
 
 // A bad page number on a page people type by hand falls back to the first page.
 const searchQuery = datasetSearchSchema.extend({
@@ -96,71 +78,20 @@ export function publicRoutes(services: Services): Router {
   });
 
   r.get('/dataset/:slug', async (req, res) => {
-    let d: DatasetJoinedRow;
+    const p = parseInput(previewQuery, req.query);
+    const params = { ...p, filter: filterParam(req.query.filter) ?? {} };
+    let page: DatasetPage;
     try {
-      d = await findDataset(db, req.actor, req.params.slug);
+      page = await loadDatasetPage(db, req.actor, req.params.slug, params);
     } catch (err) {
       if (err instanceof NotFound) return retractedNotice(req, res, req.params.slug);
       throw err;
     }
-    const detailColumns = d.current_version_id ? await versionColumns(db, d.current_version_id) : [];
-    const versions = await listVersions(db, req.actor, d);
-    const dataset = presentDatasetDetail(d, detailColumns, versions, opts(req));
-    const p = parseInput(previewQuery, req.query);
-    const filter = filterParam(req.query.filter);
-    let preview = null;
-    const live = d.current_version_id && !d.retracted_at;
-    const state: PreviewState = { sort: p.sort, q: p.q, filter: filter ?? {} };
-    if (live) {
-      const current = await db('versions').where({ id: d.current_version_id }).first();
-      try {
-        const { rows, total } = await queryRows(
-          db, current.table_name, dataset.columns,
-          { limit: PREVIEW_ROWS, offset: (p.page - 1) * PREVIEW_ROWS, sort: p.sort, q: p.q, filter },
-          current.row_count,
-        );
-        preview = {
-          header: dataset.columns.map((c) => {
-            const dir = p.sort === c.name ? 'asc' : p.sort === `-${c.name}` ? 'desc' : null;
-            return { name: c.name, label: c.label, dir, href: previewHref(d.slug, { ...state, sort: dir === 'asc' ? `-${c.name}` : c.name }) };
-          }),
-          rows: rows.map((row) =>
-            dataset.columns.map((c) => ({
-              value: row[c.name],
-              type: c.type,
-              href: c.role !== 'measure' && row[c.name] !== null ? previewHref(d.slug, { ...state, filter: { ...state.filter, [c.name]: String(row[c.name]) } }) : null,
-            })),
-          ),
-          pager: pagination(p.page, total, PREVIEW_ROWS),
-          filters: Object.entries(state.filter).map(([k, v]) => {
-            const rest = { ...state.filter };
-            delete rest[k];
-            return { column: k, value: String(v), href: previewHref(d.slug, { ...state, filter: rest }) };
-          }),
-          pageQuery: { ...(p.sort ? { sort: p.sort } : {}), ...(p.q ? { q: p.q } : {}), ...Object.fromEntries(Object.entries(state.filter).map(([k, v]) => [`filter[${k}]`, String(v)])) },
-        };
-      } catch (err) {
-        if (!(err instanceof AppError) || err.status !== 400) throw err;
-        preview = { header: [], rows: [], pager: pagination(1, 0, PREVIEW_ROWS), filters: [], pageQuery: {}, error: userMessage(err, req.lang), reset: `/dataset/${d.slug}#pratinjau` };
-      }
-    }
-    const base = baseUrl(services, req);
-    if (live && countable(req)) services.usage.view(d.id, 'page');
+    const view = presentDatasetPage(page, params, { ...opts(req), canManage: canViewWork(req.actor, page.dataset) });
+    if (view.live && countable(req)) services.usage.view(page.dataset.id, 'page');
     res.render('datasets/show', {
-      title: dataset.display.title,
-      dataset,
-      canManage: canViewWork(req.actor, d),
-      live,
-      chart: live ? chartSpec(dataset.columns) : null,
-      preview,
-      q: p.q ?? '',
-      hiddenState: [
-        ...(p.sort ? [{ name: 'sort', value: p.sort }] : []),
-        ...Object.entries(state.filter).map(([k, v]) => ({ name: `filter[${k}]`, value: String(v) })),
-      ],
-      apiRows: `${base}/api/v1/datasets/${dataset.slug}/rows?limit=100`,
-      apiDataset: `${base}/api/v1/datasets/${dataset.slug}`,
-      ckanSearch: `${base}/api/v1/datasets?q=${encodeURIComponent(dataset.title.split(' ')[0])}`,
+      ...view,
+      chart: view.live ? chartSpec(view.dataset.columns) : null,
     });
   });
 
@@ -180,6 +111,14 @@ export function publicRoutes(services: Services): Router {
       title: org.name,
       organization: presentOrganization(org),
       datasets: rows.map((d) => presentDataset(d, opts(req))),
+    });
+  });
+
+  r.get('/topic', async (req, res) => {
+    const topics = await listTopics(db);
+    res.render('topics/index', {
+      title: res.locals.t('topic.title'),
+      topics: topics.map((t) => presentTopic(t, req.lang, { dataset_count: t.dataset_count })),
     });
   });
 

@@ -5,7 +5,7 @@ import { perform, untrusted } from '../../actions/action';
 import { ANSWERS, REQUEST_STATES, answerRequest, createRequest, hideRequest, routeRequest } from '../../actions/requests';
 import { AppError, Forbidden, Invalid, NotFound, userMessage } from '../../errors';
 import { requesterActor } from '../../policies/actor';
-import { canAnswerRequest, canRouteRequest, canSeeRequestContact, canViewRequest } from '../../policies/requests';
+import { canAnswerRequest, canRouteRequest, canSeeRequestContact, canViewRequest, canUseRequestWorkspace } from '../../policies/requests';
 import { pagination } from '../../presenters/pagination';
 import { presentRequest } from '../../presenters/request';
 import { findRequest, listRequests, requestCounts } from '../../queries/requests';
@@ -98,7 +98,7 @@ export function requestRoutes(services: Services): Router {
 
   // The workspace: the walidata sees every request; an OPD's producers those routed to them.
   r.use('/manage/permintaan', requireUser, (req, _res, next) => {
-    if (!canRouteRequest(req.actor) && req.actor?.role !== 'produsen') throw new Forbidden();
+    if (!canUseRequestWorkspace(req.actor)) throw new Forbidden();
     next();
   });
 

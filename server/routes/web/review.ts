@@ -11,6 +11,7 @@ import { parseInput } from '../parse';
 import { attempt, flash } from './csrf';
 import { requireUser } from './guards';
 import { versionView } from './version-view';
+import { canUseReviewQueue } from '../../policies/review';
 
 const decisionForm = z.object({
   decision: z.enum(DECISIONS),
@@ -26,7 +27,7 @@ export function reviewRoutes(services: Services): Router {
   const r = express.Router();
   const { db } = services;
   r.use('/review', requireUser, (req, _res, next) => {
-    if (!['walidata', 'pembina', 'admin'].includes(req.actor!.role)) throw new Forbidden();
+    if (!canUseReviewQueue(req.actor)) throw new Forbidden();
     next();
   });
 

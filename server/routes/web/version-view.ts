@@ -4,7 +4,7 @@ import { problemCount } from '../../ingest/report';
 import type { Actor } from '../../policies/actor';
 import type { DatasetRecord, VersionRecord } from '../../policies/records';
 import { canManageRelease } from '../../policies/release';
-import { canCommentVersion, canDecideVersion, canManageVersion, isOwnWork, reviewStage } from '../../policies/version';
+import { canCommentVersion, canDecideVersion, canManageVersion, canReloadVersion, canSubmitVersion, canWithdrawVersion, isOwnWork, RELOADABLE, reviewStage, SUBMITTABLE, WITHDRAWABLE } from '../../policies/version';
 import { presentDatasetDetail } from '../../presenters/dataset';
 import { presentVersion } from '../../presenters/version';
 import { findVersion, listVersions, versionColumns } from '../../queries/datasets';
@@ -118,9 +118,9 @@ export async function versionView(
     stage: reviewStage(rec),
     can: {
       manage: canManageVersion(actor, ds),
-      submit: canManageVersion(actor, ds) && (v.state === 'draft' || v.state === 'changes_requested') && Boolean(v.table_name) && version.report.errors.length === 0,
-      withdraw: canManageVersion(actor, ds) && v.state === 'submitted',
-      reload: canManageVersion(actor, ds) && (v.state === 'draft' || v.state === 'failed'),
+      submit: canSubmitVersion(actor, ds, rec) && SUBMITTABLE.includes(rec.state) && Boolean(v.table_name) && version.report.errors.length === 0,
+      withdraw: canWithdrawVersion(actor, ds, rec) && WITHDRAWABLE.includes(rec.state),
+      reload: canReloadVersion(actor, ds, rec) && RELOADABLE.includes(rec.state),
       decide: reviewStage(rec) !== null && canDecideVersion(actor, ds, rec),
       release: v.state === 'scheduled' && canManageRelease(actor),
       comment: canCommentVersion(actor, ds, rec),
