@@ -229,7 +229,7 @@
 
     function renderTable(s, rows) {
       var table = document.createElement('table');
-      table.className = 'data builder-figures';
+      table.className = 'builder-figures';
       var head = table.createTHead().insertRow();
       var cols = [s.group].concat(s.series && s.view !== 'map' ? [s.series] : []);
       cols.forEach(function (c) { var th = document.createElement('th'); th.scope = 'col'; th.textContent = colLabel(c); head.appendChild(th); });
