@@ -49,10 +49,10 @@ export const changePassword = defineAction({
 });
 
 /** A new one-time reset link's secret for a user (stored as its hash); earlier unused links stop working. */
-async function newResetLink(tx: import('knex').Knex.Transaction, userId: number, createdBy: number | null): Promise<{ token: string; expires_at: Date }> {
+async function newResetLink(tx: import('knex').Knex.Transaction, userId: number, createdBy: number | null, minutes = RESET_LINK_MINUTES): Promise<{ token: string; expires_at: Date }> {
   await tx('password_resets').where({ user_id: userId }).whereNull('used_at').update({ used_at: tx.fn.now() });
   const token = crypto.randomBytes(32).toString('base64url');
-  const expires_at = new Date(Date.now() + RESET_LINK_MINUTES * 60_000);
+  const expires_at = new Date(Date.now() + minutes * 60_000);
   await tx('password_resets').insert({ user_id: userId, token_hash: hashToken(token), expires_at, created_by: createdBy });
   return { token, expires_at };
 }

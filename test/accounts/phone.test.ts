@@ -22,7 +22,7 @@ afterAll(async () => {
 const ACCOUNT_PAGES = ['/account', '/account/tokens', '/account/password', '/admin/tokens'];
 
 async function overflow(page: Page): Promise<number> {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  return page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as Promise<number>;
 }
 
 describe('account pages on a 360 px phone', () => {
