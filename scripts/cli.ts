@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { perform, untrusted } from '../server/actions/action';
 import { createOrganization, createUser, issueToken, revokeToken } from '../server/actions/accounts';
 import { presentTokenForAdmin } from '../server/presenters/token';
+import { endSessions, issuePasswordReset, setOrganizationActive, setUserActive, updateOrganization, updateUser } from '../server/actions/users';
 import { listTokens } from '../server/queries/tokens';
 import { boot, type Booted } from '../server/boot';
 import { loadConfig } from '../server/config';
@@ -14,7 +15,14 @@ import { systemActor } from '../server/policies/actor';
 const USAGE = `Usage: npm run cli -- <command> [options]
 
   org:create   --slug <slug> --name <name> --kind opd|walidata|pembina [--short-name <s>]
-  user:create  --email <email> --name <name> --role admin|walidata|pembina|produsen [--org <slug>] --password <pw>
+  org:update   --slug <slug> [--name <name>] [--short-name <s>] [--description <d>] [--contact-email <e>] [--website <url>]
+  org:deactivate --slug <slug>      org:activate --slug <slug>
+  user:create  --email <email> --name <name> --role admin|walidata|pembina|produsen [--org <slug>] [--password <pw>]
+               (without --password: an invitation link is printed)
+  user:update  --email <email> [--name <name>] [--role <role>] [--org <slug>]
+  user:deactivate --email <email>   user:activate --email <email>
+  user:reset-password --email <email>   (prints a one-time link)
+  user:sign-out --email <email>     (ends every session of the user)
   token:create --email <email> [--name <token name>] [--scope read|write] [--expires-days <n>]
   token:list   [--email <part of an e-mail>] [--active]
   token:revoke --id <token id>
@@ -33,7 +41,46 @@ async function run(command: string, args: string[], svc: Booted): Promise<unknow
     }
     case 'user:create': {
       const v = opt({ email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, org: { type: 'string' }, password: { type: 'string' } });
-      return perform(createUser, systemActor, untrusted({ email: v.email, name: v.name, role: v.role, org: v.org, password: v.password }), svc);
+      const { invite, ...user } = await perform(createUser, systemActor, untrusted({ email: v.email, name: v.name, role: v.role, org: v.org, password: v.password }), svc);
+      return invite ? { ...user, invite_url: resetUrl(svc, invite.token), invite_expires_at: invite.expires_at } : user;
+    }
+    case 'user:update': {
+      const v = opt({ email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, org: { type: 'string' } });
+      const id = await userId(svc, v.email);
+      return perform(updateUser, systemActor, untrusted({ id, name: v.name, role: v.role, org: v.role === 'admin' ? '' : v.org }), svc);
+    }
+    case 'user:deactivate':
+    case 'user:activate': {
+      const v = opt({ email: { type: 'string' } });
+      return perform(setUserActive, systemActor, untrusted({ id: await userId(svc, v.email), active: command === 'user:activate' }), svc);
+    }
+    case 'user:reset-password': {
+      const v = opt({ email: { type: 'string' } });
+      const out = await perform(issuePasswordReset, systemActor, untrusted({ id: await userId(svc, v.email) }), svc);
+      return { email: out.email, url: resetUrl(svc, out.token), expires_at: out.expires_at };
+    }
+    case 'user:sign-out': {
+      const v = opt({ email: { type: 'string' } });
+      return perform(endSessions, systemActor, untrusted({ id: await userId(svc, v.email) }), svc);
+    }
+    case 'org:update': {
+      const v = opt({ slug: { type: 'string' }, name: { type: 'string' }, 'short-name': { type: 'string' }, description: { type: 'string' }, 'contact-email': { type: 'string' }, website: { type: 'string' } });
+      const cur = await svc.db('organizations').where({ slug: v.slug ?? '' }).first();
+      if (!cur) throw new UsageError(`Unknown organization "${v.slug ?? ''}".`);
+      const pick = (a: string | undefined, b: string | null) => (a !== undefined ? a : (b ?? undefined));
+      const org = await perform(
+        updateOrganization,
+        systemActor,
+        untrusted({ slug: v.slug, name: pick(v.name, cur.name), short_name: pick(v['short-name'], cur.short_name), description: pick(v.description, cur.description), contact_email: pick(v['contact-email'], cur.contact_email), website: pick(v.website, cur.website) }),
+        svc,
+      );
+      return { slug: org.slug, name: org.name };
+    }
+    case 'org:deactivate':
+    case 'org:activate': {
+      const v = opt({ slug: { type: 'string' } });
+      const org = await perform(setOrganizationActive, systemActor, untrusted({ slug: v.slug, active: command === 'org:activate' }), svc);
+      return { slug: org.slug, active: org.active };
     }
     case 'token:create': {
       const v = opt({ email: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string' }, 'expires-days': { type: 'string' } });
@@ -64,6 +111,18 @@ async function run(command: string, args: string[], svc: Booted): Promise<unknow
 }
 
 class UsageError extends Error {}
+
+/** The id of the user with this e-mail (any state), or a usage error. */
+async function userId(svc: Booted, email: string | undefined): Promise<number> {
+  const u = await svc.db('users').whereRaw('lower(email) = lower(?)', [email ?? '']).first('id');
+  if (!u) throw new UsageError(`No user with e-mail "${email ?? ''}".`);
+  return u.id as number;
+}
+
+/** The absolute link of a reset or invitation secret (PUBLIC_URL, else localhost:PORT). */
+function resetUrl(svc: Booted, token: string): string {
+  return `${svc.config.publicUrl ?? `http://localhost:${svc.config.port}`}/password/reset/${token}`;
+}
 
 async function main(): Promise<number> {
   const [command = '', ...args] = process.argv.slice(2);

@@ -1,11 +1,14 @@
+import crypto from 'node:crypto';
 import { z } from 'zod';
 import { hashPassword } from '../auth/password';
 import { assertPasswordAcceptable, MAX_PASSWORD_LENGTH } from '../auth/password-rules';
 import { newToken } from '../auth/tokens';
-import { Conflict, Invalid, NotFound } from '../errors';
+import { Conflict, NotFound } from '../errors';
 import { ROLES, TOKEN_SCOPES, type TokenScope } from '../policies/actor';
 import { canIssueToken, canManageAccounts } from '../policies/organization';
 import { defineAction } from './action';
+import { newResetLink } from './passwords';
+import { checkRoleOrganization, INVITE_LINK_HOURS, orgBySlug } from './users';
 import { slugSchema } from './schemas';
 
 /** Create an organization (OPD, walidata or pembina). */
@@ -30,49 +33,43 @@ export const createOrganization = defineAction({
   },
 });
 
-/** Create a user with a role and (except admins) an organization. */
+/**
+ * Create a user with a role and (except admins) an organization. Without a password the user is
+ * invited: the account gets a random password nobody knows, and a one-time link (returned as
+ * `invite`) lets the user choose one.
+ */
 export const createUser = defineAction({
   name: 'user.create',
   input: z.object({
-    email: z.email().transform((e) => e.toLowerCase()),
+    email: z.email().max(200).transform((e) => e.toLowerCase()),
     name: z.string().trim().min(2).max(200),
     role: z.enum(ROLES),
     org: slugSchema.optional(),
-    password: z.string().max(MAX_PASSWORD_LENGTH),
+    password: z.string().max(MAX_PASSWORD_LENGTH).optional(),
   }),
   async load(tx, input) {
-    if (!input.org) return { org: null };
-    const org = await tx('organizations').where({ slug: input.org }).first();
-    if (!org) throw new NotFound(`Organisasi ${input.org} tidak ditemukan.`, `Organization ${input.org} not found.`);
-    return { org };
+    return { org: input.org ? await orgBySlug(tx, input.org) : null };
   },
   authorize: (actor) => canManageAccounts(actor),
-  async run({ tx, config }, _actor, { org }, input) {
-    if (input.role !== 'admin' && !org) {
-      throw new Invalid('Pengguna selain admin harus punya organisasi (--org).', 'Non-admin users need an organization (--org).');
-    }
-    const expectedKind = { produsen: 'opd', walidata: 'walidata', pembina: 'pembina', admin: null }[input.role];
-    if (org && expectedKind && org.kind !== expectedKind) {
-      throw new Invalid(
-        `Peran ${input.role} harus anggota organisasi berjenis ${expectedKind}.`,
-        `Role ${input.role} must belong to an organization of kind ${expectedKind}.`,
-      );
-    }
-    assertPasswordAcceptable(input.password, input.email);
+  async run({ tx, config }, actor, { org }, input) {
+    checkRoleOrganization(input.role, input.role === 'admin' ? null : org);
+    if (input.password !== undefined) assertPasswordAcceptable(input.password, input.email);
     const taken = await tx('users').whereRaw('lower(email) = ?', [input.email]).first();
     if (taken) throw new Conflict(`Email ${input.email} sudah terdaftar.`, `Email ${input.email} is already registered.`);
+    const password = input.password ?? crypto.randomBytes(32).toString('base64url');
     const [user] = await tx('users')
       .insert({
         email: input.email,
         name: input.name,
         role: input.role,
-        organization_id: org?.id ?? null,
-        password_hash: await hashPassword(input.password, config.scryptLogN),
+        organization_id: input.role === 'admin' ? null : (org?.id ?? null),
+        password_hash: await hashPassword(password, config.scryptLogN),
       })
       .returning(['id', 'email', 'name', 'role', 'organization_id', 'created_at']);
+    const invite = input.password === undefined ? await newResetLink(tx, user.id, actor.id, INVITE_LINK_HOURS * 60) : null;
     return {
-      result: { ...user, organization: org?.slug ?? null },
-      audit: { targetType: 'user', targetId: user.id, organizationId: org?.id ?? null, details: { email: user.email, role: user.role } },
+      result: { ...user, organization: input.role === 'admin' ? null : (org?.slug ?? null), invite },
+      audit: { targetType: 'user', targetId: user.id, organizationId: user.organization_id, details: { email: user.email, role: user.role, invited: invite !== null } },
     };
   },
 });

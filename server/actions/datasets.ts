@@ -33,10 +33,11 @@ export const createDataset = defineAction({
   async load(tx, input) {
     const org = await tx('organizations').where({ slug: input.organization }).first();
     if (!org) throw new NotFound(`Organisasi ${input.organization} tidak ditemukan.`, `Organization ${input.organization} not found.`);
-    return org as { id: number; kind: 'opd' | 'walidata' | 'pembina'; slug: string };
+    return org as { id: number; kind: 'opd' | 'walidata' | 'pembina'; slug: string; active: boolean };
   },
   authorize: (actor, org) => canCreateDataset(actor, org),
   async run({ tx }, actor, org, input) {
+    if (!org.active) throw new Invalid(`Organisasi ${org.slug} sudah dinonaktifkan.`, `Organization ${org.slug} is deactivated.`, [{ path: 'organization', message: 'nonaktif' }]);
     const { organization: _o, topic, metadata, tags, ...fields } = input;
     const [ds] = await tx('datasets')
       .insert({

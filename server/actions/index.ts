@@ -1,5 +1,6 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
 import { changePassword, requestPasswordReset, resetPassword } from './passwords';
+import { endSessions, issuePasswordReset, setOrganizationActive, setUserActive, updateOrganization, updateUser } from './users';
 import { createDataset, retractDataset, updateDataset } from './datasets';
 import { remindOrganization } from './reminders';
 import { answerRequest, createRequest, hideRequest, routeRequest } from './requests';
@@ -16,6 +17,12 @@ export const actions = {
   changePassword,
   requestPasswordReset,
   resetPassword,
+  updateOrganization,
+  setOrganizationActive,
+  updateUser,
+  setUserActive,
+  issuePasswordReset,
+  endSessions,
   createDataset,
   updateDataset,
   retractDataset,

@@ -18,10 +18,21 @@ function toActor(u: UserRow): Actor {
   return { id: u.id, role: u.role, organizationId: u.organization_id, email: u.email, name: u.name };
 }
 
+/**
+ * Users who may act: active, and not members of a deactivated organization (admins belong to
+ * none). Sessions, tokens and sign-in all ask this.
+ */
+function activeUsers(db: Knex, alias = 'u') {
+  return db(`users as ${alias}`)
+    .leftJoin('organizations as uo', 'uo.id', `${alias}.organization_id`)
+    .where(`${alias}.active`, true)
+    .where((w) => w.whereNull(`${alias}.organization_id`).orWhere('uo.active', true));
+}
+
 /** The actor for an active user id (a session), or null. */
 export async function actorForUser(db: Knex, userId: number): Promise<Actor | null> {
-  const u = await db<UserRow>('users').where({ id: userId, active: true }).first();
-  return u ? toActor(u) : null;
+  const u = await activeUsers(db).where('u.id', userId).first('u.*');
+  return u ? toActor(u as UserRow) : null;
 }
 
 /**
@@ -29,9 +40,9 @@ export async function actorForUser(db: Knex, userId: number): Promise<Actor | nu
  * actor carries the token's id and scope. Notes when the token was used.
  */
 export async function actorForToken(db: Knex, token: string): Promise<Actor | null> {
-  const row = await db('api_tokens as t')
-    .join('users as u', 'u.id', 't.user_id')
-    .where({ 't.token_hash': hashToken(token), 'u.active': true })
+  const row = await activeUsers(db)
+    .join('api_tokens as t', 't.user_id', 'u.id')
+    .where({ 't.token_hash': hashToken(token) })
     .whereNull('t.revoked_at')
     .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', db.fn.now()))
     .select('u.*', 't.id as token_id', 't.last_used_at', 't.scope as token_scope')
@@ -50,9 +61,11 @@ export async function actorForToken(db: Knex, token: string): Promise<Actor | nu
  * the answer does not tell which accounts exist.
  */
 export async function actorForCredentials(db: Knex, email: string, password: string, logN: number): Promise<Actor | null> {
-  const u = await db<UserRow>('users').whereRaw('lower(email) = lower(?)', [email.trim()]).first();
+  const u = (await db('users as u').leftJoin('organizations as uo', 'uo.id', 'u.organization_id').whereRaw('lower(u.email) = lower(?)', [email.trim()]).first('u.*', 'uo.active as org_active')) as
+    | (UserRow & { org_active: boolean | null })
+    | undefined;
   const ok = await verifyPassword(password, u?.password_hash ?? (await dummyHash(logN)));
-  return u && u.active && ok ? toActor(u) : null;
+  return u && u.active && u.org_active !== false && ok ? toActor(u) : null;
 }
 
 const dummies = new Map<number, Promise<string>>();

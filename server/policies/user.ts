@@ -14,3 +14,16 @@ export function canRequestPasswordReset(actor: Actor | null): boolean {
 export function canResetWithLink(actor: Actor | null, userId: number): boolean {
   return actor?.id != null && !actor.system && actor.id === userId;
 }
+
+/** Create, change, deactivate users and organizations, and reset others' passwords: the operator. */
+export function canManageUsers(actor: Actor | null): boolean {
+  return actor?.role === 'admin';
+}
+
+/**
+ * End a user's sessions everywhere ("keluar dari semua perangkat"): the user themself, or the
+ * operator for anyone.
+ */
+export function canEndSessionsOf(actor: Actor | null, userId: number): boolean {
+  return canManageUsers(actor) || (actor?.id != null && !actor.system && actor.id === userId);
+}

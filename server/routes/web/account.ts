@@ -2,6 +2,9 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { perform, untrusted } from '../../actions/action';
 import { issueToken, revokeToken } from '../../actions/accounts';
+import { endSessions } from '../../actions/users';
+import { openSessionCount } from '../../queries/accounts';
+import { rotateSession } from './password';
 import { presentToken } from '../../presenters/token';
 import { listTokens } from '../../queries/tokens';
 import type { Services } from '../../services';
@@ -39,7 +42,15 @@ export function accountRoutes(services: Services): Router {
     });
   };
 
-  r.get('/account', (_req, res) => res.render('account/index', { title: res.locals.t('account.title') }));
+  r.get('/account', async (req, res) => res.render('account/index', { title: res.locals.t('account.title'), sessions: await openSessionCount(db, req.actor!.id!) }));
+
+  // "Keluar dari semua perangkat": every other session ends; this one continues under a new id.
+  r.post('/account/sessions/end', async (req, res) => {
+    const out = await perform(endSessions, req.actor, untrusted({ id: req.actor!.id, keep_session: req.sessionID }), services, { ip: req.ip });
+    await rotateSession(req);
+    flash(req, 'ok', res.locals.t('sessions.ended', { count: out.ended }));
+    res.redirect(303, '/account');
+  });
 
   r.get('/account/tokens', (req, res) => showTokens(req, res));
 

@@ -14,6 +14,7 @@ import { presentTokenForAdmin } from '../../presenters/token';
 import { listTokens } from '../../queries/tokens';
 import { attempt, flash } from './csrf';
 import { TOKEN_EXPIRY_DAYS, tokenFormInput } from './account';
+import { adminAccountRoutes } from './admin-accounts';
 
 const filtersSchema = z.object({
   actor: z.string().max(200).optional(),
@@ -24,13 +25,15 @@ const filtersSchema = z.object({
   page: z.coerce.number().int().min(1).catch(1).default(1),
 });
 
-/** The operator's pages: the audit log with filters, every user's API tokens. */
+/** The operator's pages: the audit log with filters, organizations, users, every user's API tokens. */
 export function adminRoutes(services: Services): Router {
   const r = express.Router();
   r.use('/admin', requireUser, (req, _res, next) => {
     if (!canViewAudit(req.actor)) throw new Forbidden();
     next();
   });
+
+  r.use(adminAccountRoutes(services));
 
   r.get('/admin/audit', async (req, res) => {
     const f = parseInput(filtersSchema, req.query);
