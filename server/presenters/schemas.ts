@@ -365,6 +365,24 @@ export const changeSchema = id(
   'One change of the public catalog.',
 );
 
+export const tokenSchema = id(
+  'Token',
+  z.object({
+    id: z.number().int(),
+    name: z.string(),
+    prefix: z.string().meta(doc('Awal token, untuk mengenalinya.', 'The token’s first characters, to recognise it by.')),
+    scope: z.enum(['read', 'write']).meta(doc('`read`: hanya membaca; `write`: juga menulis.', '`read`: reads only; `write`: writes too.')),
+    status: z.enum(['active', 'expired', 'revoked']),
+    created_at: timestamp,
+    expires_at: timestamp.nullable(),
+    last_used_at: timestamp.nullable(),
+    revoked_at: timestamp.nullable(),
+  }),
+  'Token API milik pemanggil (tidak pernah tokennya sendiri).',
+  'One of the caller’s API tokens (never the token itself).',
+);
+
+export type TokenOut = z.input<typeof tokenSchema>;
 export type DatasetOut = z.input<typeof datasetSchema>;
 export type DatasetDetailOut = z.input<typeof datasetDetailSchema>;
 export type OrganizationOut = z.input<typeof organizationSchema>;

@@ -148,6 +148,10 @@ describe('real answers match the document', () => {
     const tok = await post('/tokens', '/tokens', {}, { email: t.w.producer.email, password: t.w.producer.password, name: 'openapi' });
     const producer = { Authorization: `Bearer ${tok.body.token}` };
     const walidata = { Authorization: `Bearer ${await tokenFor(t.app, t.w.walidata.email, t.w.walidata.password)}` };
+    const spare = await post('/tokens', '/tokens', producer, { name: 'sekali pakai', scope: 'read', expires_in_days: 7 });
+    const mine = await get('/tokens', '/tokens', producer);
+    expect(mine.body.data.map((x: { id: number }) => x.id)).toContain(spare.body.data.id);
+    conforms('DELETE', '/tokens/{id}', await request(t.app).delete(`/api/v1/tokens/${spare.body.data.id}`).set(producer));
 
     const created = await post('/datasets', '/datasets', producer, { organization: t.w.opd.slug, title: 'Penduduk uji OpenAPI', topic: 'kependudukan', tags: ['uji'], metadata: { nama_indikator: 'Jumlah penduduk', satuan: 'Jiwa' } });
     const slug = created.body.data.slug as string;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DECISIONS } from '../../actions/versions';
+import { MAX_TOKEN_DAYS } from '../../actions/accounts';
+import { TOKEN_SCOPES } from '../../policies/actor';
 import { REQUEST_STATES } from '../../actions/requests';
 import { datasetChangesSchema, datasetFieldsSchema } from '../../actions/schemas';
 import { loadOptionsSchema } from '../../ingest/options';
@@ -21,6 +23,7 @@ import {
   rowSchema,
   scorecardSchema,
   timestamp,
+  tokenSchema,
   topicSchema,
   versionSchema,
 } from '../../presenters/schemas';
@@ -94,7 +97,14 @@ export const changesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
-export const tokenBody = z.object({ email: z.string().max(200), password: z.string().max(200), name: z.string().max(100).optional() });
+export const tokenBody = z.object({
+  email: z.string().max(200).optional(),
+  password: z.string().max(200).optional().meta(doc('Dengan surel dan kata sandi: klien yang masuk. Tanpa keduanya: pemegang token tulis membuat token lain.', 'With e-mail and password: a client signing in. Without: a write-token holder making another token.')),
+  name: z.string().max(100).optional(),
+  scope: z.enum(TOKEN_SCOPES).optional().meta(doc('`read` atau `write` (bawaan).', '`read` or `write` (the default).')),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+  expires_in_days: z.coerce.number().int().min(1).max(MAX_TOKEN_DAYS).optional(),
+});
 export const createDatasetBody = datasetFieldsSchema.extend({ organization: z.string() }).loose();
 export const reviewBody = z.object({
   decision: z.enum(DECISIONS),
@@ -132,7 +142,10 @@ const aggregateAnswer = z.object({
   data: z.array(rowSchema).meta(doc('Satu baris per kelompok: kolom kelompok dan `value`.', 'One row per group: the grouping columns and `value`.')),
   meta: z.object({ group: z.array(z.string()), measure: z.string().nullable(), fn: z.enum(AGGREGATE_FUNCTIONS), version: z.number().int() }),
 });
-const tokenAnswer = z.object({ token: z.string().meta(doc('Token (hanya ditunjukkan sekali).', 'The token (shown once only).')), data: z.object({ id: z.number().int(), name: z.string(), prefix: z.string() }) });
+const tokenAnswer = z.object({
+  token: z.string().meta(doc('Token (hanya ditunjukkan sekali).', 'The token (shown once only).')),
+  data: tokenSchema.pick({ id: true, name: true, prefix: true, scope: true, expires_at: true, created_at: true }),
+});
 const changesAnswer = z.object({
   data: z.array(changeSchema),
   meta: z.object({ next: z.string().nullable().meta(doc('Kursor untuk `since` berikutnya.', 'Cursor for the next `since`.')), has_more: z.boolean() }),
@@ -146,7 +159,7 @@ export interface ApiResponse {
 }
 
 export interface ApiOperation {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'delete';
   /** OpenAPI form, inside /api/v1: `/datasets/{slug}`. */
   path: string;
   summary: Bilingual;
@@ -245,7 +258,16 @@ export const OPERATIONS: ApiOperation[] = [
   },
   {
     method: 'post', path: '/tokens', tag: 'auth', summary: t('Terbitkan token API', 'Issue an API token'), body: { type: 'application/json', schema: tokenBody },
-    responses: { 201: ok('Token baru.', 'The new token.', tokenAnswer) }, errors: [400, 401, 429],
+    responses: { 201: ok('Token baru.', 'The new token.', tokenAnswer) }, errors: [400, 401, 403, 429],
+  },
+  {
+    method: 'get', path: '/tokens', tag: 'auth', auth: 'token', summary: t('Token API milik pemanggil (tidak pernah tokennya sendiri)', 'The caller’s own API tokens (never the tokens themselves)'),
+    responses: { 200: ok('Token, terbaru dulu.', 'Tokens, newest first.', data(z.array(tokenSchema))) }, errors: [401],
+  },
+  {
+    method: 'delete', path: '/tokens/{id}', tag: 'auth', auth: 'token', summary: t('Cabut salah satu token pemanggil (admin: token siapa pun)', 'Revoke one of the caller’s tokens (the admin: anyone’s)'),
+    params: z.object({ id: z.coerce.number().int().positive().meta(doc('Nomor token.', 'The token’s id.')) }),
+    responses: { 200: ok('Token tercabut.', 'The token is revoked.', data(z.object({ id: z.number().int(), revoked: z.literal(true) }))) }, errors: [400, 401, 403, 404],
   },
   {
     method: 'get', path: '/organizations', tag: 'read', summary: t('Organisasi', 'Organizations'),
