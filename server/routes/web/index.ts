@@ -10,9 +10,11 @@ import { authRoutes } from './auth';
 import { dashboardRoutes } from './dashboard';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
+import { embedRoutes } from './chart-builder';
 import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
+import { accountRoutes } from './account';
 import { releaseRoutes } from './releases';
 import { dataListRoutes } from './datalist';
 import { scorecardRoutes } from './scorecards';
@@ -67,6 +69,7 @@ export function webRouter(services: Services): Router {
   });
 
   r.use(publicRoutes(services));
+  r.use(embedRoutes(services));
   r.use(releaseRoutes(services));
   r.use(dataListRoutes(services));
   r.use(scorecardRoutes(services));
@@ -76,6 +79,7 @@ export function webRouter(services: Services): Router {
   r.use(dashboardRoutes(services));
   r.use(reviewRoutes(services));
   r.use(inboxRoutes(services));
+  r.use(accountRoutes(services));
   r.use(adminRoutes(services));
   r.use(() => {
     throw new NotFound('Halaman tidak ditemukan.', 'Page not found.');
