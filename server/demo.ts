@@ -3,6 +3,7 @@ import path from 'node:path';
 import { perform, untrusted } from './actions/action';
 import { createOrganization, createUser } from './actions/accounts';
 import { createDataset } from './actions/datasets';
+import { setHeadlineIndicators } from './actions/headlines';
 import { reviewVersion, submitVersion, uploadVersion } from './actions/versions';
 import { actorForCredentials } from './auth/actors';
 import { loadVersion } from './jobs/load-version';
@@ -15,7 +16,7 @@ const DEMO_DIR = path.join(__dirname, '..', 'datasets');
 interface DemoManifest {
   organizations: Array<{ slug: string; name: string; short_name?: string; kind: 'opd' | 'walidata' | 'pembina'; description?: string }>;
   users: Array<{ email: string; name: string; role: 'admin' | 'walidata' | 'pembina' | 'produsen'; org?: string }>;
-  datasets: Array<Record<string, unknown> & { organization: string; file: string; title: string; prioritas?: boolean }>;
+  datasets: Array<Record<string, unknown> & { organization: string; file: string; title: string; prioritas?: boolean; headline?: { measure: string; fn: 'sum' | 'avg' | 'min' | 'max' } }>;
 }
 
 /** The demo accounts: fixed ones plus one producer per demo OPD (`<org-slug>@demo.satudata.id`). */
@@ -60,7 +61,7 @@ export async function loadDemo(services: Services, password: string): Promise<{ 
   const walidata = await signInAs(services, 'walidata@demo.satudata.id', password);
   const pembina = await signInAs(services, 'pembina@demo.satudata.id', password);
   for (const spec of manifest.datasets) {
-    const { file, organization, ...fields } = spec;
+    const { file, organization, headline: _headline, ...fields } = spec;
     const org = await db('organizations').where({ slug: organization }).first();
     if (await db('datasets').where({ organization_id: org.id, title: fields.title }).first()) continue;
     const producer = await signInAs(services, `${organization}@demo.satudata.id`, password);
@@ -81,5 +82,19 @@ export async function loadDemo(services: Services, password: string): Promise<{ 
     }
     made.datasets++;
   }
+  await demoHeadlines(services, manifest, walidata);
   return made;
+}
+
+/** The demo's headline indicators (marked `headline` in the manifest), chosen by the walidata once, when none are chosen yet. */
+async function demoHeadlines(services: Services, manifest: DemoManifest, walidata: Actor): Promise<void> {
+  const { db } = services;
+  if (await db('headline_indicators').first()) return;
+  const indicators = [];
+  for (const spec of manifest.datasets) {
+    if (!spec.headline) continue;
+    const d = await db('datasets as d').join('organizations as o', 'o.id', 'd.organization_id').where({ 'o.slug': spec.organization, 'd.title': spec.title }).select('d.slug').first();
+    if (d) indicators.push({ dataset: d.slug as string, ...spec.headline });
+  }
+  if (indicators.length) await perform(setHeadlineIndicators, walidata, { indicators }, services);
 }
