@@ -40,7 +40,7 @@ async function open(width: number, url: string): Promise<Page> {
 }
 
 /** How far the page scrolls sideways (0: it fits). */
-const sideScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+const sideScroll = (page: Page) => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
 describe('the home page in Chromium', () => {
   it.each([360, 1280])('fits %i px and shows the headline indicators with their sparklines', async (width) => {
