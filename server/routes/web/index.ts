@@ -13,6 +13,7 @@ import { publicRoutes } from './public';
 import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
+import { accountRoutes } from './account';
 import { releaseRoutes } from './releases';
 import { dataListRoutes } from './datalist';
 import { scorecardRoutes } from './scorecards';
@@ -76,6 +77,7 @@ export function webRouter(services: Services): Router {
   r.use(dashboardRoutes(services));
   r.use(reviewRoutes(services));
   r.use(inboxRoutes(services));
+  r.use(accountRoutes(services));
   r.use(adminRoutes(services));
   r.use(() => {
     throw new NotFound('Halaman tidak ditemukan.', 'Page not found.');
