@@ -10,6 +10,7 @@ import { authRoutes } from './auth';
 import { dashboardRoutes } from './dashboard';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
+import { embedRoutes } from './chart-builder';
 import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
@@ -67,6 +68,7 @@ export function webRouter(services: Services): Router {
   });
 
   r.use(publicRoutes(services));
+  r.use(embedRoutes(services));
   r.use(releaseRoutes(services));
   r.use(dataListRoutes(services));
   r.use(scorecardRoutes(services));

@@ -4,6 +4,7 @@ import { NotFound, datasetNotFound } from '../../errors';
 import { canViewWork } from '../../policies/dataset';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { chartSpec } from '../../presenters/chart';
+import { chartBuilderView } from './chart-builder';
 import { presentDataset } from '../../presenters/dataset';
 import { presentDatasetPage } from '../../presenters/dataset-page';
 import { loadDatasetPage, type DatasetPage } from '../../queries/dataset-page';
@@ -86,7 +87,7 @@ export function publicRoutes(services: Services): Router {
     if (view.live && countable(req)) services.usage.view(page.dataset.id, 'page');
     res.render('datasets/show', {
       ...view,
-      chart: view.live ? chartSpec(view.dataset.columns) : null,
+      builder: view.live ? await chartBuilderView(db, req, res.locals.t, view.dataset, view.dataset.columns, opts(req).base) : null,
     });
   });
 
