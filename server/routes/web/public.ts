@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { NotFound, datasetNotFound } from '../../errors';
 import { canViewWork } from '../../policies/dataset';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
-import { chartSpec } from '../../presenters/chart';
 import { chartBuilderView } from './chart-builder';
 import { presentDataset } from '../../presenters/dataset';
 import { presentDatasetPage } from '../../presenters/dataset-page';
