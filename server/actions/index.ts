@@ -3,6 +3,7 @@ import { changePassword, requestPasswordReset, resetPassword } from './passwords
 import { endSessions, issuePasswordReset, setOrganizationActive, setUserActive, updateOrganization, updateUser } from './users';
 import { createDataset, retractDataset, updateDataset } from './datasets';
 import { remindOrganization } from './reminders';
+import { setHeadlineIndicators } from './headlines';
 import { answerRequest, createRequest, hideRequest, routeRequest } from './requests';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
@@ -44,4 +45,5 @@ export const actions = {
   routeRequest,
   answerRequest,
   hideRequest,
+  setHeadlineIndicators,
 };
