@@ -19,7 +19,7 @@ afterAll(async () => {
   server?.close();
 });
 
-const ACCOUNT_PAGES = ['/account', '/account/tokens', '/account/password', '/admin/tokens'];
+const ACCOUNT_PAGES = ['/account', '/account/tokens', '/account/password', '/admin', '/admin/tokens', '/admin/users', '/admin/users/new', '/admin/organizations', '/admin/organizations/new'];
 
 async function overflow(page: Page): Promise<number> {
   return page.evaluate('document.documentElement.scrollWidth - window.innerWidth') as Promise<number>;
@@ -41,7 +41,9 @@ describe('account pages on a 360 px phone', () => {
     await Promise.all([page.waitForNavigation(), page.click('form[action="/account/tokens"] button[type=submit]')]);
     expect(await page.textContent('.token-value')).toMatch(/^sdp_/);
     expect(await overflow(page)).toBe(0);
-    for (const path of ACCOUNT_PAGES) {
+    const userPage = `/admin/users/${t.w.producer.actor.id}`;
+    const orgPage = `/admin/organizations/${t.w.opd.slug}/edit`;
+    for (const path of [...ACCOUNT_PAGES, userPage, orgPage]) {
       await page.goto(base + path);
       expect({ path, overflow: await overflow(page) }).toEqual({ path, overflow: 0 });
     }
