@@ -7,6 +7,7 @@ import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
 import { actorForToken, actorForUser } from './auth/actors';
+import { sessionTooOld } from './auth/session-life';
 import { errorHandler } from './routes/errors';
 import { apiRouter } from './routes/api/v1';
 import { ckanRouter } from './routes/api/ckan';
@@ -106,7 +107,8 @@ export function createApp(services: Services): express.Express {
         httpOnly: true,
         sameSite: 'lax',
         secure: config.publicUrl?.startsWith('https://') ?? false,
-        maxAge: 8 * 60 * 60 * 1000,
+        // Idle expiry: the cookie and the stored session (its `expire`) are renewed on each request.
+        maxAge: config.sessionIdleMs,
       },
     }),
   );
@@ -129,9 +131,14 @@ export function createApp(services: Services): express.Express {
       if (!req.actor) return next(new Unauthenticated());
       req.authVia = 'token';
     } else if (req.session?.userId) {
-      req.actor = await actorForUser(db, req.session.userId);
-      if (!req.actor) delete req.session.userId;
-      else req.authVia = 'session';
+      // Absolute expiry: however busy, a session ends SESSION_MAX_HOURS after its sign-in.
+      if (sessionTooOld(req, config.sessionMaxMs)) {
+        await new Promise<void>((resolve) => req.session.regenerate(() => resolve()));
+      } else {
+        req.actor = await actorForUser(db, req.session.userId);
+        if (!req.actor) delete req.session.userId;
+        else req.authVia = 'session';
+      }
     }
     next();
   });

@@ -52,6 +52,18 @@ const schema = z.object({
   /** Views and downloads are counted in memory and written every this many seconds (0: only when asked). */
   USAGE_FLUSH_SECONDS: z.coerce.number().min(0).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** A session unused for this long ends (the store's expiry, renewed on every request). */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
+  /** A session ends this long after its sign-in, however busy. */
+  SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(12),
+  /** Failed sign-ins one address may make in 15 minutes before it must wait. */
+  LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** Failed sign-ins in a row an account takes before each further one locks it (1 minute, doubling, at most an hour). */
+  LOGIN_ACCOUNT_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
+  /** Reset links one address may ask for in an hour. */
+  RESET_REQUESTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  /** Keeps the rate-limit counters of several portals (or test runs) on one database apart. */
+  RATE_LIMIT_NAMESPACE: z.string().min(1).max(60).default('satudata'),
 });
 
 export type Config = {
@@ -80,6 +92,12 @@ export type Config = {
   xlsxLimits: XlsxLimits;
   /** IANA zone in which times are shown and dates filtered (default Asia/Jakarta, WIB). */
   timeZone: string;
+  sessionIdleMs: number;
+  sessionMaxMs: number;
+  loginIpLimit: number;
+  loginAccountFreeFailures: number;
+  resetRequestsPerHour: number;
+  rateLimitNamespace: string;
 };
 
 /** Reads and checks the environment once; every other module receives the result. */
@@ -90,8 +108,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration: ${issues}`);
   }
   const e = parsed.data;
-  if (e.NODE_ENV === 'production' && !e.SESSION_SECRET) {
-    throw new Error('SESSION_SECRET is required when NODE_ENV=production');
+  if (e.NODE_ENV === 'production') {
+    const problem = weakSecret(e.SESSION_SECRET);
+    if (problem) throw new Error(`SESSION_SECRET ${problem} when NODE_ENV=production (make one with: openssl rand -base64 48)`);
   }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
@@ -118,6 +137,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestsPerHour: e.REQUESTS_PER_HOUR,
     timeZone: e.TIME_ZONE,
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
+    loginIpLimit: e.LOGIN_IP_LIMIT,
+    loginAccountFreeFailures: e.LOGIN_ACCOUNT_FREE_FAILURES,
+    resetRequestsPerHour: e.RESET_REQUESTS_PER_HOUR,
+    rateLimitNamespace: e.RATE_LIMIT_NAMESPACE,
     xlsxLimits: {
       ...DEFAULT_XLSX_LIMITS,
       maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * 1024 * 1024),
@@ -125,6 +150,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxSharedStringsBytes: Math.round(e.XLSX_MAX_SHARED_STRINGS_MB * 1024 * 1024),
     },
   };
+}
+
+/** Minimum length of SESSION_SECRET in production: 32 characters (192 bits as base64). */
+export const MIN_SESSION_SECRET_LENGTH = 32;
+
+/**
+ * Why a session secret is not good enough to sign production cookies, or null: it must be long
+ * and look random (many different characters, not a word repeated or a placeholder).
+ */
+export function weakSecret(secret: string | undefined): string | null {
+  if (!secret) return 'is required';
+  if (secret.length < MIN_SESSION_SECRET_LENGTH) return `must have at least ${MIN_SESSION_SECRET_LENGTH} characters`;
+  if (new Set(secret).size < 16) return 'does not look random (too few different characters)';
+  if (/change.?me|secret|password|example|satudata|dev-secret/i.test(secret)) return 'looks like a placeholder';
+  return null;
 }
 
 /**

@@ -16,6 +16,8 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     userId?: number;
+    /** When the user signed in (ms since the epoch): the session ends SESSION_MAX_HOURS later. */
+    signedInAt?: number;
     flash?: { kind: 'ok' | 'error'; text: string };
   }
 }

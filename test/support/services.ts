@@ -22,7 +22,8 @@ export function testServices(opts: { jobs?: Jobs; env?: Record<string, string>; 
   const url = opts.url ?? process.env.SATUDATA_TEST_DB;
   if (!url) throw new Error('SATUDATA_TEST_DB is not set: run the tests through jest (global setup)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'satudata-test-'));
-  const config: Config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SCRYPT_LOG_N: '10', ...opts.env });
+  // Each file's rate-limit counters apart: the suite's files share one database and one address.
+  const config: Config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SCRYPT_LOG_N: '10', RATE_LIMIT_NAMESPACE: `test-${path.basename(dataDir)}`, ...opts.env });
   const db = createDb(url, 6);
   const sessionPool = new pg.Pool({ connectionString: url, max: 2 });
   const jobs = opts.jobs ?? new InlineJobs();

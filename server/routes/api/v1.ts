@@ -1,5 +1,4 @@
 import express, { type Request, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { perform, preflight, readOnlyToken, untrusted } from '../../actions/action';
 import { mayWrite } from '../../policies/actor';
 import { listTokens } from '../../queries/tokens';
@@ -8,7 +7,8 @@ import { createDataset, updateDataset } from '../../actions/datasets';
 import { issueToken, revokeToken, signIn } from '../../actions/accounts';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
 import { actorForCredentials } from '../../auth/actors';
-import { Invalid, Unauthenticated } from '../../errors';
+import { Invalid, TooMany, Unauthenticated } from '../../errors';
+import { signInLimitsOf, waitMessage } from '../../auth/sign-in-limits';
 import { loadOptionsSchema } from '../../ingest/options';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { presentDataset, presentDatasetDetail } from '../../presenters/dataset';
@@ -127,23 +127,27 @@ export function apiRouter(services: Services): Router {
     res.json(openApiDocument(baseUrl(services, req)));
   });
 
-  const tokenLimiter = rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit: services.config.env === 'test' ? 1000 : 20,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (req, res) =>
-      res.status(429).json({ error: { code: 'rate_limited', message: req.lang === 'en' ? 'Too many attempts; try again later.' : 'Terlalu banyak percobaan; coba lagi nanti.' } }),
-  });
-  r.post('/tokens', tokenLimiter, async (req, res) => {
+  const limits = signInLimitsOf(services);
+  r.post('/tokens', async (req, res) => {
     const body = parseInput(tokenBody, req.body ?? {});
     const expires_at = body.expires_at ?? (body.expires_in_days ? new Date(Date.now() + body.expires_in_days * 86_400_000) : undefined);
     const wanted = { name: body.name ?? 'API', scope: body.scope, expires_at };
     // With e-mail and password: a client signing in. Without: a token holder making another for itself.
     let actor = req.actor;
     if (body.password !== undefined) {
-      actor = await actorForCredentials(db, body.email ?? '', body.password, services.config.scryptLogN);
-      if (!actor) throw new Unauthenticated('Email atau kata sandi salah.', 'Wrong email or password.');
+      const email = body.email ?? '';
+      const wait = await limits.check(req.ip ?? '', email);
+      if (wait) {
+        res.set('Retry-After', String(wait.retryAfterSeconds));
+        const m = waitMessage(wait);
+        throw new TooMany('rate_limited', m.id, m.en, { retry_after: wait.retryAfterSeconds });
+      }
+      actor = await actorForCredentials(db, email, body.password, services.config.scryptLogN);
+      if (!actor) {
+        await limits.failed(req.ip ?? '', email);
+        throw new Unauthenticated('Email atau kata sandi salah.', 'Wrong email or password.');
+      }
+      await limits.succeeded(email);
     } else if (req.authVia !== 'token' || !actor) {
       throw new Unauthenticated('Kirim "email" dan "password", atau masuk dengan token (Authorization: Bearer …).', 'Send "email" and "password", or authenticate with a token (Authorization: Bearer …).');
     }

@@ -4,7 +4,7 @@ import { perform, untrusted } from '../../actions/action';
 import { issueToken, revokeToken } from '../../actions/accounts';
 import { endSessions } from '../../actions/users';
 import { openSessionCount } from '../../queries/accounts';
-import { rotateSession } from './password';
+import { rotateSession } from '../../auth/session-life';
 import { presentToken } from '../../presenters/token';
 import { listTokens } from '../../queries/tokens';
 import type { Services } from '../../services';

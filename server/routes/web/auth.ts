@@ -1,8 +1,9 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import { perform } from '../../actions/action';
 import { signIn } from '../../actions/accounts';
 import { actorForCredentials } from '../../auth/actors';
+import { startSession } from '../../auth/session-life';
+import { signInLimitsOf, waitMessage } from '../../auth/sign-in-limits';
 import type { Services } from '../../services';
 import { csrfToken } from './csrf';
 import { homePath } from '../../policies/review';
@@ -19,16 +20,7 @@ export function safeNext(next: unknown, fallback: string): string {
 /** Sign-in and sign-out pages (sessions live in PostgreSQL). */
 export function authRoutes(services: Services): Router {
   const r = express.Router();
-  const limiter = rateLimit({
-    windowMs: 15 * 60 * 1000,
-    limit: services.config.env === 'test' ? 1000 : 20,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    skipSuccessfulRequests: true,
-    handler: (req, res) => {
-      res.status(429).render('auth/login', { title: res.locals.t('auth.title'), error: res.locals.t('auth.rateLimited'), csrfToken: csrfToken(req) });
-    },
-  });
+  const limits = signInLimitsOf(services);
 
   const showLogin = (req: Request, res: Response, status = 200, error?: string) =>
     res.status(status).render('auth/login', {
@@ -44,17 +36,27 @@ export function authRoutes(services: Services): Router {
     showLogin(req, res);
   });
 
-  r.post('/login', limiter, async (req, res) => {
-    const email = String(req.body?.email ?? '');
-    const password = String(req.body?.password ?? '');
+  r.post('/login', async (req, res) => {
+    const email = String(req.body?.email ?? '').slice(0, 200);
+    const password = String(req.body?.password ?? '').slice(0, 200);
+    const ip = req.ip ?? '';
+    // Locked accounts and busy addresses are refused before any password is checked.
+    const wait = await limits.check(ip, email);
+    if (wait) {
+      res.set('Retry-After', String(wait.retryAfterSeconds));
+      const m = waitMessage(wait);
+      return showLogin(req, res, 429, req.lang === 'en' ? m.en : m.id);
+    }
     const actor = await actorForCredentials(services.db, email, password, services.config.scryptLogN);
-    if (!actor) return showLogin(req, res, 401, res.locals.t('auth.invalid'));
+    if (!actor) {
+      await limits.failed(ip, email);
+      return showLogin(req, res, 401, res.locals.t('auth.invalid'));
+    }
+    await limits.succeeded(email);
     const next = safeNext(req.body?.next, homePath(actor));
     // A new session id on sign-in, so an id planted before cannot be ridden.
-    await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-    req.session.userId = actor.id!;
+    await startSession(req, actor.id!);
     await perform(signIn, actor, { via: 'web' }, services, { ip: req.ip });
-    await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
     res.redirect(303, next);
   });
 

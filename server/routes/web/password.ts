@@ -2,6 +2,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import { perform, untrusted } from '../../actions/action';
 import { changePassword, findUsableReset, requestPasswordReset, resetPassword, RESET_LINK_MINUTES } from '../../actions/passwords';
 import { actorForUser } from '../../auth/actors';
+import { rotateSession } from '../../auth/session-life';
+import { signInLimitsOf, waitMessage } from '../../auth/sign-in-limits';
 import { MIN_PASSWORD_LENGTH } from '../../auth/password-rules';
 import { AppError, userMessage } from '../../errors';
 import { log } from '../../log';
@@ -10,14 +12,6 @@ import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { csrfToken, flash } from './csrf';
 import { requireUser } from './guards';
-
-/** A new session id for the same user (after a password or privilege change), so an old id is worth nothing. */
-export async function rotateSession(req: Request): Promise<void> {
-  const userId = req.session.userId;
-  await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-  if (userId !== undefined) req.session.userId = userId;
-  await new Promise<void>((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
-}
 
 /** The message and field errors of a refusal the form can show (400, 404, 409); anything else is thrown on. */
 function formError(err: unknown, lang: 'id' | 'en') {
@@ -56,6 +50,12 @@ export function passwordRoutes(services: Services): Router {
 
   r.post('/password/forgot', async (req, res) => {
     const email = String(req.body?.email ?? '').slice(0, 200);
+    const wait = await signInLimitsOf(services).resetRequested(req.ip ?? '');
+    if (wait) {
+      res.set('Retry-After', String(wait.retryAfterSeconds));
+      const m = waitMessage(wait);
+      return res.status(429).render('auth/forgot', { title: res.locals.t('account.reset.forgotTitle'), error: req.lang === 'en' ? m.en : m.id, csrfToken: csrfToken(req) });
+    }
     const out = await perform(requestPasswordReset, req.actor ?? requesterActor, untrusted({ email }), services, { ip: req.ip });
     if (out) {
       // No e-mail channel yet: the operator reads the link in the log and passes it on (README).
