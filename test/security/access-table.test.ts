@@ -11,6 +11,7 @@ import { requesterActor } from '../../server/policies/actor';
 import { ACTIONS as CKAN_ACTIONS } from '../../server/routes/api/ckan/actions';
 import { makeDataset, publishedDataset, SMALL_CSV, uid, uploadContent, type TestUser } from '../support/factories';
 import { csrfFrom, signedIn } from '../support/http';
+import { registeredRoutes } from '../support/routes';
 
 // Who may do what, route by route (SPEC §1): every page and every API route the app registers,
 // asked by every role about datasets in every state that matters. The expected answers are
@@ -19,6 +20,8 @@ import { csrfFrom, signedIn } from '../support/http';
 // action without an auth function.
 
 const t = testWorld({ env: { REQUESTS_PER_HOUR: '100000' } });
+// Dozens of requests per test: give a loaded machine time.
+jest.setTimeout(240_000);
 
 const WHO = ['public', 'owner', 'other', 'walidata', 'pembina', 'admin'] as const;
 type Who = (typeof WHO)[number];
@@ -112,7 +115,7 @@ beforeAll(async () => {
   item = await perform(createDataListItem, t.w.walidata.actor, { year, name: `Butir tabel akses ${uid()}`, organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
   dataRequest = await perform(createRequest, requesterActor, { title: `Permintaan tabel akses ${uid()}`, name: 'Warga', email: 'warga@uji.id' }, t.svc);
   for (const w of WHO) clients[w] = await clientFor(w);
-}, 120_000);
+}, 300_000);
 
 // ---- the table --------------------------------------------------------------------------------
 
@@ -541,23 +544,6 @@ async function runRow(row: Row): Promise<Cell[]> {
     if (row.perDataset) out.push(...(await Promise.all(kinds.map((k) => cell(who, k)))).flat());
     else out.push(...(await cell(who, null)));
   }
-  return out;
-}
-
-/** Every route the app registers, as METHOD and path (walking the router stack, nested routers included). */
-function registeredRoutes(app: Express): string[] {
-  const out: string[] = [];
-  type Layer = { rawPath?: string | string[]; route?: { methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
-  const walk = (stack: Layer[], prefix: string) => {
-    for (const l of stack) {
-      const paths = Array.isArray(l.rawPath) ? l.rawPath : [l.rawPath ?? ''];
-      for (const p of paths) {
-        if (l.route) for (const m of Object.keys(l.route.methods)) out.push(`${m === '_all' ? 'ALL' : m.toUpperCase()} ${prefix}${p}`);
-        else if (l.handle?.stack) walk(l.handle.stack, prefix + (p === '/' ? '' : p));
-      }
-    }
-  };
-  walk((app as unknown as { router: { stack: Layer[] } }).router.stack, '');
   return out;
 }
 
