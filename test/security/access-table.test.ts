@@ -8,6 +8,7 @@ import { submitVersion } from '../../server/actions/versions';
 import { createDataListItem } from '../../server/actions/datalist';
 import { createRequest } from '../../server/actions/requests';
 import { requesterActor } from '../../server/policies/actor';
+import { issueToken } from '../../server/actions/accounts';
 import { ACTIONS as CKAN_ACTIONS } from '../../server/routes/api/ckan/actions';
 import { makeDataset, publishedDataset, SMALL_CSV, uid, uploadContent, type TestUser } from '../support/factories';
 import { csrfFrom, signedIn } from '../support/http';
@@ -34,9 +35,10 @@ type Kind = (typeof KINDS)[number];
  * What a request may get: ok (2xx, or a redirect to where the form leads), conflict (allowed,
  * but not in this state: 409, or a form sent back with the error), login (401 / sent to the
  * sign-in page), forbidden (403: may know it exists, may not do it), hidden (404: may not know
- * it exists), gone (410: the public notice of a retracted dataset).
+ * it exists), gone (410: the public notice of a retracted dataset), invalid (400: allowed to ask,
+ * the input refused — used where a valid input would change what other test files look at).
  */
-type Outcome = 'ok' | 'conflict' | 'login' | 'forbidden' | 'hidden' | 'gone';
+type Outcome = 'ok' | 'conflict' | 'login' | 'forbidden' | 'hidden' | 'gone' | 'invalid';
 
 // ---- SPEC §1 as rules -------------------------------------------------------------------------
 
@@ -77,6 +79,8 @@ const fixtures = {} as Record<Kind, Fixture>;
 let people: Record<Exclude<Who, 'public'>, TestUser>;
 let item: { id: number };
 let dataRequest: { id: number };
+/** Tokens of the owner, one per caller and route, for the revoke rows (each revoked at most once). */
+const victims: Record<string, number> = {};
 let year: number;
 
 async function makeFixture(kind: Kind): Promise<Fixture> {
@@ -115,6 +119,9 @@ beforeAll(async () => {
   item = await perform(createDataListItem, t.w.walidata.actor, { year, name: `Butir tabel akses ${uid()}`, organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
   dataRequest = await perform(createRequest, requesterActor, { title: `Permintaan tabel akses ${uid()}`, name: 'Warga', email: 'warga@uji.id' }, t.svc);
   for (const w of WHO) clients[w] = await clientFor(w);
+  for (const route of ['api', 'account', 'admin']) {
+    for (const w of WHO) victims[`${route}:${w}`] = (await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email, name: `korban ${route} ${w}` }, t.svc)).id;
+  }
 }, 300_000);
 
 // ---- the table --------------------------------------------------------------------------------
@@ -403,6 +410,43 @@ const ROWS: Row[] = [
     // The request itself is public (/permintaan/:id): handling it is the custodian's.
     expect: page(custodian),
   },
+  // Tokens and the account pages (the owner's tokens are the ones revoked: only the owner and the admin may).
+  { route: 'GET /api/v1/tokens', call: () => ({ method: 'get', url: '/api/v1/tokens' }), expect: signedOnly },
+  {
+    route: 'DELETE /api/v1/tokens/:id', write: true,
+    call: (c) => ({ method: 'delete', url: `/api/v1/tokens/${victims[`api:${c.who}`]}` }),
+    expect: (w) => (w === 'owner' || w === 'admin' ? 'ok' : 'hidden'),
+  },
+  { route: 'GET /account', call: () => ({ method: 'get', url: '/account' }), expect: page(signed) },
+  { route: 'GET /account/tokens', call: () => ({ method: 'get', url: '/account/tokens' }), expect: page(signed) },
+  { route: 'POST /account/tokens', write: true, call: () => ({ method: 'post', url: '/account/tokens', body: { name: `Uji ${uid()}`, scope: 'read' } }), expect: page(signed) },
+  {
+    route: 'POST /account/tokens/:id/revoke', write: true,
+    call: (c) => ({ method: 'post', url: `/account/tokens/${victims[`account:${c.who}`]}/revoke` }),
+    expect: (w) => (!signed(w) ? 'login' : w === 'owner' || w === 'admin' ? 'ok' : 'hidden'),
+  },
+  { route: 'GET /admin/tokens', call: () => ({ method: 'get', url: '/admin/tokens' }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/tokens', write: true, call: () => ({ method: 'post', url: '/admin/tokens', body: { email: t.w.producer.email, name: `Layanan ${uid()}`, scope: 'read' } }), expect: page((w) => w === 'admin') },
+  {
+    route: 'POST /admin/tokens/:id/revoke', write: true,
+    call: (c) => ({ method: 'post', url: `/admin/tokens/${victims[`admin:${c.who}`]}/revoke` }),
+    expect: page((w) => w === 'admin'),
+  },
+
+  // Charts and maps for other sites: public data only, whoever asks (a framed page never shows more).
+  { route: 'GET /dataset/:slug/embed', perDataset: true, call: (c) => ({ method: 'get', url: `/dataset/${c.ds.slug}/embed` }), expect: (_w, k) => (k === 'published' ? 'ok' : 'hidden') },
+  { route: 'GET /static/geo/LICENSE-wilayah_boundaries.txt', call: () => ({ method: 'get', url: '/static/geo/LICENSE-wilayah_boundaries.txt' }), expect: everyone },
+  { route: 'GET /static/geo/lampung_kabupaten_kota.geojson', call: () => ({ method: 'get', url: '/static/geo/lampung_kabupaten_kota.geojson' }), expect: everyone },
+  { route: 'GET /static/vendor/chartjs-chart-geo.js', call: () => ({ method: 'get', url: '/static/vendor/chartjs-chart-geo.js' }), expect: everyone },
+
+  // The home page's headline indicators: the custodian's. The list is the portal's (other test
+  // files read it), so the allowed call names a dataset that does not exist: refused as input (400).
+  { route: 'GET /manage/beranda', call: () => ({ method: 'get', url: '/manage/beranda' }), expect: page(custodian) },
+  {
+    route: 'POST /manage/beranda', write: true,
+    call: () => ({ method: 'post', url: '/manage/beranda', body: { 'slot[0][choice]': 'tidak-ada-dataset-ini|jumlah', 'slot[0][fn]': 'sum' } }),
+    expect: (w) => (!signed(w) ? 'login' : custodian(w) ? 'invalid' : 'forbidden'),
+  },
 ];
 
 // CKAN's action API: every read action it answers, at both mount points. Writes are refused (403) for everyone.
@@ -443,6 +487,7 @@ function classify(method: string, res: request.Response, audited: boolean | null
   if (s === 404) return 'hidden';
   if (s === 409) return 'conflict';
   if (s === 410) return 'gone';
+  if (s === 400) return 'invalid';
   if (s >= 300 && s < 400) {
     const to = String(res.headers.location ?? '');
     if (to.startsWith('/login')) return 'login';
