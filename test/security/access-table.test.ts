@@ -447,6 +447,27 @@ const ROWS: Row[] = [
     call: () => ({ method: 'post', url: '/manage/beranda', body: { 'slot[0][choice]': 'tidak-ada-dataset-ini|jumlah', 'slot[0][fn]': 'sum' } }),
     expect: (w) => (!signed(w) ? 'login' : custodian(w) ? 'invalid' : 'forbidden'),
   },
+  // Passwords. Changing one here would end the sessions the other rows use: the form is sent with
+  // a confirmation that does not match, which only a signed-in user gets as far as (400).
+  { route: 'GET /account/password', call: () => ({ method: 'get', url: '/account/password' }), expect: page(signed) },
+  {
+    route: 'POST /account/password', write: true,
+    call: () => ({ method: 'post', url: '/account/password', body: { current_password: 'x', new_password: 'panjang-sekali-baru-1', confirm_password: 'lain-sekali-baru-2' } }),
+    expect: (w) => (signed(w) ? 'invalid' : 'login'),
+  },
+  { route: 'GET /password/forgot', call: () => ({ method: 'get', url: '/password/forgot' }), expect: everyone },
+  {
+    route: 'POST /password/forgot', write: true,
+    call: (c) => ({ method: 'post', url: '/password/forgot', body: { email: people[c.who === 'public' ? 'owner' : c.who].email } }),
+    expect: everyone,
+  },
+  // A reset link is its own credential: an unknown one is unknown to everyone.
+  { route: 'GET /password/reset/:token', call: () => ({ method: 'get', url: `/password/reset/${'0'.repeat(43)}` }), expect: () => 'hidden' },
+  {
+    route: 'POST /password/reset/:token', write: true,
+    call: () => ({ method: 'post', url: `/password/reset/${'0'.repeat(43)}`, body: { new_password: 'panjang-sekali-baru-1', confirm_password: 'panjang-sekali-baru-1' } }),
+    expect: () => 'hidden',
+  },
 ];
 
 // CKAN's action API: every read action it answers, at both mount points. Writes are refused (403) for everyone.
@@ -549,6 +570,7 @@ const EXEMPT: Record<string, string> = {
   'POST /logout': 'ends the caller’s own session',
   'POST /api/v1/tokens': 'signing in: an action (token.issue) recorded in the audit log',
   'POST /login': 'signing in: an action (user.sign_in) recorded in the audit log',
+  'POST /password/forgot': 'an action that answers alike whether or not the account exists, and records nothing when a link was asked for just before',
 };
 
 interface Cell { route: string; who: Who; kind: Kind | '-'; url: string; expected: Outcome; got: string }
