@@ -10,7 +10,7 @@ import { reviewVersion, submitVersion, uploadVersion } from './actions/versions'
 import { actorForCredentials } from './auth/actors';
 import { loadVersion } from './jobs/load-version';
 import { log } from './log';
-import { addDays, localDay } from './manage/calendar';
+import { addDays, fromLocalTime, localDay } from './manage/calendar';
 import { requesterActor, systemActor, type Actor } from './policies/actor';
 import type { Services } from './services';
 
@@ -52,8 +52,8 @@ async function signInAs(services: Services, email: string, password: string): Pr
 }
 
 /** The year of the demo's data list: the current one in the portal's zone. */
-export function demoYear(now = new Date()): number {
-  return Number(localDay(now).slice(0, 4));
+export function demoYear(timeZone: string, now = new Date()): number {
+  return Number(localDay(now, timeZone).slice(0, 4));
 }
 
 /**
@@ -105,7 +105,8 @@ export async function loadDemo(
       throw new Error(`demo file ${file} ended ${loaded.state}: ${JSON.stringify(loaded.report?.errors?.slice(0, 3))}`);
     }
     await perform(submitVersion, producer, { slug: ds.slug, number: v.number }, services);
-    const publishAt = spec.publish_in_days ? `${addDays(localDay(new Date()), spec.publish_in_days)}T10:00:00+07:00` : undefined;
+    const zone = services.config.timeZone;
+    const publishAt = spec.publish_in_days ? fromLocalTime(`${addDays(localDay(new Date(), zone), spec.publish_in_days)}T10:00`, zone).toISOString() : undefined;
     await perform(
       reviewVersion,
       walidata,
@@ -126,7 +127,7 @@ export async function loadDemo(
     return ds.slug;
   };
 
-  const year = opts.year ?? demoYear();
+  const year = opts.year ?? demoYear(services.config.timeZone);
   for (const spec of manifest.data_list ?? []) {
     const { fulfilled_by, ...fields } = spec;
     const org = await db('organizations').where({ slug: spec.organization }).first('id');
@@ -154,7 +155,7 @@ export async function loadDemo(
           id: r.id,
           ...rest,
           ...(dataset ? { dataset: await slugOf(dataset) } : {}),
-          ...(planned_in_days ? { planned_for: addDays(localDay(new Date()), planned_in_days) } : {}),
+          ...(planned_in_days ? { planned_for: addDays(localDay(new Date(), services.config.timeZone), planned_in_days) } : {}),
         }),
         services,
       );

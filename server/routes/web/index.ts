@@ -24,6 +24,7 @@ import { unreadCount } from '../../queries/notifications';
 import { canUseReviewQueue } from '../../policies/review';
 import { canUseProducerWorkspace } from '../../policies/dataset';
 import { canViewAudit } from '../../policies/organization';
+import { zoneLabel } from '../../manage/calendar';
 
 /** The HTML pages. */
 export function webRouter(services: Services): Router {
@@ -37,6 +38,7 @@ export function webRouter(services: Services): Router {
     const t = translator(req.lang);
     res.locals.lang = req.lang;
     res.locals.timeZone = services.config.timeZone;
+    res.locals.zoneLabel = zoneLabel(services.config.timeZone, req.lang);
     res.locals.otherLang = req.lang === 'id' ? 'en' : 'id';
     res.locals.t = t;
     res.locals.path = req.path;
