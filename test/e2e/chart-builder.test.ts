@@ -10,6 +10,13 @@ import { launchChromium, listen } from '../support/browser';
 import { testServices, type TestServices } from '../support/services';
 import { REGION_YEARS_CSV } from '../support/chart-data';
 
+// What the functions passed to page.evaluate see in the browser (this project compiles without the DOM library).
+/* eslint-disable @typescript-eslint/no-explicit-any */
+declare const document: { querySelector(selector: string): any; documentElement: { scrollWidth: number; clientWidth: number } };
+declare const window: unknown;
+declare type HTMLCanvasElement = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
 // Screenshots a person can look at after the run (gitignored).
 const ARTIFACTS = path.join(__dirname, '..', '..', 'artifacts', 'chart-builder');
 
@@ -55,8 +62,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await new Promise((r) => other?.close(r));
+  for (const s of [server, other]) {
+    s?.closeAllConnections();
+    await new Promise((r) => s?.close(r));
+  }
   await svc?.close();
 });
 
