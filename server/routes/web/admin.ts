@@ -38,7 +38,7 @@ export function adminRoutes(services: Services): Router {
     const [{ rows, total }, actions] = await Promise.all([searchAudit(services.db, { ...f, per_page: 50, timeZone: services.config.timeZone }), auditActions(services.db)]);
     res.render('admin/audit', {
       title: res.locals.t('audit.title'),
-      events: rows.map((e) => ({ ...e, ...describeAudit(e, res.locals.t) })),
+      events: rows.map((e) => ({ ...e, ...describeAudit(e, res.locals.t, services.config.timeZone) })),
       filters: f,
       query: clean,
       actions,

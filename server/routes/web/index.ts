@@ -19,10 +19,12 @@ import { releaseRoutes } from './releases';
 import { dataListRoutes } from './datalist';
 import { scorecardRoutes } from './scorecards';
 import { requestRoutes } from './requests';
+import { headlineRoutes } from './headlines';
 import { unreadCount } from '../../queries/notifications';
 import { canUseReviewQueue } from '../../policies/review';
 import { canUseProducerWorkspace } from '../../policies/dataset';
 import { canViewAudit } from '../../policies/organization';
+import { zoneLabel } from '../../manage/calendar';
 
 /** The HTML pages. */
 export function webRouter(services: Services): Router {
@@ -36,6 +38,7 @@ export function webRouter(services: Services): Router {
     const t = translator(req.lang);
     res.locals.lang = req.lang;
     res.locals.timeZone = services.config.timeZone;
+    res.locals.zoneLabel = zoneLabel(services.config.timeZone, req.lang);
     res.locals.otherLang = req.lang === 'id' ? 'en' : 'id';
     res.locals.t = t;
     res.locals.path = req.path;
@@ -72,6 +75,7 @@ export function webRouter(services: Services): Router {
   r.use(dataListRoutes(services));
   r.use(scorecardRoutes(services));
   r.use(requestRoutes(services));
+  r.use(headlineRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
