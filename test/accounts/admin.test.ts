@@ -213,6 +213,7 @@ describe('operator commands for accounts', () => {
       env: { ...process.env, DATABASE_URL: process.env.SATUDATA_TEST_DB, LOG_LEVEL: 'silent', NODE_ENV: 'test', SCRYPT_LOG_N: '10' },
     });
 
+  // Six commands, each booting the portal's services: give a loaded machine time.
   it('deactivate and activate a user, revoke a token, make a reset link, refuse unknown e-mails', async () => {
     const u = await makeUser(t.svc, 'produsen', t.w.opd.slug);
     const token = await tokenFor(t.app, u.email, u.password);
@@ -231,5 +232,5 @@ describe('operator commands for accounts', () => {
     const err = await cli('user:deactivate', '--email', 'tidak-ada@x.id').catch((e: { code: number; stderr: string }) => e);
     expect((err as { code: number }).code).toBe(2);
     expect((err as { stderr: string }).stderr).toContain('No user with e-mail');
-  });
+  }, 300_000);
 });

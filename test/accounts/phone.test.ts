@@ -6,6 +6,8 @@ import { testWorld } from '../support/world';
 // The account and admin pages on a 360 px phone: nothing wider than the screen (tables scroll in
 // their own box), every form usable. Pages of later pieces join ACCOUNT_PAGES.
 const t = testWorld();
+// A browser on a loaded machine: give it time.
+jest.setTimeout(180_000);
 let browser: Browser;
 let server: Server;
 let base: string;

@@ -10,7 +10,8 @@ import { createRequest } from '../../server/actions/requests';
 import { requesterActor } from '../../server/policies/actor';
 import { issueToken } from '../../server/actions/accounts';
 import { ACTIONS as CKAN_ACTIONS } from '../../server/routes/api/ckan/actions';
-import { makeDataset, publishedDataset, SMALL_CSV, uid, uploadContent, type TestUser } from '../support/factories';
+import { makeDataset, makeOrg, makeUser, publishedDataset, SMALL_CSV, uid, uploadContent, type TestUser } from '../support/factories';
+import { setOrganizationActive, setUserActive } from '../../server/actions/users';
 import { csrfFrom, signedIn } from '../support/http';
 import { registeredRoutes } from '../support/routes';
 
@@ -124,6 +125,19 @@ beforeAll(async () => {
   }
 }, 300_000);
 
+/** Records the admin's account rows act on (never the people above). */
+const adminTargets = {} as { org: string; orgToDeactivate: string; orgToActivate: string; user: number; userToDeactivate: number; userToActivate: number };
+beforeAll(async () => {
+  adminTargets.org = (await makeOrg(t.svc, 'opd')).slug;
+  adminTargets.orgToDeactivate = (await makeOrg(t.svc, 'opd')).slug;
+  adminTargets.orgToActivate = (await makeOrg(t.svc, 'opd')).slug;
+  await perform(setOrganizationActive, t.w.admin.actor, { slug: adminTargets.orgToActivate, active: false }, t.svc);
+  adminTargets.user = (await makeUser(t.svc, 'produsen', t.w.opd.slug)).actor.id!;
+  adminTargets.userToDeactivate = (await makeUser(t.svc, 'produsen', t.w.opd.slug)).actor.id!;
+  adminTargets.userToActivate = (await makeUser(t.svc, 'produsen', t.w.opd.slug)).actor.id!;
+  await perform(setUserActive, t.w.admin.actor, { id: adminTargets.userToActivate, active: false }, t.svc);
+}, 120_000);
+
 // ---- the table --------------------------------------------------------------------------------
 
 interface Call {
@@ -149,6 +163,8 @@ interface Row {
   changesKind?: boolean;
   /** A fresh browser session for each call (signing out ends the session). */
   freshSession?: boolean;
+  /** The call ends the caller's other sessions: the role's shared client signs in again after it. */
+  endsSessions?: boolean;
   call(c: Ctx): Call | Call[];
   expect(w: Who, k: Kind): Outcome;
 }
@@ -447,6 +463,28 @@ const ROWS: Row[] = [
     call: () => ({ method: 'post', url: '/manage/beranda', body: { 'slot[0][choice]': 'tidak-ada-dataset-ini|jumlah', 'slot[0][fn]': 'sum' } }),
     expect: (w) => (!signed(w) ? 'login' : custodian(w) ? 'invalid' : 'forbidden'),
   },
+  // The admin's organization and user pages: only the admin; each write on records of its own
+  // (made below), never on the people the other rows use.
+  { route: 'GET /admin', call: () => ({ method: 'get', url: '/admin' }), expect: page((w) => w === 'admin') },
+  { route: 'GET /admin/organizations', call: () => ({ method: 'get', url: '/admin/organizations' }), expect: page((w) => w === 'admin') },
+  { route: 'GET /admin/organizations/new', call: () => ({ method: 'get', url: '/admin/organizations/new' }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/organizations', write: true, call: () => ({ method: 'post', url: '/admin/organizations', body: { slug: `akses-${uid()}`, name: 'Organisasi tabel akses', kind: 'opd' } }), expect: page((w) => w === 'admin') },
+  { route: 'GET /admin/organizations/:slug/edit', call: () => ({ method: 'get', url: `/admin/organizations/${adminTargets.org}/edit` }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/organizations/:slug/edit', write: true, call: () => ({ method: 'post', url: `/admin/organizations/${adminTargets.org}/edit`, body: { name: `Organisasi ${uid()}` } }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/organizations/:slug/deactivate', write: true, call: () => ({ method: 'post', url: `/admin/organizations/${adminTargets.orgToDeactivate}/deactivate` }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/organizations/:slug/activate', write: true, call: () => ({ method: 'post', url: `/admin/organizations/${adminTargets.orgToActivate}/activate` }), expect: page((w) => w === 'admin') },
+  { route: 'GET /admin/users', call: () => ({ method: 'get', url: '/admin/users' }), expect: page((w) => w === 'admin') },
+  { route: 'GET /admin/users/new', call: () => ({ method: 'get', url: '/admin/users/new' }), expect: page((w) => w === 'admin') },
+  { route: 'GET /admin/users/:id', call: () => ({ method: 'get', url: `/admin/users/${adminTargets.user}` }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/users', write: true, call: () => ({ method: 'post', url: '/admin/users', body: { email: `akses-${uid()}@uji.satudata.id`, name: 'Pengguna tabel akses', role: 'produsen', org: t.w.opd.slug, password: '' } }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/users/:id', write: true, call: () => ({ method: 'post', url: `/admin/users/${adminTargets.user}`, body: { name: `Nama ${uid()}`, role: 'produsen', org: t.w.opd.slug } }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/users/:id/deactivate', write: true, call: () => ({ method: 'post', url: `/admin/users/${adminTargets.userToDeactivate}/deactivate` }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/users/:id/activate', write: true, call: () => ({ method: 'post', url: `/admin/users/${adminTargets.userToActivate}/activate` }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/users/:id/sign-out', write: true, call: () => ({ method: 'post', url: `/admin/users/${adminTargets.user}/sign-out` }), expect: page((w) => w === 'admin') },
+  { route: 'POST /admin/users/:id/reset-password', write: true, call: () => ({ method: 'post', url: `/admin/users/${adminTargets.user}/reset-password` }), expect: page((w) => w === 'admin') },
+  // "Sign out everywhere" ends the caller's other sessions, the shared client's among them: each
+  // call has a session of its own, and the role's client signs in again after it.
+  { route: 'POST /account/sessions/end', write: true, freshSession: true, endsSessions: true, call: () => ({ method: 'post', url: '/account/sessions/end' }), expect: page(signed) },
   // Passwords. Changing one here would end the sessions the other rows use: the form is sent with
   // a confirmation that does not match, which only a signed-in user gets as far as (400).
   { route: 'GET /account/password', call: () => ({ method: 'get', url: '/account/password' }), expect: page(signed) },
@@ -589,6 +627,7 @@ async function runCell(row: Row, who: Who, kind: Kind | null, expected: Outcome,
     const res = await send(t.app, c, call, web, client);
     const audited = row.write ? await auditedSince(mark, who, kind ? ds.id : null) : null;
     const got = classify(call.method, res, row.write && !(row.route in EXEMPT) ? audited : null);
+    if (row.endsSessions && who !== 'public') clients[who] = await clientFor(who);
     let note = '';
     if (row.write && got !== 'ok' && before !== null && (await fingerprint(ds.id)) !== before) note = ' (and it changed the dataset)';
     if (row.write && got === 'ok' && !(row.route in EXEMPT) && !audited) note = ' (a write with no audit event)';
