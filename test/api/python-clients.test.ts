@@ -15,7 +15,6 @@ import { testWorld } from '../support/world';
 const PYTHONS = ['/usr/bin/python3', 'python3'];
 const python = PYTHONS.find((p) => spawnSync(p, ['-c', 'import pandas, rdflib'], { stdio: 'ignore' }).status === 0);
 if (!python) {
-  // eslint-disable-next-line no-console
   console.warn('python-clients.test: skipped — no python3 with pandas and rdflib (apt-get install -y python3-pandas python3-rdflib)');
 }
 const maybe = python ? describe : describe.skip;
