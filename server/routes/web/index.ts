@@ -17,6 +17,7 @@ import { releaseRoutes } from './releases';
 import { dataListRoutes } from './datalist';
 import { scorecardRoutes } from './scorecards';
 import { requestRoutes } from './requests';
+import { usageRoutes } from './usage';
 import { unreadCount } from '../../queries/notifications';
 import { canUseReviewQueue } from '../../policies/review';
 import { canUseProducerWorkspace } from '../../policies/dataset';
@@ -69,6 +70,7 @@ export function webRouter(services: Services): Router {
   r.use(dataListRoutes(services));
   r.use(scorecardRoutes(services));
   r.use(requestRoutes(services));
+  r.use(usageRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
