@@ -5,6 +5,8 @@
   function parse(s) {
     try { return JSON.parse(s || '[]'); } catch (e) { return []; }
   }
+  // Readers who ask for less motion get the charts without their animation.
+  var still = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   function draw(canvas) {
     if (!window.Chart) return;
     var d = canvas.dataset;
@@ -23,6 +25,7 @@
         ],
       },
       options: {
+        animation: still ? false : undefined,
         responsive: true,
         maintainAspectRatio: false,
         indexAxis: horizontal ? 'y' : 'x',
@@ -55,6 +58,7 @@
         ],
       },
       options: {
+        animation: still ? false : undefined,
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: 'index', intersect: false },
