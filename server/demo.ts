@@ -4,12 +4,13 @@ import { perform, untrusted } from './actions/action';
 import { createOrganization, createUser } from './actions/accounts';
 import { createDataListItem, linkDataListItem } from './actions/datalist';
 import { createDataset } from './actions/datasets';
+import { setHeadlineIndicators } from './actions/headlines';
 import { answerRequest, createRequest, routeRequest } from './actions/requests';
 import { reviewVersion, submitVersion, uploadVersion } from './actions/versions';
 import { actorForCredentials } from './auth/actors';
 import { loadVersion } from './jobs/load-version';
 import { log } from './log';
-import { addDays, localDay } from './manage/calendar';
+import { addDays, fromLocalTime, localDay } from './manage/calendar';
 import { requesterActor, systemActor, type Actor } from './policies/actor';
 import type { Services } from './services';
 
@@ -19,7 +20,7 @@ interface DemoManifest {
   organizations: Array<{ slug: string; name: string; short_name?: string; kind: 'opd' | 'walidata' | 'pembina'; description?: string }>;
   users: Array<{ email: string; name: string; role: 'admin' | 'walidata' | 'pembina' | 'produsen'; org?: string }>;
   /** `publish_in_days`: approved onto the release calendar (jadwal rilis) that many days ahead, at 10:00 WIB. */
-  datasets: Array<Record<string, unknown> & { organization: string; file: string; title: string; prioritas?: boolean; publish_in_days?: number }>;
+  datasets: Array<Record<string, unknown> & { organization: string; file: string; title: string; prioritas?: boolean; publish_in_days?: number; headline?: { measure: string; fn: 'sum' | 'avg' | 'min' | 'max' } }>;
   /** The demo year's data list; `fulfilled_by` names a demo dataset by its file, linked by the OPD's producer. */
   data_list?: Array<Record<string, unknown> & { name: string; organization: string; fulfilled_by?: string }>;
   /** Public requests, each as far as it went: asked, routed to `route`, answered (`dataset` by file, `planned_in_days`). */
@@ -51,8 +52,8 @@ async function signInAs(services: Services, email: string, password: string): Pr
 }
 
 /** The year of the demo's data list: the current one in the portal's zone. */
-export function demoYear(now = new Date()): number {
-  return Number(localDay(now).slice(0, 4));
+export function demoYear(timeZone: string, now = new Date()): number {
+  return Number(localDay(now, timeZone).slice(0, 4));
 }
 
 /**
@@ -88,7 +89,7 @@ export async function loadDemo(
   const walidata = await as('walidata@demo.satudata.id');
   const pembina = await as('pembina@demo.satudata.id');
   for (const spec of manifest.datasets) {
-    const { file, organization, ...fields } = spec;
+    const { file, organization, headline: _headline, ...fields } = spec;
     delete fields.publish_in_days;
     const org = await db('organizations').where({ slug: organization }).first();
     if (await db('datasets').where({ organization_id: org.id, title: fields.title }).first()) continue;
@@ -104,7 +105,8 @@ export async function loadDemo(
       throw new Error(`demo file ${file} ended ${loaded.state}: ${JSON.stringify(loaded.report?.errors?.slice(0, 3))}`);
     }
     await perform(submitVersion, producer, { slug: ds.slug, number: v.number }, services);
-    const publishAt = spec.publish_in_days ? `${addDays(localDay(new Date()), spec.publish_in_days)}T10:00:00+07:00` : undefined;
+    const zone = services.config.timeZone;
+    const publishAt = spec.publish_in_days ? fromLocalTime(`${addDays(localDay(new Date(), zone), spec.publish_in_days)}T10:00`, zone).toISOString() : undefined;
     await perform(
       reviewVersion,
       walidata,
@@ -125,7 +127,7 @@ export async function loadDemo(
     return ds.slug;
   };
 
-  const year = opts.year ?? demoYear();
+  const year = opts.year ?? demoYear(services.config.timeZone);
   for (const spec of manifest.data_list ?? []) {
     const { fulfilled_by, ...fields } = spec;
     const org = await db('organizations').where({ slug: spec.organization }).first('id');
@@ -153,7 +155,7 @@ export async function loadDemo(
           id: r.id,
           ...rest,
           ...(dataset ? { dataset: await slugOf(dataset) } : {}),
-          ...(planned_in_days ? { planned_for: addDays(localDay(new Date()), planned_in_days) } : {}),
+          ...(planned_in_days ? { planned_for: addDays(localDay(new Date(), services.config.timeZone), planned_in_days) } : {}),
         }),
         services,
       );
@@ -165,5 +167,19 @@ export async function loadDemo(
     await perform(createRequest, requesterActor, untrusted({ ...spec, kind: 'masukan', dataset: await slugOf(spec.dataset) }), services);
     made.requests++;
   }
+  await demoHeadlines(services, manifest, walidata);
   return made;
+}
+
+/** The demo's headline indicators (marked `headline` in the manifest), chosen by the walidata once, when none are chosen yet. */
+async function demoHeadlines(services: Services, manifest: DemoManifest, walidata: Actor): Promise<void> {
+  const { db } = services;
+  if (await db('headline_indicators').first()) return;
+  const indicators = [];
+  for (const spec of manifest.datasets) {
+    if (!spec.headline) continue;
+    const d = await db('datasets as d').join('organizations as o', 'o.id', 'd.organization_id').where({ 'o.slug': spec.organization, 'd.title': spec.title }).select('d.slug').first();
+    if (d) indicators.push({ dataset: d.slug as string, ...spec.headline });
+  }
+  if (indicators.length) await perform(setHeadlineIndicators, walidata, { indicators }, services);
 }

@@ -1,6 +1,7 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
 import { createDataset, retractDataset, updateDataset } from './datasets';
 import { remindOrganization } from './reminders';
+import { setHeadlineIndicators } from './headlines';
 import { answerRequest, createRequest, hideRequest, routeRequest } from './requests';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
@@ -33,4 +34,5 @@ export const actions = {
   routeRequest,
   answerRequest,
   hideRequest,
+  setHeadlineIndicators,
 };

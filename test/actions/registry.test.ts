@@ -68,6 +68,7 @@ beforeAll(async () => {
     hideRequest: { id: request.id, reason: 'spam' },
     remindOrganization: { organization: orgSlug, year: 2093 },
     importDataList: { year: 2093, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
+    setHeadlineIndicators: { indicators: [{ dataset: published, measure: 'jumlah', fn: 'sum' }] },
   };
 });
 
@@ -104,6 +105,7 @@ const EXPECTED: Record<string, Who[]> = {
   hideRequest: ['walidata', 'admin'],
   remindOrganization: ['walidata', 'admin'],
   importDataList: ['walidata', 'admin'],
+  setHeadlineIndicators: ['walidata', 'admin'],
 };
 
 const actorOf = (who: Who): Actor | null =>

@@ -29,8 +29,8 @@ const PENDING = ['belum_ada', 'draf', 'dalam_pemeriksaan'];
 
 describe('a fresh demo', () => {
   it('uses the current year of the portal’s zone for its data list by default', () => {
-    expect(demoYear(new Date('2026-12-31T17:30:00Z'))).toBe(2027); // already 1 January in WIB
-    expect(demoYear(new Date('2026-06-01T00:00:00Z'))).toBe(2026);
+    expect(demoYear('Asia/Jakarta', new Date('2026-12-31T17:30:00Z'))).toBe(2027); // already 1 January in WIB
+    expect(demoYear('Asia/Jakarta', new Date('2026-06-01T00:00:00Z'))).toBe(2026);
   });
 
   it('serves the five open demo datasets publicly, and not the one waiting on the release calendar', async () => {
@@ -46,7 +46,7 @@ describe('a fresh demo', () => {
   });
 
   it('has a data list for the year with items fulfilled, late and pending (statuses computed on a fixed day)', async () => {
-    const items = await dataList(t.svc.db, null, { year: YEAR, today: `${YEAR}-07-01` });
+    const items = await dataList(t.svc.db, null, { year: YEAR, timeZone: t.svc.config.timeZone, today: `${YEAR}-07-01` });
     expect(items.length).toBe(t.made.data_list_items);
     const statuses = items.map((i) => i.status);
     expect(statuses.some((s) => FULFILLED.includes(s))).toBe(true);
