@@ -34,7 +34,7 @@ describe('the walidata’s usage page', () => {
 
   it('shows views and downloads per day and per dataset, the top datasets and the searches that found nothing', async () => {
     const { ds } = await publishedDataset(t.svc, t.w, undefined, { title: `Kunjungan Usaha ${uid()}` });
-    const today = localDay(new Date());
+    const today = localDay(new Date(), t.svc.config.timeZone);
     // Three views and a download today, two views five days ago (as the recorder counts them).
     for (let i = 0; i < 3; i++) t.svc.usage.view(ds.id, 'page');
     t.svc.usage.download(ds.id, 'csv');

@@ -38,12 +38,13 @@ export function usageSeries(days: UsageDay[], from: string, to: string, by: 'day
 export function usageRoutes(services: Services): Router {
   const r = express.Router();
   const { db } = services;
+  const zone = services.config.timeZone;
   r.use('/manage/penggunaan', requireUser);
 
   r.get('/manage/penggunaan', async (req, res) => {
     if (!canViewUsage(req.actor)) throw new Forbidden();
     const q = parseInput(usageQuery, req.query);
-    const to = localDay(new Date());
+    const to = localDay(new Date(), zone);
     const from = addDays(to, -(q.hari - 1));
     let dataset: { id: number; slug: string; title: string } | null = null;
     if (q.dataset) {
@@ -55,7 +56,7 @@ export function usageRoutes(services: Services): Router {
       usagePerDataset(db, { from, to }),
       topDatasets(db, { kind: 'view', since: from, limit: 10 }),
       topDatasets(db, { kind: 'download', since: from, limit: 10 }),
-      searchMissSummary(db, { since: startOfLocalDay(from), limit: 50 }),
+      searchMissSummary(db, { since: startOfLocalDay(from, zone), limit: 50 }),
     ]);
     const by = q.hari > 90 ? 'month' : 'day';
     const series = usageSeries(days, from, to, by);
