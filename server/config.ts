@@ -33,6 +33,8 @@ const schema = z.object({
   XLSX_MAX_RATIO: z.coerce.number().positive().default(100),
   /** The shared strings of a workbook are held in memory while its sheet is read: at most this much XML. */
   XLSX_MAX_SHARED_STRINGS_MB: z.coerce.number().positive().default(100),
+  /** Failed sign-ins (web form and POST /api/v1/tokens, counted apart) one address may make per 15 minutes. */
+  SIGN_IN_ATTEMPTS: z.coerce.number().int().min(1).default(20),
   /** Data requests one address may send per hour (counted in the database, so across all app processes). */
   REQUESTS_PER_HOUR: z.coerce.number().int().min(1).default(5),
   /** How often each worker looks for scheduled releases whose time has passed (the queue's job usually comes first). */
@@ -56,8 +58,6 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
   /** A session ends this long after its sign-in, however busy. */
   SESSION_MAX_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(12),
-  /** Failed sign-ins one address may make in 15 minutes before it must wait. */
-  LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(20),
   /** Failed sign-ins in a row an account takes before each further one locks it (1 minute, doubling, at most an hour). */
   LOGIN_ACCOUNT_FREE_FAILURES: z.coerce.number().int().min(1).default(5),
   /** Reset links one address may ask for in an hour. */
@@ -88,6 +88,8 @@ export type Config = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   releaseSweepSeconds: number;
   requestsPerHour: number;
+  /** Failed sign-ins one address may make per 15 minutes, per way in (web, API). */
+  signInAttempts: number;
   usageFlushSeconds: number;
   xlsxLimits: XlsxLimits;
   /** IANA zone in which times are shown and dates filtered (default Asia/Jakarta, WIB). */
@@ -135,11 +137,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     releaseSweepSeconds: e.RELEASE_SWEEP_SECONDS,
     requestsPerHour: e.REQUESTS_PER_HOUR,
+    signInAttempts: e.SIGN_IN_ATTEMPTS,
     timeZone: e.TIME_ZONE,
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
-    loginIpLimit: e.LOGIN_IP_LIMIT,
+    loginIpLimit: e.SIGN_IN_ATTEMPTS,
     loginAccountFreeFailures: e.LOGIN_ACCOUNT_FREE_FAILURES,
     resetRequestsPerHour: e.RESET_REQUESTS_PER_HOUR,
     rateLimitNamespace: e.RATE_LIMIT_NAMESPACE,

@@ -13,7 +13,7 @@ const MAX_LOCK_SECONDS = 3600;
 
 /**
  * Sign-in limits in PostgreSQL (rate-limiter-flexible's store), shared by every app process:
- * failures per address (LOGIN_IP_LIMIT in 15 minutes), and per account (after
+ * failures per address (SIGN_IN_ATTEMPTS in 15 minutes), and per account (after
  * LOGIN_ACCOUNT_FREE_FAILURES failures in a row, each further one locks the account for 1, 2, 4…
  * minutes, at most an hour; a success clears it). The account is the e-mail as typed (lower
  * case), whether or not it exists, so a lock tells nothing about which accounts exist.

@@ -7,7 +7,7 @@ import { csrfFrom, signedIn } from '../support/http';
 import { testServices } from '../support/services';
 import { testWorld } from '../support/world';
 
-// The limits at their real values (LOGIN_IP_LIMIT 20 per 15 minutes, 5 free failures per account),
+// The limits at their real values (SIGN_IN_ATTEMPTS 20 per 15 minutes, 5 free failures per account),
 // counted in PostgreSQL. Each test takes a namespace of its own, so the counters start at zero.
 const t = testWorld();
 
@@ -15,7 +15,7 @@ type Agent = ReturnType<typeof request.agent>;
 
 /** An app on the test database with its own rate-limit namespace (optionally shared, optionally behind a proxy). */
 function appWith(env: Record<string, string> = {}) {
-  const svc = testServices({ env: { RATE_LIMIT_NAMESPACE: `t-${uid()}`, ...env } });
+  const svc = testServices({ env: { RATE_LIMIT_NAMESPACE: `t-${uid()}`, SIGN_IN_ATTEMPTS: '20', ...env } });
   opened.push(svc);
   return { svc, app: createApp(svc) };
 }
