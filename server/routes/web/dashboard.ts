@@ -204,6 +204,7 @@ export function dashboardRoutes(services: Services): Router {
       flash(req, 'error', res.locals.t('upload.noFile'));
       return res.redirect(303, `/dashboard/datasets/${slug}`);
     }
+    if (v.reused) flash(req, 'ok', res.locals.t('upload.sameFile', { number: v.number }));
     res.redirect(303, `/dashboard/datasets/${slug}/versions/${v.number}`);
   });
 
