@@ -3,6 +3,7 @@ import { createDataset, retractDataset, updateDataset } from './datasets';
 import { remindOrganization } from './reminders';
 import { answerRequest, createRequest, hideRequest, routeRequest } from './requests';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
+import { requestSourceRun, setSource } from './sources';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
 
 /** Every action of the portal. A test walks this list: each must name a policy and fail closed. */
@@ -33,4 +34,6 @@ export const actions = {
   routeRequest,
   answerRequest,
   hideRequest,
+  setSource,
+  requestSourceRun,
 };

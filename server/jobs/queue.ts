@@ -3,6 +3,7 @@ import { loadVersion, recoverStalledLoads } from './load-version';
 import { log } from '../log';
 import type { Jobs, Services } from '../services';
 import { createReleaseQueue, sendRelease, workReleases } from './releases';
+import { pullDueSources } from '../exchange/pull';
 
 const LOAD_QUEUE = 'load-version';
 
@@ -11,6 +12,7 @@ export class JobQueue implements Jobs {
   private workerId: string | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private releaseSweeper: NodeJS.Timeout | null = null;
+  private sourceSweeper: NodeJS.Timeout | null = null;
   private stopping = false;
 
   private constructor(private readonly boss: PgBoss) {
@@ -51,12 +53,29 @@ export class JobQueue implements Jobs {
     this.sweeper = setInterval(sweep, Math.min(30, services.config.loadStallSeconds) * 1000);
     this.sweeper.unref();
     this.releaseSweeper = await workReleases(this.boss, services, services.config.releaseSweepSeconds);
+    // Pulled sources: every worker looks for due ones as often as for due releases; a claim
+    // in the database makes each due run happen once.
+    let pulling = false;
+    const pull = async () => {
+      if (pulling || this.stopping) return;
+      pulling = true;
+      try {
+        await pullDueSources(services);
+      } catch (err) {
+        log.error({ err }, 'pulling due sources failed');
+      } finally {
+        pulling = false;
+      }
+    };
+    this.sourceSweeper = setInterval(() => void pull(), services.config.releaseSweepSeconds * 1000);
+    this.sourceSweeper.unref();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.sweeper) clearInterval(this.sweeper);
     if (this.releaseSweeper) clearInterval(this.releaseSweeper);
+    if (this.sourceSweeper) clearInterval(this.sourceSweeper);
     await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
   }
 }

@@ -68,6 +68,8 @@ beforeAll(async () => {
     hideRequest: { id: request.id, reason: 'spam' },
     remindOrganization: { organization: orgSlug, year: 2093 },
     importDataList: { year: 2093, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
+    setSource: { slug: published, kind: 'url', url: 'https://data.example.id/x.csv', schedule: 'daily' },
+    requestSourceRun: { slug: published },
   };
 });
 
@@ -104,6 +106,9 @@ const EXPECTED: Record<string, Who[]> = {
   hideRequest: ['walidata', 'admin'],
   remindOrganization: ['walidata', 'admin'],
   importDataList: ['walidata', 'admin'],
+  // A source's runs upload as the one who set it: whoever may upload the dataset's versions.
+  setSource: ['owner', 'admin'],
+  requestSourceRun: ['owner', 'admin'],
 };
 
 const actorOf = (who: Who): Actor | null =>

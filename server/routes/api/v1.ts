@@ -27,6 +27,7 @@ import { openApiDocument } from './openapi';
 import { datasetSearchSchema, unfiltered } from '../search';
 import { changesRouter } from './feeds';
 import { managementApi } from './management';
+import { sourcesApi } from './sources';
 
 const searchSchema = datasetSearchSchema.extend({
   per_page: z.coerce.number().int().min(1).max(100).default(20),
@@ -236,6 +237,7 @@ export function apiRouter(services: Services): Router {
 
   r.use(changesRouter(services));
   r.use(managementApi(services));
+  r.use(sourcesApi(services));
 
   r.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: req.lang === 'en' ? 'Unknown API endpoint.' : 'Endpoint API tidak dikenal.' } });
