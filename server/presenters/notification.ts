@@ -60,6 +60,10 @@ export function presentNotification(n: NotificationJoinedRow, t: TFunction) {
       text = t('inbox.requestAnswered', { ...vars, title: d.title, state: t(`requestState.${d.state}`) });
       href = `/manage/permintaan/${d.request_id}`;
       break;
+    case 'source_failed':
+      text = t('inbox.sourceFailed', { ...vars, failures: (n.details as { failures?: number } | null)?.failures ?? 3 });
+      href = `/dashboard/datasets/${n.slug}#sumber`;
+      break;
     default:
       text = String(n.kind);
   }
