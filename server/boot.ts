@@ -19,7 +19,7 @@ export async function boot(config: Config, url: string, jobs: Jobs, opts: { pool
   await seedReference(db);
   const sessionPool = new pg.Pool({ connectionString: url, max: 3 });
   const storage = new Storage(config.storageDir);
-  const usage = new UsageRecorder(db, { flushSeconds: config.usageFlushSeconds });
+  const usage = new UsageRecorder(db, { flushSeconds: config.usageFlushSeconds, timeZone: config.timeZone });
   return {
     db,
     config,

@@ -1,6 +1,7 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
 import { createDataset, retractDataset, updateDataset } from './datasets';
 import { remindOrganization } from './reminders';
+import { setHeadlineIndicators } from './headlines';
 import { answerRequest, createRequest, hideRequest, routeRequest } from './requests';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
 import { requestSourceRun, setSource } from './sources';
@@ -36,4 +37,5 @@ export const actions = {
   hideRequest,
   setSource,
   requestSourceRun,
+  setHeadlineIndicators,
 };

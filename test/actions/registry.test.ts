@@ -70,6 +70,7 @@ beforeAll(async () => {
     importDataList: { year: 2093, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
     setSource: { slug: published, kind: 'url', url: 'https://data.example.id/x.csv', schedule: 'daily' },
     requestSourceRun: { slug: published },
+    setHeadlineIndicators: { indicators: [{ dataset: published, measure: 'jumlah', fn: 'sum' }] },
   };
 });
 
@@ -109,6 +110,7 @@ const EXPECTED: Record<string, Who[]> = {
   // A source's runs upload as the one who set it: whoever may upload the dataset's versions.
   setSource: ['owner', 'admin'],
   requestSourceRun: ['owner', 'admin'],
+  setHeadlineIndicators: ['walidata', 'admin'],
 };
 
 const actorOf = (who: Who): Actor | null =>

@@ -9,7 +9,7 @@ import { REQUEST_STATES, createRequest } from '../../actions/requests';
 import { requesterActor } from '../../policies/actor';
 import { presentRequest } from '../../presenters/request';
 import { findRequest, listRequests } from '../../queries/requests';
-import { localDay } from '../../manage/calendar';
+import { endOfLocalDay, localDay, startOfLocalDay } from '../../manage/calendar';
 import { listReleases } from '../../queries/releases';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
@@ -28,23 +28,23 @@ export function managementApi(services: Services): Router {
 
   r.get('/releases', async (req, res) => {
     const q = parseInput(releasesQuery, req.query);
-    const from = q.from ? new Date(q.from) : new Date(Date.now() - 30 * 86_400_000);
-    const to = q.to ? new Date(q.to.length === 10 ? `${q.to}T23:59:59.999+07:00` : q.to) : new Date(Date.now() + 366 * 86_400_000);
+    const from = q.from ? (q.from.length === 10 ? startOfLocalDay(q.from, services.config.timeZone) : new Date(q.from)) : new Date(Date.now() - 30 * 86_400_000);
+    const to = q.to ? (q.to.length === 10 ? endOfLocalDay(q.to, services.config.timeZone) : new Date(q.to)) : new Date(Date.now() + 366 * 86_400_000);
     const rows = await listReleases(db, { from, to });
     res.json({ data: rows.map((row) => presentRelease(row, opts(req))), meta: { from: from.toISOString(), to: to.toISOString(), total: rows.length } });
   });
 
   r.get('/data-list', async (req, res) => {
     const q = parseInput(z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), organization: z.string().max(120).optional() }), req.query);
-    const year = q.year ?? Number(localDay(new Date()).slice(0, 4));
-    const items = await dataList(db, req.actor, { year, organization: q.organization });
+    const year = q.year ?? Number(localDay(new Date(), services.config.timeZone).slice(0, 4));
+    const items = await dataList(db, req.actor, { year, timeZone: services.config.timeZone, organization: q.organization });
     res.json({ data: items.map((e) => presentDataListItem(e, opts(req))), meta: { year, organization: q.organization ?? null, total: items.length } });
   });
 
   r.get('/scorecards', async (req, res) => {
     const q = parseInput(z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), quarter: z.coerce.number().int().min(1).max(4).optional() }), req.query);
-    const year = q.year ?? Number(localDay(new Date()).slice(0, 4));
-    const rows = await scorecards(db, { year, quarter: q.quarter });
+    const year = q.year ?? Number(localDay(new Date(), services.config.timeZone).slice(0, 4));
+    const rows = await scorecards(db, { year, timeZone: services.config.timeZone, quarter: q.quarter });
     res.json({
       data: rows.map(({ organization, ...figures }) => ({ organization: { slug: organization.slug, name: organization.name, short_name: organization.short_name }, ...figures })),
       meta: { year, quarter: q.quarter ?? null },

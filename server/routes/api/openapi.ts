@@ -174,10 +174,35 @@ export function openApiDocument(base: string) {
       },
       '/review-queue': { get: { summary: 'What waits for the caller’s review', tags: ['write'], security: secured, responses: { 200: { description: '{"data":[item]}' }, 401: errors[401] } } },
       '/tokens': {
+        get: {
+          summary: 'The caller’s own API tokens (never the tokens themselves)', tags: ['auth'], security: secured,
+          responses: { 200: { description: '{"data":[{"id","name","prefix","scope","status","created_at","expires_at","last_used_at","revoked_at"}]}' }, 401: errors[401] },
+        },
         post: {
-          summary: 'Issue an API token', tags: ['auth'],
-          requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['email', 'password'], properties: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } } } } },
-          responses: { 201: { description: '{"token": "…"}' }, 401: errors[401] },
+          summary: 'Issue an API token (shown once): with email and password, or for the caller of a write token', tags: ['auth'],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' },
+                    scope: { type: 'string', enum: ['read', 'write'], default: 'write' },
+                    expires_at: { type: 'string', format: 'date-time' }, expires_in_days: { type: 'integer', minimum: 1 },
+                  },
+                },
+              },
+            },
+          },
+          responses: { 201: { description: '{"token": "…", "data": {"id","name","prefix","scope","expires_at","created_at"}}' }, 401: errors[401] },
+        },
+      },
+      '/tokens/{id}': {
+        delete: {
+          summary: 'Revoke one of the caller’s tokens (the admin: anyone’s)', tags: ['auth'], security: secured,
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+          responses: { 200: { description: '{"data":{"id","revoked":true}}' }, 401: errors[401], 404: errors[404] },
         },
       },
       '/organizations': { get: { summary: 'Organizations', tags: ['read'], responses: { 200: { description: '{"data":[organization]}' } } } },

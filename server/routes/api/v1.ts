@@ -1,9 +1,12 @@
 import express, { type Request, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import { perform, preflight, untrusted } from '../../actions/action';
+import { perform, preflight, readOnlyToken, untrusted } from '../../actions/action';
+import { mayWrite, TOKEN_SCOPES } from '../../policies/actor';
+import { listTokens } from '../../queries/tokens';
+import { presentToken } from '../../presenters/token';
 import { createDataset, updateDataset } from '../../actions/datasets';
-import { issueToken, signIn } from '../../actions/accounts';
+import { issueToken, MAX_TOKEN_DAYS, revokeToken, signIn } from '../../actions/accounts';
 import { datasetFieldsSchema } from '../../actions/schemas';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion, DECISIONS } from '../../actions/versions';
 import { actorForCredentials } from '../../auth/actors';
@@ -47,6 +50,15 @@ const aggregateSchema = z.object({
   order: z.enum(['group', 'value', '-value', 'first']).optional(),
 });
 
+const tokenCreateSchema = z.object({
+  email: z.string().max(200).optional(),
+  password: z.string().max(200).optional(),
+  name: z.string().max(100).optional(),
+  scope: z.enum(TOKEN_SCOPES).optional(),
+  expires_at: z.iso.datetime({ offset: true }).optional(),
+  expires_in_days: z.coerce.number().int().min(1).max(MAX_TOKEN_DAYS).optional(),
+});
+
 const versionNumber = z.coerce.number().int().positive();
 
 const diffSchema = z.object({
@@ -62,7 +74,11 @@ export function apiRouter(services: Services): Router {
   r.use(express.json({ limit: '1mb' }));
   // Writes need a bearer token: a browser session cookie alone never changes state here (no CSRF).
   r.use((req, _res, next) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authVia === 'token' || req.path === '/tokens') return next();
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+    // Making a token with an e-mail and password is how a client begins: it needs no token.
+    const signingIn = req.method === 'POST' && req.path === '/tokens' && typeof req.body?.password === 'string';
+    if (signingIn) return next();
+    if (req.authVia === 'token') return next(mayWrite(req.actor) ? undefined : readOnlyToken());
     if (req.authVia === 'session') {
       throw new Unauthenticated(
         'Penulisan melalui API memerlukan token (Authorization: Bearer …); sesi peramban tidak berlaku.',
@@ -157,12 +173,32 @@ export function apiRouter(services: Services): Router {
       res.status(429).json({ error: { code: 'rate_limited', message: req.lang === 'en' ? 'Too many attempts; try again later.' : 'Terlalu banyak percobaan; coba lagi nanti.' } }),
   });
   r.post('/tokens', tokenLimiter, async (req, res) => {
-    const body = parseInput(z.object({ email: z.string().max(200), password: z.string().max(200), name: z.string().max(100).optional() }), req.body);
-    const actor = await actorForCredentials(db, body.email, body.password, services.config.scryptLogN);
-    if (!actor) throw new Unauthenticated();
-    const out = await act(req, (ip) => perform(issueToken, actor, { email: actor.email, name: body.name ?? 'API' }, services, { ip }));
-    await perform(signIn, actor, { via: 'api' }, services, { ip: req.ip });
-    res.status(201).json({ token: out.token, data: { id: out.id, name: out.name, prefix: out.prefix } });
+    const body = parseInput(tokenCreateSchema, req.body ?? {});
+    const expires_at = body.expires_at ?? (body.expires_in_days ? new Date(Date.now() + body.expires_in_days * 86_400_000) : undefined);
+    const wanted = { name: body.name ?? 'API', scope: body.scope, expires_at };
+    // With e-mail and password: a client signing in. Without: a token holder making another for itself.
+    let actor = req.actor;
+    if (body.password !== undefined) {
+      actor = await actorForCredentials(db, body.email ?? '', body.password, services.config.scryptLogN);
+      if (!actor) throw new Unauthenticated('Email atau kata sandi salah.', 'Wrong email or password.');
+    } else if (req.authVia !== 'token' || !actor) {
+      throw new Unauthenticated('Kirim "email" dan "password", atau masuk dengan token (Authorization: Bearer …).', 'Send "email" and "password", or authenticate with a token (Authorization: Bearer …).');
+    }
+    const out = await act(req, (ip) => perform(issueToken, actor, untrusted({ email: actor.email, ...wanted }), services, { ip }));
+    if (body.password !== undefined) await perform(signIn, actor, { via: 'api' }, services, { ip: req.ip });
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(201).json({ token: out.token, data: { id: out.id, name: out.name, prefix: out.prefix, scope: out.scope, expires_at: out.expires_at, created_at: out.created_at } });
+  });
+
+  r.get('/tokens', async (req, res) => {
+    if (!req.actor?.id) throw new Unauthenticated();
+    const rows = await listTokens(db, { userId: req.actor.id });
+    res.json({ data: rows.map(presentToken) });
+  });
+
+  r.delete('/tokens/:id', async (req, res) => {
+    const out = await act(req, (ip) => perform(revokeToken, req.actor, untrusted({ id: req.params.id }), services, { ip }));
+    res.json({ data: out });
   });
 
   r.post('/datasets', async (req, res) => {
