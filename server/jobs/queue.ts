@@ -4,6 +4,7 @@ import { log } from '../log';
 import type { Jobs, Services } from '../services';
 import { createReleaseQueue, sendRelease, workReleases } from './releases';
 import { pullDueSources } from '../exchange/pull';
+import { sweepWebhooks } from '../exchange/webhooks';
 
 const LOAD_QUEUE = 'load-version';
 
@@ -53,16 +54,17 @@ export class JobQueue implements Jobs {
     this.sweeper = setInterval(sweep, Math.min(30, services.config.loadStallSeconds) * 1000);
     this.sweeper.unref();
     this.releaseSweeper = await workReleases(this.boss, services, services.config.releaseSweepSeconds);
-    // Pulled sources: every worker looks for due ones as often as for due releases; a claim
-    // in the database makes each due run happen once.
+    // Pulled sources and webhooks: every worker looks for due work as often as for due
+    // releases; claims in the database make each run and each delivery happen once.
     let pulling = false;
     const pull = async () => {
       if (pulling || this.stopping) return;
       pulling = true;
       try {
         await pullDueSources(services);
+        await sweepWebhooks(services);
       } catch (err) {
-        log.error({ err }, 'pulling due sources failed');
+        log.error({ err }, 'pulling due sources or sending webhooks failed');
       } finally {
         pulling = false;
       }

@@ -4,6 +4,7 @@ import { perform, untrusted, type Action } from '../../server/actions/action';
 import { createDataListItem } from '../../server/actions/datalist';
 import { createRequest } from '../../server/actions/requests';
 import { issueToken } from '../../server/actions/accounts';
+import { createWebhook } from '../../server/actions/webhooks';
 import { AppError, NotFound } from '../../server/errors';
 import type { Actor } from '../../server/policies/actor';
 import { requesterActor, systemActor, schedulerActor } from '../../server/policies/actor';
@@ -37,6 +38,7 @@ beforeAll(async () => {
   const item = await perform(createDataListItem, t.w.walidata.actor, { year: 2093, name: 'Butir uji kebijakan', organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
   const request = await perform(createRequest, requesterActor, { title: 'Minta data uji kebijakan', name: 'Warga', email: 'warga@x.id' }, t.svc);
   const token = await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email }, t.svc);
+  const hook = await perform(createWebhook, t.w.producer.actor, { url: 'https://aplikasi.example.id/hook', events: ['published'], organization: t.w.opd.slug }, t.svc);
   const file = { key: `raw/ab/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), size: 10, filename: 'x.csv' };
   const orgSlug = t.w.opd.slug;
   inputs = {
@@ -70,6 +72,8 @@ beforeAll(async () => {
     importDataList: { year: 2093, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
     setSource: { slug: published, kind: 'url', url: 'https://data.example.id/x.csv', schedule: 'daily' },
     requestSourceRun: { slug: published },
+    createWebhook: { url: 'https://aplikasi.example.id/hook', events: ['published'], organization: orgSlug },
+    deleteWebhook: { id: hook.id },
     setHeadlineIndicators: { indicators: [{ dataset: published, measure: 'jumlah', fn: 'sum' }] },
   };
 });
@@ -110,6 +114,9 @@ const EXPECTED: Record<string, Who[]> = {
   // A source's runs upload as the one who set it: whoever may upload the dataset's versions.
   setSource: ['owner', 'admin'],
   requestSourceRun: ['owner', 'admin'],
+  // An outbound channel: the custodian for anything, a producer for its own OPD.
+  createWebhook: ['owner', 'walidata', 'admin'],
+  deleteWebhook: ['owner', 'admin'],
   setHeadlineIndicators: ['walidata', 'admin'],
 };
 

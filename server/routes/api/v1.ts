@@ -31,6 +31,7 @@ import { datasetSearchSchema, unfiltered } from '../search';
 import { changesRouter } from './feeds';
 import { managementApi } from './management';
 import { sourcesApi } from './sources';
+import { webhooksApi } from './webhooks';
 
 const searchSchema = datasetSearchSchema.extend({
   per_page: z.coerce.number().int().min(1).max(100).default(20),
@@ -274,6 +275,7 @@ export function apiRouter(services: Services): Router {
   r.use(changesRouter(services));
   r.use(managementApi(services));
   r.use(sourcesApi(services));
+  r.use(webhooksApi(services));
 
   r.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: req.lang === 'en' ? 'Unknown API endpoint.' : 'Endpoint API tidak dikenal.' } });
