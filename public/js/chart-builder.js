@@ -402,10 +402,14 @@
         // The legend in words: each class's range with the unit, and the regions without data.
         var list = document.createElement('ul');
         list.setAttribute('aria-label', words.legend || '');
+        // Class bounds to a precision that suits their width (no "467.532,8" for counts of people).
+        var bound = new Intl.NumberFormat(lang, { maximumFractionDigits: step >= 10 ? 0 : step >= 1 ? 1 : 2 });
+        var unit = unitOf(s);
         for (var i = 0; i < k; i++) {
           var lo = min + i * step;
           var hi = k === 1 ? max : min + (i + 1) * step;
-          list.appendChild(swatch(CLASSES[k === 1 ? CLASSES.length - 1 : i], k === 1 ? withUnit(lo, s) : fmt.format(lo) + ' – ' + withUnit(hi, s)));
+          var text = k === 1 ? bound.format(lo) : bound.format(lo) + ' – ' + bound.format(hi);
+          list.appendChild(swatch(CLASSES[k === 1 ? CLASSES.length - 1 : i], text + (unit ? ' ' + unit : '')));
         }
         if (shown.some(function (d) { return d.value === null; })) list.appendChild(swatch(MISSING, words.noData));
         legend.replaceChildren(list);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hashPassword } from '../auth/password';
+import { assertPasswordAcceptable, MAX_PASSWORD_LENGTH } from '../auth/password-rules';
 import { newToken } from '../auth/tokens';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { ROLES, TOKEN_SCOPES, type TokenScope } from '../policies/actor';
@@ -37,7 +38,7 @@ export const createUser = defineAction({
     name: z.string().trim().min(2).max(200),
     role: z.enum(ROLES),
     org: slugSchema.optional(),
-    password: z.string().min(8, 'Kata sandi minimal 8 karakter').max(200),
+    password: z.string().max(MAX_PASSWORD_LENGTH),
   }),
   async load(tx, input) {
     if (!input.org) return { org: null };
@@ -57,6 +58,7 @@ export const createUser = defineAction({
         `Role ${input.role} must belong to an organization of kind ${expectedKind}.`,
       );
     }
+    assertPasswordAcceptable(input.password, input.email);
     const taken = await tx('users').whereRaw('lower(email) = ?', [input.email]).first();
     if (taken) throw new Conflict(`Email ${input.email} sudah terdaftar.`, `Email ${input.email} is already registered.`);
     const [user] = await tx('users')

@@ -1,4 +1,5 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
+import { changePassword, requestPasswordReset, resetPassword } from './passwords';
 import { createDataset, retractDataset, updateDataset } from './datasets';
 import { remindOrganization } from './reminders';
 import { setHeadlineIndicators } from './headlines';
@@ -15,6 +16,9 @@ export const actions = {
   issueToken,
   revokeToken,
   signIn,
+  changePassword,
+  requestPasswordReset,
+  resetPassword,
   createDataset,
   updateDataset,
   retractDataset,

@@ -1,9 +1,10 @@
 import type { ReleaseRow } from '../queries/releases';
 import { localDay, mondayOf } from '../manage/calendar';
+import type { ReleaseOut } from './schemas';
 
 /** One release as the calendar, its feeds and the API show it. */
 export function presentRelease(r: ReleaseRow, opts: { base: string; lang: string }) {
-  return {
+  const out = {
     dataset: {
       slug: r.slug,
       title: opts.lang === 'en' && r.title_en ? r.title_en : r.title,
@@ -18,6 +19,7 @@ export function presentRelease(r: ReleaseRow, opts: { base: string; lang: string
     url: r.live ? `${opts.base}/dataset/${r.slug}` : null,
     id: `release-${r.version_id}`,
   };
+  return out satisfies ReleaseOut;
 }
 export type ReleaseView = ReturnType<typeof presentRelease>;
 

@@ -1,4 +1,5 @@
 import type { TokenRow } from '../queries/tokens';
+import type { TokenOut } from './schemas';
 
 /** Whether a token still opens the API. */
 export type TokenStatus = 'active' | 'expired' | 'revoked';
@@ -11,7 +12,7 @@ export function tokenStatus(t: Pick<TokenRow, 'revoked_at' | 'expires_at'>, now 
 }
 
 /** A token as its owner sees it (API and page): never the token itself nor its hash. */
-export function presentToken(t: TokenRow) {
+export function presentToken(t: TokenRow): TokenOut {
   return {
     id: t.id,
     name: t.name,

@@ -5,6 +5,7 @@ import { createDataListItem } from '../../server/actions/datalist';
 import { createRequest } from '../../server/actions/requests';
 import { issueToken } from '../../server/actions/accounts';
 import { createWebhook } from '../../server/actions/webhooks';
+import { requestPasswordReset } from '../../server/actions/passwords';
 import { AppError, NotFound } from '../../server/errors';
 import type { Actor } from '../../server/policies/actor';
 import { requesterActor, systemActor, schedulerActor } from '../../server/policies/actor';
@@ -39,6 +40,7 @@ beforeAll(async () => {
   const request = await perform(createRequest, requesterActor, { title: 'Minta data uji kebijakan', name: 'Warga', email: 'warga@x.id' }, t.svc);
   const token = await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email }, t.svc);
   const hook = await perform(createWebhook, t.w.producer.actor, { url: 'https://aplikasi.example.id/hook', events: ['published'], organization: t.w.opd.slug }, t.svc);
+  const reset = await perform(requestPasswordReset, requesterActor, { email: t.w.producer.email }, t.svc);
   const file = { key: `raw/ab/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), size: 10, filename: 'x.csv' };
   const orgSlug = t.w.opd.slug;
   inputs = {
@@ -47,6 +49,9 @@ beforeAll(async () => {
     issueToken: { email: t.w.producer.email },
     revokeToken: { id: (token as { id: number }).id },
     signIn: { via: 'web' },
+    changePassword: { current_password: 'rahasia-uji-123', new_password: 'kata-sandi-baru-registry' },
+    requestPasswordReset: { email: t.w.producer.email },
+    resetPassword: { token: reset!.token, new_password: 'kata-sandi-baru-registry' },
     createDataset: { organization: orgSlug, title: 'Judul registry', topic: 'sosial' },
     updateDataset: { slug: published, title: 'Diubah registry' },
     retractDataset: { slug: published, reason: 'registry' },
@@ -86,6 +91,10 @@ const EXPECTED: Record<string, Who[]> = {
   issueToken: ['owner', 'admin'],
   revokeToken: ['owner', 'admin'],
   signIn: signedIn,
+  // One's own password only; a reset link only by the person it was made for.
+  changePassword: signedIn,
+  requestPasswordReset: signedIn,
+  resetPassword: ['owner'],
   createDataset: ['owner', 'admin'],
   updateDataset: ['owner', 'walidata', 'admin'],
   retractDataset: ['walidata', 'admin'],

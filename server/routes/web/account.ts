@@ -22,7 +22,7 @@ export function tokenFormInput(body: unknown) {
   return { name: f.name.trim() || 'API', scope: f.scope, expires_at: days ? new Date(Date.now() + days * 86_400_000) : undefined };
 }
 
-/** The signed-in user's own account: API tokens. */
+/** The signed-in user's own account: its page and API tokens (the password: password.ts). */
 export function accountRoutes(services: Services): Router {
   const r = express.Router();
   const { db } = services;
@@ -39,7 +39,7 @@ export function accountRoutes(services: Services): Router {
     });
   };
 
-  r.get('/account', (_req, res) => res.redirect('/account/tokens'));
+  r.get('/account', (_req, res) => res.render('account/index', { title: res.locals.t('account.title') }));
 
   r.get('/account/tokens', (req, res) => showTokens(req, res));
 

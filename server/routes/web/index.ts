@@ -16,6 +16,7 @@ import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
 import { accountRoutes } from './account';
+import { passwordRoutes } from './password';
 import { releaseRoutes } from './releases';
 import { dataListRoutes } from './datalist';
 import { scorecardRoutes } from './scorecards';
@@ -84,6 +85,7 @@ export function webRouter(services: Services): Router {
   r.use(reviewRoutes(services));
   r.use(inboxRoutes(services));
   r.use(accountRoutes(services));
+  r.use(passwordRoutes(services));
   r.use(adminRoutes(services));
   r.use(() => {
     throw new NotFound('Halaman tidak ditemukan.', 'Page not found.');

@@ -14,6 +14,7 @@ import { searchDatasets, type SearchParams } from '../../queries/search';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { openApiDocument } from '../api/openapi';
+import { presentApiDocs } from '../../presenters/api-docs';
 import { filterParam, parseInput } from '../parse';
 import { datasetSearchSchema, unfiltered } from '../search';
 import { countable } from '../../usage/bots';
@@ -126,16 +127,8 @@ export function publicRoutes(services: Services): Router {
   });
 
   r.get('/api/docs', (req, res) => {
-    const doc = openApiDocument(baseUrl(services, req));
-    const endpoints = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.entries(ops as Record<string, { summary: string; security?: unknown }>).map(([method, op]) => ({
-        method: method.toUpperCase(),
-        path: `/api/v1${path}`,
-        summary: op.summary,
-        secured: Boolean(op.security),
-      })),
-    );
-    res.render('api/docs', { title: 'API', endpoints, base: baseUrl(services, req) });
+    const base = baseUrl(services, req);
+    res.render('api/docs', { title: 'API', docs: presentApiDocs(openApiDocument(base), req.lang), base });
   });
 
   /** A dataset taken off the public site: say so (410) instead of pretending it never existed. */
