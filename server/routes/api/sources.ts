@@ -2,13 +2,10 @@ import express, { type Router } from 'express';
 import { perform, untrusted } from '../../actions/action';
 import { requestSourceRun, setSource } from '../../actions/sources';
 import { runSource } from '../../exchange/pull';
-import { NotFound } from '../../errors';
 import { presentSource, presentSourceRun } from '../../presenters/source';
 import { findWork } from '../../queries/datasets';
 import { runsOf, sourceOf } from '../../queries/sources';
 import type { Services } from '../../services';
-
-const noSource = () => new NotFound('Dataset ini belum memiliki sumber data otomatis.', 'This dataset has no pulled source.');
 
 /** Pulled sources (SPEC §5): set, show, run now, and the run log. */
 export function sourcesApi(services: Services): Router {
@@ -23,23 +20,22 @@ export function sourcesApi(services: Services): Router {
   r.get('/datasets/:slug/source', async (req, res) => {
     const ds = await findWork(db, req.actor, req.params.slug);
     const source = await sourceOf(db, ds.id);
-    if (!source) throw noSource();
-    res.json({ data: presentSource(source) });
+    res.json({ data: source ? presentSource(source) : null });
   });
 
-  // A manual run happens within the request (bounded by the fetch's deadline) and answers its log entry.
+  // A manual run happens within the request (bounded by the fetch's deadline) and answers its
+  // log entry — 200 whatever the source did: the run is the resource, `result` says how it went.
   r.post('/datasets/:slug/source/run', async (req, res) => {
     const source = await perform(requestSourceRun, req.actor, untrusted({ slug: req.params.slug }), services, { ip: req.ip });
     const run = await runSource(services, source.id, 'manual');
     const number = run.version_id ? (await db('versions').where({ id: run.version_id }).first('number'))?.number : null;
-    res.status(run.result === 'failed' ? 502 : 200).json({ data: presentSourceRun(run, req.lang, number) });
+    res.json({ data: presentSourceRun(run, req.lang, number) });
   });
 
   r.get('/datasets/:slug/source/runs', async (req, res) => {
     const ds = await findWork(db, req.actor, req.params.slug);
     const source = await sourceOf(db, ds.id);
-    if (!source) throw noSource();
-    const runs = await runsOf(db, source.id, 50);
+    const runs = source ? await runsOf(db, source.id, 50) : [];
     const numbers = new Map<number, number>(
       (await db('versions').whereIn('id', runs.map((x) => x.version_id).filter((x): x is number => x !== null)).select('id', 'number')).map((v) => [v.id, v.number]),
     );
