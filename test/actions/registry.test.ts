@@ -2,7 +2,7 @@ import { actions } from '../../server/actions';
 import { testWorld } from '../support/world';
 import { perform, untrusted, type Action } from '../../server/actions/action';
 import { createDataListItem } from '../../server/actions/datalist';
-import { createRequest } from '../../server/actions/requests';
+import { createRequest, routeRequest } from '../../server/actions/requests';
 import { issueToken } from '../../server/actions/accounts';
 import { createWebhook } from '../../server/actions/webhooks';
 import { requestPasswordReset } from '../../server/actions/passwords';
@@ -38,6 +38,9 @@ beforeAll(async () => {
   await perform(reviewVersion, t.w.walidata2.actor, { slug: prio.slug, number: pv.number, decision: 'approve' }, t.svc);
   const item = await perform(createDataListItem, t.w.walidata.actor, { year: 2093, name: 'Butir uji kebijakan', organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
   const request = await perform(createRequest, requesterActor, { title: 'Minta data uji kebijakan', name: 'Warga', email: 'warga@x.id' }, t.svc);
+  // One routed to the owner's OPD: its producers may answer it now, no other OPD's.
+  const routed = await perform(createRequest, requesterActor, { title: 'Minta data uji diteruskan', name: 'Warga', email: 'warga@x.id' }, t.svc);
+  await perform(routeRequest, t.w.walidata.actor, { id: routed.id, organization: t.w.opd.slug }, t.svc);
   const token = await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email }, t.svc);
   const hook = await perform(createWebhook, t.w.producer.actor, { url: 'https://aplikasi.example.id/hook', events: ['published'], organization: t.w.opd.slug }, t.svc);
   const reset = await perform(requestPasswordReset, requesterActor, { email: t.w.producer.email }, t.svc);
@@ -72,6 +75,8 @@ beforeAll(async () => {
     createRequest: { title: 'Minta data registry', name: 'Anon', email: 'anon@x.id' },
     routeRequest: { id: request.id, organization: orgSlug },
     answerRequest: { id: request.id, state: 'ditolak', answer: 'registry' },
+    'answerRequest@routed': { id: routed.id, state: 'ditolak', answer: 'registry' },
+    'routeRequest@routed': { id: routed.id, organization: t.w.otherOpd.slug },
     hideRequest: { id: request.id, reason: 'spam' },
     remindOrganization: { organization: orgSlug, year: 2093 },
     importDataList: { year: 2093, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
@@ -117,6 +122,10 @@ const EXPECTED: Record<string, Who[]> = {
   routeRequest: ['walidata', 'admin'],
   // Not routed yet: only the custodian answers.
   answerRequest: ['walidata', 'admin'],
+  // Routed to the owner's OPD: its producers answer too; another OPD's do not (nor see it there).
+  'answerRequest@routed': ['owner', 'walidata', 'admin'],
+  // Sent on to another OPD: still the custodian's alone.
+  'routeRequest@routed': ['walidata', 'admin'],
   hideRequest: ['walidata', 'admin'],
   remindOrganization: ['walidata', 'admin'],
   importDataList: ['walidata', 'admin'],
