@@ -32,7 +32,7 @@ export function webhooksApi(services: Services): Router {
 
   r.delete('/webhooks/:id', async (req, res) => {
     await perform(deleteWebhook, req.actor, untrusted({ id: req.params.id }), services, { ip: req.ip });
-    res.status(204).end();
+    res.json({ data: { id: Number(req.params.id), deleted: true } });
   });
   return r;
 }
