@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
 import type { Config } from './config';
-import { createDb, migrate } from './db/knex';
+import { createDb, migrate, migrationConfig } from './db/knex';
+import { ownsSchema } from './db/roles';
 import { seedReference } from '../seeds';
 import type { Jobs, Services } from './services';
 import { Storage } from './storage';
@@ -12,11 +13,24 @@ export interface Booted extends Services {
   close(): Promise<void>;
 }
 
-/** Connects to the database at `url`, migrates it, seeds reference rows, and builds the services. */
+/**
+ * Connects to the database at `url`, migrates it and seeds reference rows (when connected as
+ * the schema's owner; the app's own role only checks that nothing is pending), and builds the
+ * services.
+ */
 export async function boot(config: Config, url: string, jobs: Jobs, opts: { poolMax?: number } = {}): Promise<Booted> {
   const db: Knex = createDb(url, opts.poolMax);
-  await migrate(db);
-  await seedReference(db);
+  try {
+    if (await ownsSchema(db)) {
+      await migrate(db);
+      await seedReference(db);
+    } else {
+      await assertMigrated(db);
+    }
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   const sessionPool = new pg.Pool({ connectionString: url, max: 3 });
   const storage = new Storage(config.storageDir);
   const usage = new UsageRecorder(db, { flushSeconds: config.usageFlushSeconds });
@@ -33,4 +47,15 @@ export async function boot(config: Config, url: string, jobs: Jobs, opts: { pool
       await db.destroy();
     },
   };
+}
+
+/** The app's role cannot migrate: refuse to run against an older schema, saying what to do. */
+async function assertMigrated(db: Knex): Promise<void> {
+  const [, pending] = (await db.migrate.list(migrationConfig())) as [unknown[], unknown[]];
+  if (pending.length) {
+    throw new Error(
+      `The database schema is ${pending.length} migration(s) behind and this role may not migrate it. ` +
+        'Run `npm run cli -- db:app-role --role <this role>` with DATABASE_URL of the owner first (see README, "The app\'s database role").',
+    );
+  }
 }

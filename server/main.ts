@@ -3,6 +3,7 @@ import { bannerLines } from './banner';
 import { boot, type Booted } from './boot';
 import { loadConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded';
+import { prepareEmbeddedAppRole } from './db/roles';
 import { demoAccounts, loadDemo } from './demo';
 import { JobQueue } from './jobs/queue';
 import { log } from './log';
@@ -15,7 +16,8 @@ async function main(): Promise<void> {
   if (!url) {
     log.info({ dataDir: config.dataDir }, 'no DATABASE_URL: starting the embedded PostgreSQL');
     embedded = await startEmbeddedPostgres(config.dataDir);
-    url = embedded.url;
+    // Migrations as the cluster's owner; the app itself connects as a role that owns nothing.
+    url = await prepareEmbeddedAppRole(embedded.url, config.dataDir);
   }
 
   let services: Booted | null = null;

@@ -1,6 +1,7 @@
 import { boot, type Booted } from './boot';
 import { loadConfig } from './config';
 import { startEmbeddedPostgres } from './db/embedded';
+import { prepareEmbeddedAppRole } from './db/roles';
 import { JobQueue } from './jobs/queue';
 import { log } from './log';
 
@@ -10,7 +11,9 @@ import { log } from './log';
  */
 async function main(): Promise<void> {
   const config = loadConfig();
-  const url = config.databaseUrl ?? (await startEmbeddedPostgres(config.dataDir, 'satudata', { attach: true })).url;
+  const url =
+    config.databaseUrl ??
+    (await prepareEmbeddedAppRole((await startEmbeddedPostgres(config.dataDir, 'satudata', { attach: true })).url, config.dataDir));
   const queue = await JobQueue.start(url);
   const services: Booted = await boot(config, url, queue, { poolMax: 6 });
   await queue.work(services);

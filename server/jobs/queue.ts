@@ -25,9 +25,22 @@ export class JobQueue implements Jobs {
     const boss = new PgBoss({ connectionString, max: 4, application_name: 'satudata-jobs' });
     const queue = new JobQueue(boss);
     await boss.start();
-    await boss.createQueue(LOAD_QUEUE, { name: LOAD_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
-    await createReleaseQueue(boss);
+    await createQueues(boss);
     return queue;
+  }
+
+  /**
+   * As the database's owner: creates the queue's schema and queues (each queue is a table of
+   * its own), so that the app's role, which may not create tables there, finds them made.
+   */
+  static async install(ownerUrl: string): Promise<void> {
+    const boss = new PgBoss({ connectionString: ownerUrl, max: 2, application_name: 'satudata-jobs-install', supervise: false, schedule: false });
+    await boss.start();
+    try {
+      await createQueues(boss);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
   }
 
   async enqueueLoad(versionId: number): Promise<void> {
@@ -59,4 +72,10 @@ export class JobQueue implements Jobs {
     if (this.releaseSweeper) clearInterval(this.releaseSweeper);
     await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
   }
+}
+
+/** Every queue the portal uses (idempotent: an existing queue is left as it is). */
+async function createQueues(boss: PgBoss): Promise<void> {
+  await boss.createQueue(LOAD_QUEUE, { name: LOAD_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
+  await createReleaseQueue(boss);
 }
