@@ -5,6 +5,7 @@ import { createDb, migrate, migrationConfig } from './db/knex';
 import { ownsSchema } from './db/roles';
 import { seedReference } from '../seeds';
 import type { Jobs, Services } from './services';
+import { log } from './log';
 import { Storage } from './storage';
 import { UsageRecorder } from './usage/recorder';
 
@@ -32,6 +33,9 @@ export async function boot(config: Config, url: string, jobs: Jobs, opts: { pool
     throw err;
   }
   const sessionPool = new pg.Pool({ connectionString: url, max: 3 });
+  // An idle client dropped by the server (a restart) is an event to log, not a crash: the pool
+  // replaces it, and requests meanwhile answer 503.
+  sessionPool.on('error', (err) => log.warn({ reason: err.message }, 'session store connection lost'));
   const storage = new Storage(config.storageDir);
   const usage = new UsageRecorder(db, { flushSeconds: config.usageFlushSeconds });
   return {

@@ -7,9 +7,11 @@ import { prepareEmbeddedAppRole } from './db/roles';
 import { demoAccounts, loadDemo } from './demo';
 import { JobQueue } from './jobs/queue';
 import { log } from './log';
+import { surviveDatabaseOutages } from './outages';
 
 /** Starts the portal: database (embedded unless DATABASE_URL), migrations, demo content, worker, HTTP. */
 async function main(): Promise<void> {
+  surviveDatabaseOutages();
   const config = loadConfig();
   let embedded: EmbeddedPostgresHandle | null = null;
   let url = config.databaseUrl;

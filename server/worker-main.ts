@@ -4,12 +4,14 @@ import { startEmbeddedPostgres } from './db/embedded';
 import { prepareEmbeddedAppRole } from './db/roles';
 import { JobQueue } from './jobs/queue';
 import { log } from './log';
+import { surviveDatabaseOutages } from './outages';
 
 /**
  * A worker process without HTTP (`npm run worker`): works the load queue against DATABASE_URL
  * (or attaches to the embedded cluster of DATA_DIR). Add more to load in parallel.
  */
 async function main(): Promise<void> {
+  surviveDatabaseOutages();
   const config = loadConfig();
   const url =
     config.databaseUrl ??

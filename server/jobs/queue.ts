@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { loadVersion, recoverStalledLoads } from './load-version';
 import { log } from '../log';
+import { untilReachable } from '../outages';
 import type { Jobs, Services } from '../services';
 import { createReleaseQueue, sendRelease, workReleases } from './releases';
 
@@ -57,7 +58,15 @@ export class JobQueue implements Jobs {
     this.workerId = await this.boss.work<{ versionId: number }>(
       LOAD_QUEUE,
       { pollingIntervalSeconds: 2, batchSize: 1 },
-      async ([job]) => loadVersion(services, job.data.versionId),
+      async ([job]) => {
+        try {
+          await loadVersion(services, job.data.versionId);
+        } finally {
+          // The queue marks the job done as soon as this returns: after a database outage, only
+          // once the database answers again (the version itself is picked up by the stall sweep).
+          await untilReachable(services.db);
+        }
+      },
     );
     const sweep = () => recoverStalledLoads(services).catch((err) => log.error({ err }, 'recovering stalled loads failed'));
     await sweep();
