@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { perform, untrusted } from '../server/actions/action';
-import { createOrganization, createUser, issueToken } from '../server/actions/accounts';
+import { createOrganization, createUser, issueToken, revokeToken } from '../server/actions/accounts';
+import { presentTokenForAdmin } from '../server/presenters/token';
+import { listTokens } from '../server/queries/tokens';
 import { boot, type Booted } from '../server/boot';
 import { loadConfig } from '../server/config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../server/db/embedded';
@@ -15,7 +17,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 
   org:create   --slug <slug> --name <name> --kind opd|walidata|pembina [--short-name <s>]
   user:create  --email <email> --name <name> --role admin|walidata|pembina|produsen [--org <slug>] --password <pw>
-  token:create --email <email> [--name <token name>]
+  token:create --email <email> [--name <token name>] [--scope read|write] [--expires-days <n>]
+  token:list   [--email <part of an e-mail>] [--active]
+  token:revoke --id <token id>
   demo:load    [--password <pw>]   (default: DEMO_PASSWORD or satudata-demo)
 
 As the database's owner (DATABASE_URL of the owner, or the embedded cluster's):
@@ -38,9 +42,21 @@ async function run(command: string, args: string[], svc: Booted): Promise<unknow
       return perform(createUser, systemActor, untrusted({ email: v.email, name: v.name, role: v.role, org: v.org, password: v.password }), svc);
     }
     case 'token:create': {
-      const v = opt({ email: { type: 'string' }, name: { type: 'string' } });
-      const t = await perform(issueToken, systemActor, { email: v.email!, name: v.name ?? 'CLI' }, svc);
-      return { token: t.token, id: t.id, name: t.name, email: t.email };
+      const v = opt({ email: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string' }, 'expires-days': { type: 'string' } });
+      const days = v['expires-days'] ? Number(v['expires-days']) : undefined;
+      if (days !== undefined && !(Number.isInteger(days) && days > 0)) throw new UsageError('--expires-days must be a whole number of days.');
+      const expires_at = days ? new Date(Date.now() + days * 86_400_000) : undefined;
+      const t = await perform(issueToken, systemActor, untrusted({ email: v.email, name: v.name ?? 'CLI', scope: v.scope, expires_at }), svc);
+      return { token: t.token, id: t.id, name: t.name, email: t.email, scope: t.scope, expires_at: t.expires_at };
+    }
+    case 'token:list': {
+      const v = parseArgs({ args, options: { email: { type: 'string' }, active: { type: 'boolean' } }, strict: true }).values;
+      const rows = await listTokens(svc.db, { email: v.email, activeOnly: v.active === true });
+      return rows.map(presentTokenForAdmin);
+    }
+    case 'token:revoke': {
+      const v = opt({ id: { type: 'string' } });
+      return perform(revokeToken, systemActor, untrusted({ id: v.id }), svc);
     }
     case 'demo:load': {
       const v = opt({ password: { type: 'string' } });

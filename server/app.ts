@@ -68,6 +68,14 @@ export function createApp(services: Services): express.Express {
     res.sendFile(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'));
   });
 
+  // The map plugin and the boundaries it draws (the project's copy, with its licence beside it).
+  app.get('/static/vendor/chartjs-chart-geo.js', (_req, res) => {
+    res.sendFile(path.join(path.dirname(require.resolve('chartjs-chart-geo')), 'index.umd.min.js'), { maxAge: config.env === 'production' ? '1d' : 0 });
+  });
+  app.get(['/static/geo/lampung_kabupaten_kota.geojson', '/static/geo/LICENSE-wilayah_boundaries.txt'], (req, res) => {
+    res.sendFile(path.join(ROOT, 'seeds', path.basename(req.path)), { maxAge: config.env === 'production' ? '1d' : 0 });
+  });
+
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
 
   app.get('/healthz', async (_req, res) => {

@@ -37,7 +37,7 @@ export async function boot(config: Config, url: string, jobs: Jobs, opts: { pool
   // replaces it, and requests meanwhile answer 503.
   sessionPool.on('error', (err) => log.warn({ reason: err.message }, 'session store connection lost'));
   const storage = new Storage(config.storageDir);
-  const usage = new UsageRecorder(db, { flushSeconds: config.usageFlushSeconds });
+  const usage = new UsageRecorder(db, { flushSeconds: config.usageFlushSeconds, timeZone: config.timeZone });
   return {
     db,
     config,

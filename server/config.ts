@@ -2,6 +2,9 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_XLSX_LIMITS, type XlsxLimits } from './ingest/prepare/xlsx/zip';
 
+/** The portal's zone when TIME_ZONE is not set: Western Indonesia Time (WIB). */
+export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().optional(),
@@ -37,7 +40,7 @@ const schema = z.object({
   /** The portal's time zone: times are stored in UTC and shown and filtered in this zone. */
   TIME_ZONE: z
     .string()
-    .default('Asia/Jakarta')
+    .default(DEFAULT_TIME_ZONE)
     .refine((tz) => {
       try {
         new Intl.DateTimeFormat('en', { timeZone: tz });

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { hashPassword } from '../auth/password';
+import { assertPasswordAcceptable, MAX_PASSWORD_LENGTH } from '../auth/password-rules';
 import { newToken } from '../auth/tokens';
 import { Conflict, Invalid, NotFound } from '../errors';
-import { ROLES } from '../policies/actor';
+import { ROLES, TOKEN_SCOPES, type TokenScope } from '../policies/actor';
 import { canIssueToken, canManageAccounts } from '../policies/organization';
 import { defineAction } from './action';
 import { slugSchema } from './schemas';
@@ -37,7 +38,7 @@ export const createUser = defineAction({
     name: z.string().trim().min(2).max(200),
     role: z.enum(ROLES),
     org: slugSchema.optional(),
-    password: z.string().min(8, 'Kata sandi minimal 8 karakter').max(200),
+    password: z.string().max(MAX_PASSWORD_LENGTH),
   }),
   async load(tx, input) {
     if (!input.org) return { org: null };
@@ -57,6 +58,7 @@ export const createUser = defineAction({
         `Role ${input.role} must belong to an organization of kind ${expectedKind}.`,
       );
     }
+    assertPasswordAcceptable(input.password, input.email);
     const taken = await tx('users').whereRaw('lower(email) = ?', [input.email]).first();
     if (taken) throw new Conflict(`Email ${input.email} sudah terdaftar.`, `Email ${input.email} is already registered.`);
     const [user] = await tx('users')
@@ -75,41 +77,66 @@ export const createUser = defineAction({
   },
 });
 
-/** Issue an API token for a user (stored hashed; the plain token is shown once). */
+const userNotFound = () => new NotFound('Pengguna tidak ditemukan.', 'User not found.');
+const tokenNotFound = () => new NotFound('Token tidak ditemukan.', 'Token not found.');
+
+/** How long a token may live at most (a token that must outlive this is re-issued). */
+export const MAX_TOKEN_DAYS = 5 * 366;
+
+/** Issue an API token for a user (stored hashed; the plain token is shown once), with a scope and an optional expiry. */
 export const issueToken = defineAction({
   name: 'token.issue',
-  input: z.object({ email: z.email(), name: z.string().trim().min(1).max(100).default('API') }),
+  input: z.object({
+    email: z.email(),
+    name: z.string().trim().min(1).max(100).default('API'),
+    scope: z.enum(TOKEN_SCOPES).default('write'),
+    expires_at: z.coerce
+      .date()
+      .refine((d) => d.getTime() > Date.now(), { message: 'Tanggal kedaluwarsa harus di masa depan / expiry must be in the future' })
+      .refine((d) => d.getTime() <= Date.now() + MAX_TOKEN_DAYS * 86_400_000, { message: `Paling lama ${MAX_TOKEN_DAYS} hari / at most ${MAX_TOKEN_DAYS} days` })
+      .optional(),
+  }),
   async load(tx, input) {
     const user = await tx('users').whereRaw('lower(email) = lower(?)', [input.email]).where({ active: true }).first();
-    if (!user) throw new NotFound('Pengguna tidak ditemukan.', 'User not found.');
+    if (!user) throw userNotFound();
     return user as { id: number; email: string; organization_id: number | null };
   },
-  authorize: (actor, user) => canIssueToken(actor, user.id),
-  async run({ tx }, _actor, user, input) {
+  // Someone else's account is not told apart from a missing one.
+  authorize: (actor, user) => (canIssueToken(actor, user.id) ? true : actor ? userNotFound() : false),
+  async run({ tx }, actor, user, input) {
     const { token, hash, prefix } = newToken();
     const [row] = await tx('api_tokens')
-      .insert({ user_id: user.id, name: input.name, token_hash: hash, token_prefix: prefix })
-      .returning(['id', 'name', 'token_prefix', 'created_at']);
+      .insert({
+        user_id: user.id,
+        name: input.name,
+        token_hash: hash,
+        token_prefix: prefix,
+        scope: input.scope,
+        expires_at: input.expires_at ?? null,
+        created_by: actor.id !== user.id ? actor.id : null,
+      })
+      .returning(['id', 'name', 'token_prefix', 'scope', 'expires_at', 'created_at']);
     return {
-      result: { token, id: row.id, name: row.name, prefix: row.token_prefix, email: user.email },
-      audit: { targetType: 'token', targetId: row.id, details: { user: user.email, name: row.name } },
+      result: { token, id: row.id, name: row.name, prefix: row.token_prefix, scope: row.scope as TokenScope, expires_at: row.expires_at as Date | null, created_at: row.created_at as Date, email: user.email },
+      audit: { targetType: 'token', targetId: row.id, organizationId: user.organization_id, details: { user: user.email, name: row.name, scope: row.scope, expires_at: row.expires_at } },
     };
   },
 });
 
-/** Revoke one of the actor's tokens (or any, for the operator). */
+/** Revoke one of the actor's tokens (or any, for the operator); revoking twice changes nothing. */
 export const revokeToken = defineAction({
   name: 'token.revoke',
-  input: z.object({ id: z.coerce.number().int().positive() }),
+  input: z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) }),
   async load(tx, input) {
-    const t = await tx('api_tokens').where({ id: input.id }).first();
-    if (!t) throw new NotFound();
-    return t as { id: number; user_id: number; revoked_at: Date | null };
+    const t = await tx('api_tokens as t').join('users as u', 'u.id', 't.user_id').where('t.id', input.id).select('t.id', 't.user_id', 't.revoked_at', 't.name', 'u.email', 'u.organization_id').first();
+    if (!t) throw tokenNotFound();
+    return t as { id: number; user_id: number; revoked_at: Date | null; name: string; email: string; organization_id: number | null };
   },
-  authorize: (actor, t) => (canIssueToken(actor, t.user_id) ? true : 'hidden'),
+  authorize: (actor, t) => (canIssueToken(actor, t.user_id) ? true : tokenNotFound()),
   async run({ tx }, _actor, t) {
-    await tx('api_tokens').where({ id: t.id }).whereNull('revoked_at').update({ revoked_at: tx.fn.now() });
-    return { result: { id: t.id, revoked: true }, audit: { targetType: 'token', targetId: t.id } };
+    const n = await tx('api_tokens').where({ id: t.id }).whereNull('revoked_at').update({ revoked_at: tx.fn.now() });
+    if (!n) return { result: { id: t.id, revoked: true }, audit: null };
+    return { result: { id: t.id, revoked: true }, audit: { targetType: 'token', targetId: t.id, organizationId: t.organization_id, details: { user: t.email, name: t.name } } };
   },
 });
 

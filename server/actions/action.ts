@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { z } from 'zod';
 import { Forbidden, Invalid, NotFound, Unauthenticated } from '../errors';
-import type { Actor } from '../policies/actor';
+import { mayWrite, type Actor } from '../policies/actor';
 import type { Services } from '../services';
 import { recordAudit, type AuditEntry } from '../audit';
 
@@ -71,6 +71,8 @@ export async function perform<S extends z.ZodType, R, O>(
     throw new Invalid('Masukan tidak valid.', 'Invalid input.', zodIssues(parsed.error));
   }
   const input = parsed.data as z.output<S>;
+  // Every action changes state: a read-only token never reaches one.
+  if (!mayWrite(actor)) throw readOnlyToken();
   const after: Array<() => unknown> = [];
   const result = await services.db.transaction(async (tx) => {
     const record = await action.load(tx, input, actor);
@@ -82,6 +84,11 @@ export async function perform<S extends z.ZodType, R, O>(
   });
   for (const fn of after) await fn();
   return result;
+}
+
+/** The refusal a read-only token gets for anything that writes. */
+export function readOnlyToken(): Forbidden {
+  return new Forbidden('Token ini hanya untuk membaca (scope read); perubahan memerlukan token dengan scope write.', 'This token may only read (scope read); changes need a token with scope write.');
 }
 
 /** Turns a policy's verdict into the refusal the caller gets (404 for what they may not know of). */
@@ -102,6 +109,7 @@ export async function preflight<S extends z.ZodType, R, O>(
   input: Partial<z.output<S>>,
   services: Services,
 ): Promise<void> {
+  if (!mayWrite(actor)) throw readOnlyToken();
   await services.db.transaction(async (tx) => {
     const record = await action.load(tx, input as z.output<S>, actor);
     enforce(action.authorize(actor, record, input as z.output<S>), actor);

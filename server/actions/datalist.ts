@@ -91,9 +91,9 @@ export const createDataListItem = defineAction({
   input: itemFieldsSchema.extend({ year: yearSchema }),
   load: async () => null,
   authorize: (actor) => canManageDataList(actor),
-  async run({ tx, db, afterCommit }, actor, _r, input) {
+  async run({ tx, db, config, afterCommit }, actor, _r, input) {
     const row = await rowFromFields(tx, actor, input);
-    afterCommit(refreshSoon(db, [row.dataset_id]));
+    afterCommit(refreshSoon(db, config.timeZone, [row.dataset_id]));
     try {
       const [item] = await tx('data_list_items').insert({ ...row, year: input.year, created_by: actor.id }).returning('*');
       return { result: item as DataListItemRow, audit: itemAudit(item, { year: input.year, name: input.name }) };
@@ -110,9 +110,9 @@ export const updateDataListItem = defineAction({
   input: itemFieldsSchema.extend({ id: z.number().int().positive() }),
   load: (tx, input) => lockItem(tx, input.id),
   authorize: (actor) => canManageDataList(actor),
-  async run({ tx, db, afterCommit }, actor, item, input) {
+  async run({ tx, db, config, afterCommit }, actor, item, input) {
     const row = await rowFromFields(tx, actor, input);
-    afterCommit(refreshSoon(db, [row.dataset_id, item.dataset_id]));
+    afterCommit(refreshSoon(db, config.timeZone, [row.dataset_id, item.dataset_id]));
     const changed = Object.entries(row).filter(([k, v]) => (item as unknown as Record<string, unknown>)[k] !== v).map(([k]) => k);
     try {
       const [updated] = await tx('data_list_items').where({ id: item.id }).update({ ...row, updated_at: tx.fn.now() }).returning('*');
@@ -130,8 +130,8 @@ export const deleteDataListItem = defineAction({
   input: z.object({ id: z.number().int().positive() }),
   load: (tx, input) => lockItem(tx, input.id),
   authorize: (actor) => canManageDataList(actor),
-  async run({ tx, db, afterCommit }, _actor, item) {
-    afterCommit(refreshSoon(db, [item.dataset_id]));
+  async run({ tx, db, config, afterCommit }, _actor, item) {
+    afterCommit(refreshSoon(db, config.timeZone, [item.dataset_id]));
     await tx('data_list_items').where({ id: item.id }).delete();
     return { result: { id: item.id }, audit: itemAudit(item, { year: item.year, name: item.name }) };
   },
@@ -143,10 +143,10 @@ export const linkDataListItem = defineAction({
   input: z.object({ id: z.number().int().positive(), dataset: z.string().trim().max(120).nullable() }),
   load: (tx, input) => lockItem(tx, input.id),
   authorize: (actor, item) => canLinkDataListItem(actor, item),
-  async run({ tx, db, afterCommit }, actor, item, input) {
+  async run({ tx, db, config, afterCommit }, actor, item, input) {
     const ds = input.dataset ? await fulfillingDataset(tx, actor, input.dataset, item.organization_id) : null;
     const [updated] = await tx('data_list_items').where({ id: item.id }).update({ dataset_id: ds?.id ?? null, updated_at: tx.fn.now() }).returning('*');
-    afterCommit(refreshSoon(db, [ds?.id, item.dataset_id]));
+    afterCommit(refreshSoon(db, config.timeZone, [ds?.id, item.dataset_id]));
     return {
       result: updated as DataListItemRow,
       audit: itemAudit({ ...item, dataset_id: ds?.id ?? item.dataset_id }, { year: item.year, name: item.name, dataset: ds?.slug ?? null, before: item.dataset_id }),
@@ -206,7 +206,7 @@ export const importDataList = defineAction({
     }
     problems.sort((a, b) => a.line - b.line);
     const linked: number[] = await tx('data_list_items').where({ year: input.year }).whereNotNull('dataset_id').pluck('dataset_id');
-    ctx.afterCommit(refreshSoon(ctx.db, linked));
+    ctx.afterCommit(refreshSoon(ctx.db, ctx.config.timeZone, linked));
     const raw = await ctx.storage.adopt(input.file.key, input.file.sha256);
     const result: ImportResult = { created, updated, rows: table.rows.length, problems, skipped: table.skipped };
     return {

@@ -67,8 +67,8 @@ export const updateDataset = defineAction({
     return { ds, inReview: Boolean(inReview) };
   },
   authorize: (actor, { ds }) => (canViewWork(actor, ds) ? canUpdateDataset(actor, ds) : datasetNotFound()),
-  async run({ tx, db, afterCommit }, actor, { ds, inReview }, input) {
-    afterCommit(refreshSoon(db, [ds.id]));
+  async run({ tx, db, config, afterCommit }, actor, { ds, inReview }, input) {
+    afterCommit(refreshSoon(db, config.timeZone, [ds.id]));
     if (inReview && !isCustodian(actor)) {
       throw new Conflict(
         'Metadata tidak dapat diubah selama versi sedang ditinjau. Tarik kembali pengajuan terlebih dahulu.',
@@ -116,8 +116,8 @@ export const retractDataset = defineAction({
   }),
   load: (tx, input) => lockDataset(tx, input.slug),
   authorize: (actor, ds) => (canViewWork(actor, ds) ? canRetractDataset(actor, ds) : datasetNotFound()),
-  async run({ tx, db, afterCommit }, _actor, ds, input) {
-    afterCommit(refreshSoon(db, [ds.id]));
+  async run({ tx, db, config, afterCommit }, _actor, ds, input) {
+    afterCommit(refreshSoon(db, config.timeZone, [ds.id]));
     if (input.retract) {
       if (!input.reason) throw new Invalid('Alasan penarikan wajib diisi.', 'A reason is required.', [{ path: 'reason', message: 'required' }]);
       if (ds.retracted_at) throw new Conflict('Dataset sudah ditarik.', 'The dataset is already retracted.');

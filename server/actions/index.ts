@@ -1,6 +1,8 @@
 import { createOrganization, createUser, issueToken, revokeToken, signIn } from './accounts';
+import { changePassword, requestPasswordReset, resetPassword } from './passwords';
 import { createDataset, retractDataset, updateDataset } from './datasets';
 import { remindOrganization } from './reminders';
+import { setHeadlineIndicators } from './headlines';
 import { answerRequest, createRequest, hideRequest, routeRequest } from './requests';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
@@ -12,6 +14,9 @@ export const actions = {
   issueToken,
   revokeToken,
   signIn,
+  changePassword,
+  requestPasswordReset,
+  resetPassword,
   createDataset,
   updateDataset,
   retractDataset,
@@ -33,4 +38,5 @@ export const actions = {
   routeRequest,
   answerRequest,
   hideRequest,
+  setHeadlineIndicators,
 };

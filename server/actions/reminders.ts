@@ -24,12 +24,12 @@ export const remindOrganization = defineAction({
     return org as { id: number; slug: string; name: string };
   },
   authorize: (actor) => canManageDataList(actor),
-  async run({ tx }, actor, org, input) {
+  async run({ tx, config }, actor, org, input) {
     const recent = await tx('audit_events').where({ action: 'data_list.remind', organization_id: org.id }).whereRaw("at > now() - interval '1 hour'").first();
     if (recent) throw new Conflict('OPD ini sudah diingatkan dalam satu jam terakhir.', 'This OPD was reminded within the last hour.');
-    const today = localDay(new Date());
+    const today = localDay(new Date(), config.timeZone);
     const soon = new Date(Date.parse(`${today}T00:00:00Z`) + DUE_SOON_DAYS * 86_400_000).toISOString().slice(0, 10);
-    const items = await dataList(tx, null, { year: input.year, organizationId: org.id, today });
+    const items = await dataList(tx, null, { year: input.year, timeZone: config.timeZone, organizationId: org.id, today });
     const late = items.flatMap((e) => e.periods.filter((p) => p.status === 'terlambat').map((p) => `${e.name} (${p.key})`));
     const due = items.flatMap((e) => e.periods.filter((p) => p.due && p.due >= today && p.due <= soon && p.status !== 'terbit' && p.status !== 'terbit_terlambat').map((p) => `${e.name} (${p.key})`));
     const recipients = await producersOf(tx, org.id);

@@ -52,6 +52,11 @@ async function tellRequester(tx: Knex.Transaction, r: { id: number; requester_em
   await tx('outbox').insert({ to_email: r.requester_email, subject, body, request_id: r.id });
 }
 
+/** Notices that a request waits for someone are stale once it has moved on: marked read for all. */
+async function clearWaitingNotices(tx: Knex.Transaction, requestId: number): Promise<void> {
+  await tx('notifications').where({ kind: 'request' }).whereRaw("details->>'request_id' = ?", [String(requestId)]).whereNull('read_at').update({ read_at: tx.fn.now() });
+}
+
 const requestAudit = (r: { id: number; organization_id: number | null; dataset_id?: number | null }, details: Record<string, unknown>): AuditEntry => ({
   targetType: 'data_request',
   targetId: r.id,
@@ -135,6 +140,7 @@ export const routeRequest = defineAction({
     if (!['baru', 'diteruskan'].includes(r.state)) throw new Conflict('Permintaan ini sudah dijawab.', 'This request has been answered.');
     const org = await tx('organizations').where({ slug: input.organization, kind: 'opd' }).first();
     if (!org) throw new Invalid(`OPD ${input.organization} tidak dikenal.`, `Unknown OPD ${input.organization}.`, [{ path: 'organization', message: 'unknown' }]);
+    await clearWaitingNotices(tx, r.id);
     const [row] = await tx('data_requests').where({ id: r.id }).update({ state: 'diteruskan', organization_id: org.id, routed_by: actor.id, routed_at: tx.fn.now(), updated_at: tx.fn.now() }).returning('*');
     await notify(tx, { kind: 'request', recipients: await producersOf(tx, org.id), actorId: actor.id, details: { request_id: r.id, title: r.title, note: input.note || null } });
     await tellRequester(tx, r, `Permintaan #${r.id} diteruskan`, `Permintaan Anda "${r.title}" diteruskan kepada ${org.name} untuk dijawab.`);
@@ -184,6 +190,7 @@ export const answerRequest = defineAction({
         updated_at: tx.fn.now(),
       })
       .returning('*');
+    await clearWaitingNotices(tx, r.id);
     if (actor.role === 'produsen') await notify(tx, { kind: 'request_answered', recipients: await usersWithRole(tx, ['walidata']), actorId: actor.id, details: { request_id: r.id, title: r.title, state: input.state } });
     await tellRequester(tx, r, `Permintaan #${r.id}: ${input.state}`, `Jawaban atas permintaan Anda "${r.title}": ${input.state}. ${input.answer}`.trim());
     return { result: row as RequestRow, audit: requestAudit(row, { from: r.state, to: input.state, ...(input.answer ? { answer: input.answer.slice(0, 500) } : {}), ...(answerDataset ? { dataset: answerDataset.slug } : {}) }) };

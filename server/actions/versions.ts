@@ -316,7 +316,7 @@ export const reviewVersion = defineAction({
       await notify(tx, { kind: state === 'scheduled' ? 'scheduled' : 'decision', recipients: producers, ...about, details });
       if (state === 'verified') await notify(tx, { kind: 'verified', recipients: await usersWithRole(tx, ['pembina']), ...about, details });
     }
-    if (state === 'published') ctx.afterCommit(refreshSoon(ctx.db, [ds.id]));
+    if (state === 'published') ctx.afterCommit(refreshSoon(ctx.db, ctx.config.timeZone, [ds.id]));
     return {
       result: { review, state },
       audit: versionAudit(ds, v, {
@@ -372,7 +372,7 @@ export const publishVersionNow = defineAction({
   async run(ctx, actor, { ds, v }) {
     await publish(ctx.tx, ds, v, ['scheduled']);
     await notify(ctx.tx, { kind: 'released', recipients: [...(await producersOf(ctx.tx, ds.organization_id)), v.uploaded_by, v.submitted_by], actorId: actor.id, datasetId: ds.id, versionId: v.id, details: { number: v.number, title: ds.title } });
-    ctx.afterCommit(refreshSoon(ctx.db, [ds.id]));
+    ctx.afterCommit(refreshSoon(ctx.db, ctx.config.timeZone, [ds.id]));
     return { result: { state: 'published' as const }, audit: versionAudit(ds, v, { from: 'scheduled', to: 'published', publish_at: v.publish_at, early: true }) };
   },
 });
@@ -400,7 +400,7 @@ export const publishDueVersion = defineAction({
     if (!due) return { result: { published: false }, audit: null };
     await publish(tx, ds, v, ['scheduled']);
     await notify(tx, { kind: 'released', recipients: [...(await producersOf(tx, ds.organization_id)), v.uploaded_by, v.submitted_by, v.scheduled_by], actorId: actor.id, datasetId: ds.id, versionId: v.id, details: { number: v.number, title: ds.title } });
-    ctx.afterCommit(refreshSoon(ctx.db, [ds.id]));
+    ctx.afterCommit(refreshSoon(ctx.db, ctx.config.timeZone, [ds.id]));
     return { result: { published: true }, audit: versionAudit(ds, v, { from: 'scheduled', to: 'published', publish_at: v.publish_at }) };
   },
 });

@@ -24,20 +24,24 @@ export async function actorForUser(db: Knex, userId: number): Promise<Actor | nu
   return u ? toActor(u) : null;
 }
 
-/** The actor for a bearer token that is not revoked, or null; notes when it was used. */
+/**
+ * The actor for a bearer token that is not revoked nor expired, of an active user, or null; the
+ * actor carries the token's id and scope. Notes when the token was used.
+ */
 export async function actorForToken(db: Knex, token: string): Promise<Actor | null> {
   const row = await db('api_tokens as t')
     .join('users as u', 'u.id', 't.user_id')
     .where({ 't.token_hash': hashToken(token), 'u.active': true })
     .whereNull('t.revoked_at')
-    .select('u.*', 't.id as token_id', 't.last_used_at')
+    .where((q) => q.whereNull('t.expires_at').orWhere('t.expires_at', '>', db.fn.now()))
+    .select('u.*', 't.id as token_id', 't.last_used_at', 't.scope as token_scope')
     .first();
   if (!row) return null;
   // Writing on every request would turn reads into writes; a minute's precision is enough.
   if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
     await db('api_tokens').where({ id: row.token_id }).update({ last_used_at: db.fn.now() });
   }
-  return toActor(row as UserRow);
+  return { ...toActor(row as UserRow), token: { id: row.token_id, scope: row.token_scope } };
 }
 
 /**

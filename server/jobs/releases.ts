@@ -55,7 +55,7 @@ export async function workReleases(boss: PgBoss, services: Services, sweepSecond
   const quality = () => {
     if (Date.now() - lastQuality < 3_600_000) return;
     lastQuality = Date.now();
-    refreshAllQuality(services.db).catch((err) => log.error({ err }, 'quality refresh failed'));
+    refreshAllQuality(services.db, services.config.timeZone).catch((err) => log.error({ err }, 'quality refresh failed'));
   };
   quality();
   const timer = setInterval(() => {

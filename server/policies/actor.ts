@@ -10,6 +10,16 @@ export interface Actor {
   name: string;
   /** The operator's command line: acts with admin rights, recorded as "cli" in the audit log. */
   system?: boolean;
+  /** Set when the actor came by an API token: which one, and what it may do (`read`: nothing that changes state). */
+  token?: { id: number; scope: TokenScope };
+}
+
+export const TOKEN_SCOPES = ['read', 'write'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** True when the actor may change state: everyone but the holder of a read-only token. */
+export function mayWrite(actor: Actor | null): boolean {
+  return actor?.token?.scope !== 'read';
 }
 
 /** The actor of operator commands (`npm run cli`). */

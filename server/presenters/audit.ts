@@ -13,12 +13,12 @@ export interface AuditEventRow {
 const KNOWN = ['decision', 'stage', 'from', 'to', 'comment', 'reason', 'override', 'publish_at', 'fields', 'access', 'filename', 'size', 'title', 'name', 'year', 'organization', 'dataset', 'created', 'updated', 'refused', 'late', 'due', 'recipients', 'answer', 'kind', 'state', 'hidden', 'retracted', 'attempt', 'rows'];
 const STATE_KEYS = new Set(['from', 'to', 'state']);
 
-function valueText(key: string, v: unknown, t: TFunction): string {
+function valueText(key: string, v: unknown, t: TFunction, zone: string): string {
   if (v === null || v === undefined || v === '') return '–';
   if (STATE_KEYS.has(key) && typeof v === 'string') return t(`state.${v}`, { defaultValue: t(`requestState.${v}`, { defaultValue: v }) });
   if (key === 'decision' && typeof v === 'string') return t(`decision.${v}`, { defaultValue: v });
   if (key === 'stage' && typeof v === 'string') return t(`stage.${v}`, { defaultValue: v });
-  if (key === 'publish_at' && typeof v === 'string') return new Date(v).toLocaleString(t('inbox.locale'), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Jakarta' });
+  if (key === 'publish_at' && typeof v === 'string') return new Date(v).toLocaleString(t('inbox.locale'), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
   if (key === 'override' && typeof v === 'object') {
     const o = v as { reason?: string; failed?: string[] };
     return `${(o.failed ?? []).map((k) => t(`checklist.${k}`, { defaultValue: k })).join(', ')} — ${o.reason || t('auditText.noReason')}`;
@@ -34,9 +34,10 @@ function valueText(key: string, v: unknown, t: TFunction): string {
 
 /**
  * An audit event in words: what happened ("Menyetujui versi 2"), and its details as labelled
- * lines instead of raw JSON. Unknown actions and keys still show, by their codes.
+ * lines instead of raw JSON (times in `zone`, the portal's). Unknown actions and keys still show,
+ * by their codes.
  */
-export function describeAudit(e: AuditEventRow, t: TFunction) {
+export function describeAudit(e: AuditEventRow, t: TFunction, zone: string) {
   const d = e.details ?? {};
   const vars = { version: e.version_number ?? e.target_id ?? '', target: e.target_id ?? '' };
   let key = `auditText.action.${e.action}`;
@@ -45,6 +46,6 @@ export function describeAudit(e: AuditEventRow, t: TFunction) {
   if (e.action === 'version.review' && d.to === 'scheduled') key = 'auditText.review.scheduled';
   const sentence = t(key, { ...vars, defaultValue: e.action });
   const keys = [...KNOWN.filter((k) => k in d), ...Object.keys(d).filter((k) => !KNOWN.includes(k) && k !== 'problems' && k !== 'raw_path').sort()];
-  const lines = keys.map((k) => ({ label: t(`auditText.key.${k}`, { defaultValue: k }), value: valueText(k, d[k], t) }));
+  const lines = keys.map((k) => ({ label: t(`auditText.key.${k}`, { defaultValue: k }), value: valueText(k, d[k], t, zone) }));
   return { sentence, lines };
 }

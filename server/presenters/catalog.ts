@@ -1,7 +1,8 @@
 import type { OrganizationRow, TopicRow } from '../db/rows';
+import type { OrganizationOut, TopicOut } from './schemas';
 
 /** Public fields of an organization. */
-export function presentOrganization(o: Pick<OrganizationRow, 'slug' | 'name' | 'kind'> & Partial<OrganizationRow>, extra: { dataset_count?: number } = {}) {
+export function presentOrganization(o: Pick<OrganizationRow, 'slug' | 'name' | 'kind'> & Partial<OrganizationRow>, extra: { dataset_count?: number } = {}): OrganizationOut {
   return {
     slug: o.slug as string,
     name: o.name as string,
@@ -16,7 +17,7 @@ export function presentOrganization(o: Pick<OrganizationRow, 'slug' | 'name' | '
 export type OrganizationView = ReturnType<typeof presentOrganization>;
 
 /** Public fields of a topic, in the reader's language. */
-export function presentTopic(t: Pick<TopicRow, 'slug' | 'name_id' | 'name_en'> & Partial<TopicRow>, lang: string, extra: { dataset_count?: number } = {}) {
+export function presentTopic(t: Pick<TopicRow, 'slug' | 'name_id' | 'name_en'> & Partial<TopicRow>, lang: string, extra: { dataset_count?: number } = {}): TopicOut {
   return {
     slug: t.slug as string,
     name: (lang === 'en' ? t.name_en : t.name_id) as string,

@@ -1,7 +1,8 @@
 import type { DataListEntry } from '../queries/datalist';
+import type { DataListItemOut } from './schemas';
 
 /** A data-list item as the API gives it (SPEC §5 `/api/v1/data-list`). */
-export function presentDataListItem(e: DataListEntry, opts: { base: string; lang: string }) {
+export function presentDataListItem(e: DataListEntry, opts: { base: string; lang: string }): DataListItemOut {
   const ds = e.dataset?.visible ? e.dataset : null;
   return {
     id: e.id,

@@ -5,6 +5,7 @@ export type { DatasetJoinedRow };
 import { presentOrganization, presentTopic } from './catalog';
 import { presentColumn, presentVersionSummary } from './version';
 import { presentQuality } from './quality';
+import type { DatasetDetailOut, DatasetOut } from './schemas';
 
 /** Base URL of the site, for absolute links in API output. */
 export function absolute(base: string, path: string): string {
@@ -12,12 +13,12 @@ export function absolute(base: string, path: string): string {
 }
 
 
-function pickMetadata(m: Record<string, unknown> | null | undefined): Record<string, string | null> {
-  return Object.fromEntries(MS_IND_FIELDS.map((f) => [f, typeof m?.[f] === 'string' && m[f] !== '' ? (m[f] as string) : null]));
+function pickMetadata(m: Record<string, unknown> | null | undefined): DatasetOut['metadata'] {
+  return Object.fromEntries(MS_IND_FIELDS.map((f) => [f, typeof m?.[f] === 'string' && m[f] !== '' ? (m[f] as string) : null])) as DatasetOut['metadata'];
 }
 
 /** A dataset as listed and returned by the API (allow-listed fields only). */
-export function presentDataset(d: DatasetJoinedRow, opts: { base: string; lang: string }) {
+export function presentDataset(d: DatasetJoinedRow, opts: { base: string; lang: string }): DatasetOut {
   return {
     slug: d.slug as string,
     title: d.title as string,
@@ -35,9 +36,9 @@ export function presentDataset(d: DatasetJoinedRow, opts: { base: string; lang: 
     }),
     topic: d.topic_slug ? presentTopic({ slug: d.topic_slug, name_id: d.topic_name_id ?? '', name_en: d.topic_name_en ?? '' }, opts.lang) : null,
     tags: (d.tags ?? []) as string[],
-    frequency: d.frequency as string,
+    frequency: d.frequency as DatasetOut['frequency'],
     license: d.license as string,
-    access_level: d.access_level as string,
+    access_level: d.access_level as DatasetOut['access_level'],
     prioritas: Boolean(d.prioritas),
     source: (d.source ?? null) as string | null,
     contact: { name: (d.contact_name ?? null) as string | null, email: (d.contact_email ?? null) as string | null },
@@ -49,7 +50,7 @@ export function presentDataset(d: DatasetJoinedRow, opts: { base: string; lang: 
       : null,
     download_count: Number(d.download_count ?? 0),
     view_count: Number(d.view_count ?? 0),
-    statistics_class: d.statistics_class ?? 'sektoral',
+    statistics_class: (d.statistics_class ?? 'sektoral') as DatasetOut['statistics_class'],
     /** The quality score of the current version (0–100, with its parts), once it is published. */
     quality: d.quality_score != null && d.quality_parts ? presentQuality({ score: d.quality_score, parts: d.quality_parts }, opts.lang) : null,
     created_at: d.created_at,
@@ -66,7 +67,7 @@ export function presentDatasetDetail(
   columns: ColumnRow[],
   versions: Array<VersionRow & { decisions?: unknown[] }>,
   opts: { base: string; lang: string },
-) {
+): DatasetDetailOut {
   return {
     ...presentDataset(d, opts),
     columns: columns.map(presentColumn),

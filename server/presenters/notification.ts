@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { zoneLabel } from '../manage/calendar';
 
 /** A notification as the inbox shows it: one sentence, a link, read or not. */
 /** A notification row joined with its dataset, version and actor. */
@@ -15,7 +16,8 @@ export interface NotificationJoinedRow {
   actor_role?: string | null;
 }
 
-export function presentNotification(n: NotificationJoinedRow, t: TFunction) {
+/** `timeZone`: the portal's (config TIME_ZONE), in which times are shown and named. */
+export function presentNotification(n: NotificationJoinedRow, t: TFunction, opts: { timeZone: string; lang: string }) {
   const d = (n.details ?? {}) as { title?: string; number?: number; decision?: string; retracted?: boolean; reason?: string; comment?: string; publish_at?: string; request_id?: number; state?: string; year?: number; late?: number; due?: number };
   const vars = { title: n.title ?? d.title, number: n.number ?? d.number, actor: n.actor_name ?? t('inbox.someone') };
   let text: string;
@@ -42,7 +44,7 @@ export function presentNotification(n: NotificationJoinedRow, t: TFunction) {
       href = `/dataset/${n.slug}`;
       break;
     case 'scheduled':
-      text = t('inbox.scheduled', { ...vars, at: d.publish_at ? new Date(d.publish_at).toLocaleString(t('inbox.locale'), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Jakarta' }) : '' });
+      text = t('inbox.scheduled', { ...vars, at: d.publish_at ? new Date(d.publish_at).toLocaleString(t('inbox.locale'), { dateStyle: 'medium', timeStyle: 'short', timeZone: opts.timeZone }) : '', zone: zoneLabel(opts.timeZone, opts.lang) });
       break;
     case 'released':
       text = t('inbox.released', vars);

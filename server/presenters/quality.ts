@@ -1,4 +1,5 @@
 import type { Quality, QualityPart } from '../quality/score';
+import type { QualityOut } from './schemas';
 
 const LABELS: Record<QualityPart['key'], { id: string; en: string }> = {
   metadata: { id: 'Kelengkapan metadata', en: 'Metadata completeness' },
@@ -10,7 +11,7 @@ const LABELS: Record<QualityPart['key'], { id: string; en: string }> = {
 };
 
 /** The quality score as the API and pages give it (SPEC §5 `quality`), in the reader's language. */
-export function presentQuality(q: Quality | { score: number; parts: QualityPart[] } | null | undefined, lang: string) {
+export function presentQuality(q: Quality | { score: number; parts: QualityPart[] } | null | undefined, lang: string): QualityOut | null {
   if (!q) return null;
   const en = lang === 'en';
   return {

@@ -1,9 +1,10 @@
 import type { ReleaseRow } from '../queries/releases';
-import { PORTAL_ZONE, localDay, mondayOf } from '../manage/calendar';
+import { localDay, mondayOf } from '../manage/calendar';
+import type { ReleaseOut } from './schemas';
 
 /** One release as the calendar, its feeds and the API show it. */
 export function presentRelease(r: ReleaseRow, opts: { base: string; lang: string }) {
-  return {
+  const out = {
     dataset: {
       slug: r.slug,
       title: opts.lang === 'en' && r.title_en ? r.title_en : r.title,
@@ -18,17 +19,17 @@ export function presentRelease(r: ReleaseRow, opts: { base: string; lang: string
     url: r.live ? `${opts.base}/dataset/${r.slug}` : null,
     id: `release-${r.version_id}`,
   };
+  return out satisfies ReleaseOut;
 }
 export type ReleaseView = ReturnType<typeof presentRelease>;
 
 /** Releases grouped by the week (Monday first, in the portal's zone) they fall in. */
-export function byWeek<T extends { at: string }>(items: T[]): Array<{ monday: string; items: T[] }> {
+export function byWeek<T extends { at: string }>(items: T[], zone: string): Array<{ monday: string; items: T[] }> {
   const weeks = new Map<string, T[]>();
   for (const it of items) {
-    const key = mondayOf(localDay(new Date(it.at)));
+    const key = mondayOf(localDay(new Date(it.at), zone));
     (weeks.get(key) ?? weeks.set(key, []).get(key)!).push(it);
   }
   return [...weeks.entries()].map(([monday, list]) => ({ monday, items: list }));
 }
 
-export { PORTAL_ZONE };

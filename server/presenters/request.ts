@@ -1,7 +1,8 @@
 import type { RequestJoinedRow } from '../queries/requests';
+import type { RequestOut } from './schemas';
 
 /** A data request as the public sees it (no contact details), or with them for who handles it. */
-export function presentRequest(r: RequestJoinedRow, opts: { base: string; contact?: boolean }) {
+export function presentRequest(r: RequestJoinedRow, opts: { base: string; contact?: boolean }): RequestOut {
   return {
     id: r.id as number,
     kind: r.kind as 'permintaan' | 'masukan',

@@ -8,8 +8,11 @@ import { qualityScore, type Quality, type QualityInput } from './score';
 // Gathers the facts of a dataset for the (pure) quality score, and keeps the computed score in
 // `dataset_quality` for sorting and facets. The table is derived: it can be rebuilt at any time.
 
-/** The facts of dataset `datasetId`, scored on version `versionId` (default: its current one). */
-export async function qualityInput(db: Knex, datasetId: number, versionId?: number | null): Promise<QualityInput | null> {
+/**
+ * The facts of dataset `datasetId`, scored on version `versionId` (default: its current one);
+ * deliveries are judged by the days of `timeZone` (the portal's).
+ */
+export async function qualityInput(db: Knex, timeZone: string, datasetId: number, versionId?: number | null): Promise<QualityInput | null> {
   const ds = await db('datasets').where({ id: datasetId }).first();
   if (!ds) return null;
   const vid = versionId ?? ds.current_version_id;
@@ -27,7 +30,7 @@ export async function qualityInput(db: Knex, datasetId: number, versionId?: numb
     deliveries = { on_time: 0, late_delivered: 0, late_open: 0 };
     for (const year of years) {
       const ids: number[] = await db('data_list_items').where({ dataset_id: datasetId, year }).pluck('id');
-      for (const e of await dataList(db, null, { year, ids })) {
+      for (const e of await dataList(db, null, { year, timeZone, ids })) {
         for (const p of e.periods) {
           if (p.status === 'terbit') deliveries.on_time++;
           else if (p.status === 'terbit_terlambat') deliveries.late_delivered++;
@@ -55,19 +58,19 @@ export async function qualityInput(db: Knex, datasetId: number, versionId?: numb
 }
 
 /** The quality of a dataset now (on its current version, or on `versionId`). */
-export async function computeQuality(db: Knex, datasetId: number, versionId?: number | null): Promise<Quality | null> {
-  const input = await qualityInput(db, datasetId, versionId);
+export async function computeQuality(db: Knex, timeZone: string, datasetId: number, versionId?: number | null): Promise<Quality | null> {
+  const input = await qualityInput(db, timeZone, datasetId, versionId);
   return input ? qualityScore(input) : null;
 }
 
 /** Recomputes and keeps the score of a dataset's current version (none kept while it has none). */
-export async function refreshQuality(db: Knex, datasetId: number): Promise<void> {
+export async function refreshQuality(db: Knex, timeZone: string, datasetId: number): Promise<void> {
   const ds = await db('datasets').where({ id: datasetId }).first('current_version_id');
   if (!ds?.current_version_id) {
     await db('dataset_quality').where({ dataset_id: datasetId }).delete();
     return;
   }
-  const q = await computeQuality(db, datasetId);
+  const q = await computeQuality(db, timeZone, datasetId);
   if (!q) return;
   await db('dataset_quality')
     .insert({ dataset_id: datasetId, score: q.score, parts: JSON.stringify(q.parts), computed_at: db.fn.now() })
@@ -76,17 +79,17 @@ export async function refreshQuality(db: Knex, datasetId: number): Promise<void>
 }
 
 /** A refresh after an action has committed: a failure is logged, never the action's. */
-export function refreshSoon(db: Knex, datasetIds: Array<number | null | undefined>): () => Promise<void> {
+export function refreshSoon(db: Knex, timeZone: string, datasetIds: Array<number | null | undefined>): () => Promise<void> {
   return async () => {
     for (const id of new Set(datasetIds.filter((x): x is number => typeof x === 'number'))) {
-      await refreshQuality(db, id).catch((err) => log.error({ err, datasetId: id }, 'quality refresh failed'));
+      await refreshQuality(db, timeZone, id).catch((err) => log.error({ err, datasetId: id }, 'quality refresh failed'));
     }
   };
 }
 
 /** Recomputes every published dataset's score (timeliness changes with the calendar). */
-export async function refreshAllQuality(db: Knex): Promise<number> {
+export async function refreshAllQuality(db: Knex, timeZone: string): Promise<number> {
   const ids: number[] = await db('datasets').whereNotNull('current_version_id').pluck('id');
-  await refreshSoon(db, ids)();
+  await refreshSoon(db, timeZone, ids)();
   return ids.length;
 }

@@ -47,13 +47,12 @@ export async function versionFactsOf(db: Knex, datasetIds: number[]): Promise<Ma
   return out;
 }
 
-const localDayOf = (iso: string) => localDay(new Date(iso));
-
 /**
  * The data list of a year (optionally one OPD's), each item with the status of every delivery,
- * computed from its dataset's versions as of `today` (a `YYYY-MM-DD` in the portal's zone).
+ * computed from its dataset's versions as of `today` (a `YYYY-MM-DD` in the portal's zone,
+ * `timeZone`, in which the versions' days are counted too).
  */
-export async function dataList(db: Knex, actor: Actor | null, p: { year: number; organization?: string; organizationId?: number; today?: string; ids?: number[] }): Promise<DataListEntry[]> {
+export async function dataList(db: Knex, actor: Actor | null, p: { year: number; timeZone: string; organization?: string; organizationId?: number; today?: string; ids?: number[] }): Promise<DataListEntry[]> {
   const q = db('data_list_items as i')
     .join('organizations as o', 'o.id', 'i.organization_id')
     .leftJoin('topics as t', 't.id', 'i.topic_id')
@@ -72,7 +71,8 @@ export async function dataList(db: Knex, actor: Actor | null, p: { year: number;
   if (p.ids) q.whereIn('i.id', p.ids);
   const rows = await q;
   const facts = await versionFactsOf(db, [...new Set(rows.map((r) => r.dataset_id).filter((x): x is number => x !== null))]);
-  const today = p.today ?? localDay(new Date());
+  const today = p.today ?? localDay(new Date(), p.timeZone);
+  const localDayOf = (iso: string) => localDay(new Date(iso), p.timeZone);
   return rows.map((r) => {
     const periods = periodsFor(r.year, r.frequency, r.due_month).map((per) => periodStatus(per, r.dataset_id ? (facts.get(r.dataset_id) ?? []) : [], today, localDayOf));
     const record: DatasetRecord | null = r.dataset_id

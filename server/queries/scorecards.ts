@@ -13,14 +13,14 @@ export interface ScorecardRow extends Scorecard {
  * publications, the kept quality scores and the walidata's decisions. Figures are counts and
  * averages only: nothing about a closed dataset shows through them but that it exists.
  */
-export async function scorecards(db: Knex, p: { year: number; quarter?: number; today?: string; organization?: string }): Promise<ScorecardRow[]> {
+export async function scorecards(db: Knex, p: { year: number; timeZone: string; quarter?: number; today?: string; organization?: string }): Promise<ScorecardRow[]> {
   const range = rangeOf(p.year, p.quarter);
   const orgQuery = db('organizations').where({ kind: 'opd' }).orderBy('name').select('id', 'slug', 'name', 'short_name');
   if (p.organization) orgQuery.where('slug', p.organization);
   const orgs = await orgQuery;
   const ids = orgs.map((o) => o.id);
   const [entries, publications, quality, decisions, submits] = await Promise.all([
-    dataList(db, null, { year: p.year, today: p.today }),
+    dataList(db, null, { year: p.year, timeZone: p.timeZone, today: p.today }),
     db('versions as v').join('datasets as d', 'd.id', 'v.dataset_id').whereIn('d.organization_id', ids).whereIn('v.state', ['published', 'superseded']).whereNotNull('v.published_at').select('d.organization_id', 'd.id as dataset_id', 'v.published_at'),
     db('dataset_quality as q').join('datasets as d', 'd.id', 'q.dataset_id').whereIn('d.organization_id', ids).whereNotNull('d.current_version_id').whereNull('d.retracted_at').select('d.organization_id', 'q.score'),
     db('reviews as r').join('versions as v', 'v.id', 'r.version_id').join('datasets as d', 'd.id', 'v.dataset_id').whereIn('d.organization_id', ids).where('r.stage', 'walidata').whereNot('r.decision', 'comment').select('d.organization_id', 'r.version_id', 'r.decision', 'r.created_at', 'v.submitted_at'),
@@ -31,7 +31,7 @@ export async function scorecards(db: Knex, p: { year: number; quarter?: number; 
   return orgs.map((o) => {
     const facts: ScorecardFacts = {
       items: entries.filter((e) => e.organization.id === o.id),
-      publications: publications.filter((x) => x.organization_id === o.id).map((x) => ({ dataset_id: x.dataset_id, day: localDay(new Date(x.published_at)) })),
+      publications: publications.filter((x) => x.organization_id === o.id).map((x) => ({ dataset_id: x.dataset_id, day: localDay(new Date(x.published_at), p.timeZone) })),
       quality: quality.filter((x) => x.organization_id === o.id).map((x) => Number(x.score)),
       decisions: decisions
         .filter((x) => x.organization_id === o.id)
@@ -40,7 +40,7 @@ export async function scorecards(db: Knex, p: { year: number; quarter?: number; 
           // The submission this decision answered: the last one before it.
           const before = (submittedAt.get(x.version_id) ?? []).filter((t) => t <= decided);
           const submitted = before.length ? Math.max(...before) : x.submitted_at ? new Date(x.submitted_at).getTime() : decided;
-          return { submitted_at: new Date(submitted).toISOString(), decided_at: new Date(decided).toISOString(), decided_day: localDay(new Date(decided)), decision: x.decision };
+          return { submitted_at: new Date(submitted).toISOString(), decided_at: new Date(decided).toISOString(), decided_day: localDay(new Date(decided), p.timeZone), decision: x.decision };
         }),
     };
     return { organization: o, ...scorecard(facts, range) };

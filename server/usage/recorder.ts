@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { log } from '../log';
+import { localDay } from '../manage/calendar';
 
 /** What is counted: a page or embed view, or a download in one format. */
 export type UsageKind = 'view' | 'download';
@@ -10,13 +11,6 @@ export interface SearchMiss {
   lang: 'id' | 'en';
   source: 'web' | 'api';
   suggestion?: string | null;
-}
-
-const DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** The portal's calendar day (Western Indonesia Time) of a moment, `yyyy-mm-dd`. */
-export function portalDay(at: Date): string {
-  return DAY.format(at);
 }
 
 /**
@@ -51,11 +45,14 @@ export class UsageRecorder {
   private droppedMisses = 0;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** The portal's zone (TIME_ZONE): a view is counted on its day there. */
+  private readonly zone: string;
 
   constructor(
     private readonly db: Knex,
-    opts: { flushSeconds?: number } = {},
+    opts: { flushSeconds?: number; timeZone: string },
   ) {
+    this.zone = opts.timeZone;
     const seconds = opts.flushSeconds ?? 5;
     if (seconds > 0) {
       this.timer = setInterval(() => void this.flush().catch(() => undefined), seconds * 1000);
@@ -86,7 +83,7 @@ export class UsageRecorder {
 
   private add(datasetId: number, kind: UsageKind, format: string, at: Date): void {
     if (!Number.isInteger(datasetId) || !FORMAT.test(format)) return;
-    const key = `${datasetId}|${portalDay(at)}|${kind}|${format}`;
+    const key = `${datasetId}|${localDay(at, this.zone)}|${kind}|${format}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 

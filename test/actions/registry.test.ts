@@ -4,6 +4,7 @@ import { perform, untrusted, type Action } from '../../server/actions/action';
 import { createDataListItem } from '../../server/actions/datalist';
 import { createRequest } from '../../server/actions/requests';
 import { issueToken } from '../../server/actions/accounts';
+import { requestPasswordReset } from '../../server/actions/passwords';
 import { AppError, NotFound } from '../../server/errors';
 import type { Actor } from '../../server/policies/actor';
 import { requesterActor, systemActor, schedulerActor } from '../../server/policies/actor';
@@ -37,6 +38,7 @@ beforeAll(async () => {
   const item = await perform(createDataListItem, t.w.walidata.actor, { year: 2093, name: 'Butir uji kebijakan', organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
   const request = await perform(createRequest, requesterActor, { title: 'Minta data uji kebijakan', name: 'Warga', email: 'warga@x.id' }, t.svc);
   const token = await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email }, t.svc);
+  const reset = await perform(requestPasswordReset, requesterActor, { email: t.w.producer.email }, t.svc);
   const file = { key: `raw/ab/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), size: 10, filename: 'x.csv' };
   const orgSlug = t.w.opd.slug;
   inputs = {
@@ -45,6 +47,9 @@ beforeAll(async () => {
     issueToken: { email: t.w.producer.email },
     revokeToken: { id: (token as { id: number }).id },
     signIn: { via: 'web' },
+    changePassword: { current_password: 'rahasia-uji-123', new_password: 'kata-sandi-baru-registry' },
+    requestPasswordReset: { email: t.w.producer.email },
+    resetPassword: { token: reset!.token, new_password: 'kata-sandi-baru-registry' },
     createDataset: { organization: orgSlug, title: 'Judul registry', topic: 'sosial' },
     updateDataset: { slug: published, title: 'Diubah registry' },
     retractDataset: { slug: published, reason: 'registry' },
@@ -68,6 +73,7 @@ beforeAll(async () => {
     hideRequest: { id: request.id, reason: 'spam' },
     remindOrganization: { organization: orgSlug, year: 2093 },
     importDataList: { year: 2093, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
+    setHeadlineIndicators: { indicators: [{ dataset: published, measure: 'jumlah', fn: 'sum' }] },
   };
 });
 
@@ -79,6 +85,10 @@ const EXPECTED: Record<string, Who[]> = {
   issueToken: ['owner', 'admin'],
   revokeToken: ['owner', 'admin'],
   signIn: signedIn,
+  // One's own password only; a reset link only by the person it was made for.
+  changePassword: signedIn,
+  requestPasswordReset: signedIn,
+  resetPassword: ['owner'],
   createDataset: ['owner', 'admin'],
   updateDataset: ['owner', 'walidata', 'admin'],
   retractDataset: ['walidata', 'admin'],
@@ -104,6 +114,7 @@ const EXPECTED: Record<string, Who[]> = {
   hideRequest: ['walidata', 'admin'],
   remindOrganization: ['walidata', 'admin'],
   importDataList: ['walidata', 'admin'],
+  setHeadlineIndicators: ['walidata', 'admin'],
 };
 
 const actorOf = (who: Who): Actor | null =>

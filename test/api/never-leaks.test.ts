@@ -1,7 +1,7 @@
 import N3 from 'n3';
 import { SaxesParser } from 'saxes';
 import request from 'supertest';
-import { perform } from '../../server/actions/action';
+import { perform, untrusted } from '../../server/actions/action';
 import { retractDataset, updateDataset } from '../../server/actions/datasets';
 import { reviewVersion, submitVersion } from '../../server/actions/versions';
 import { NS } from '../../server/presenters/dcat';
@@ -10,7 +10,9 @@ import { testWorld } from '../support/world';
 
 // Every machine exit, checked against datasets the public must never see: never published
 // (draft, submitted), waiting for the pembina (verified), retracted, `terbatas`, `tertutup`, and
-// one whose access was closed after publication. (A `scheduled` state does not exist yet.)
+// one whose access was closed after publication, and one approved but `scheduled` for later;
+// also a published dataset whose next version is scheduled (that version shows nowhere), and the
+// did-you-mean spelling offered by searches (never a word of a hidden dataset).
 
 const t = testWorld({ env: { PUBLIC_URL: 'https://data.lampungprov.test' } });
 const BASE = 'https://data.lampungprov.test';
@@ -20,6 +22,12 @@ const hidden: Record<string, Made> = {};
 let control: Made;
 let org: { slug: string };
 let producer: TestUser;
+/** A word only the hidden datasets have, and one only the control dataset has. */
+const secret = `rahasiawarna${uid()}`.toLowerCase();
+const open = `terbukawarna${uid()}`.toLowerCase();
+/** A one-letter slip of a word (the third letter left out). */
+const slip = (w: string) => w.slice(0, 2) + w.slice(3);
+const FUTURE = new Date(Date.now() + 30 * 86_400_000).toISOString();
 
 async function made(slug: string, tag: string): Promise<Made> {
   const d = await t.svc.db('datasets').where({ slug }).first();
@@ -27,12 +35,13 @@ async function made(slug: string, tag: string): Promise<Made> {
   return { slug, tag, uuid: d.uuid, resource: v?.uuid ?? null };
 }
 
-async function dataset(kind: string, fields: Record<string, unknown>, steps: 'draft' | 'submitted' | 'approved'): Promise<Made> {
+async function dataset(kind: string, fields: Record<string, unknown>, steps: 'draft' | 'submitted' | 'approved' | 'scheduled'): Promise<Made> {
   const tag = `bocor${kind.replace(/_/g, '')}${uid()}`;
-  const ds = await makeDataset(t.svc, producer, org.slug, { tags: [tag], ...fields });
+  const ds = await makeDataset(t.svc, producer, org.slug, { tags: [tag], title: `Data ${secret} ${kind}`, ...fields });
   const v = await uploadContent(t.svc, producer.actor, ds.slug, SMALL_CSV);
   if (steps !== 'draft') await perform(submitVersion, producer.actor, { slug: ds.slug, number: v.number }, t.svc);
   if (steps === 'approved') await perform(reviewVersion, t.w.walidata.actor, { slug: ds.slug, number: v.number, decision: 'approve' }, t.svc);
+  if (steps === 'scheduled') await perform(reviewVersion, t.w.walidata.actor, untrusted({ slug: ds.slug, number: v.number, decision: 'approve', publish_at: FUTURE }), t.svc);
   return made(ds.slug, tag);
 }
 
@@ -46,10 +55,11 @@ beforeAll(async () => {
   hidden.tertutup = await dataset('tertutup', { access_level: 'tertutup' }, 'approved');
   hidden.retracted = await dataset('retracted', {}, 'approved');
   await perform(retractDataset, t.w.walidata.actor, { slug: hidden.retracted.slug, reason: 'Data keliru' }, t.svc);
+  hidden.scheduled = await dataset('scheduled', {}, 'scheduled');
   hidden.closed = await dataset('closed', {}, 'approved');
   await perform(updateDataset, producer.actor, { slug: hidden.closed.slug, access_level: 'tertutup' }, t.svc);
   const tag = `terlihat${uid()}`;
-  const pub = await makeDataset(t.svc, t.w.producer, t.w.opd.slug, { tags: [tag] });
+  const pub = await makeDataset(t.svc, t.w.producer, t.w.opd.slug, { tags: [tag], title: `Data ${open} terlihat` });
   const v = await uploadContent(t.svc, t.w.producer.actor, pub.slug, SMALL_CSV);
   await perform(submitVersion, t.w.producer.actor, { slug: pub.slug, number: v.number }, t.svc);
   await perform(reviewVersion, t.w.walidata.actor, { slug: pub.slug, number: v.number, decision: 'approve' }, t.svc);
@@ -162,6 +172,103 @@ describe('hidden datasets appear nowhere for the public', () => {
   it('the read API v1 search', async () => {
     const res = await request(t.app).get('/api/v1/datasets').query({ organization: org.slug }).expect(200);
     expect(res.body.meta.total).toBe(0);
+  });
+});
+
+describe('a scheduled next version of a published dataset shows nowhere before its time', () => {
+  let slug: string;
+  let v2: string;
+  beforeAll(async () => {
+    const ds = await makeDataset(t.svc, t.w.producer, t.w.opd.slug, { tags: [`jadwal${uid()}`] });
+    slug = ds.slug;
+    for (const [n, figure] of [[1, '313756'], [2, '999999']] as const) {
+      const v = await uploadContent(t.svc, t.w.producer.actor, slug, SMALL_CSV.replace('313756', figure));
+      await perform(submitVersion, t.w.producer.actor, { slug, number: v.number }, t.svc);
+      await perform(reviewVersion, t.w.walidata.actor, untrusted({ slug, number: v.number, decision: 'approve', ...(n === 2 ? { publish_at: FUTURE } : {}) }), t.svc);
+    }
+    const d = await t.svc.db('datasets').where({ slug }).first();
+    const v = await t.svc.db('versions').where({ dataset_id: d.id, number: 2 }).first();
+    expect(v.state).toBe('scheduled');
+    v2 = v.uuid;
+  });
+
+  it('CKAN: not a resource of package_show or package_search, and resource_show/datastore_search answer Not Found', async () => {
+    const pkg = (await ckan('package_show', { id: slug })).body.result;
+    expect(pkg.resources.map((r: { id: string }) => r.id)).not.toContain(v2);
+    expect(JSON.stringify(pkg)).not.toContain('999999');
+    expect(pkg.num_resources).toBe(1);
+    const found = (await ckan('package_search', { fq: `name:${slug}`, rows: 10 })).body.result;
+    for (const p of found.results) expect(p.resources.map((r: { id: string }) => r.id)).not.toContain(v2);
+    expect((await ckan('resource_show', { id: v2 })).status).toBe(404);
+    expect((await ckan('datastore_search', { resource_id: v2 })).status).toBe(404);
+    const rows = (await ckan('datastore_search', { resource_id: pkg.resources[0].id })).body.result.records;
+    expect(rows.map((r: { jumlah: number }) => r.jumlah)).toContain(313756);
+  });
+
+  it('read API: the dataset is still version 1; version 2 and its rows answer 404 to the public', async () => {
+    const d = (await request(t.app).get(`/api/v1/datasets/${slug}`).expect(200)).body.data;
+    expect(d.current_version.number).toBe(1);
+    expect(JSON.stringify((await request(t.app).get(`/api/v1/datasets/${slug}/rows`).expect(200)).body)).not.toContain('999999');
+    await request(t.app).get(`/api/v1/datasets/${slug}/versions/2`).expect(404);
+    await request(t.app).get(`/api/v1/datasets/${slug}/versions/2/rows`).expect(404);
+    await request(t.app).get(`/api/v1/datasets/${slug}/versions/2/diff`).expect(404);
+    const agg = (await request(t.app).get(`/api/v1/datasets/${slug}/aggregate`).query({ group: 'nama_kabupaten_kota', measure: 'jumlah' }).expect(200)).body;
+    expect(agg.meta.version).toBe(1);
+  });
+
+  it('downloads, the data package and DCAT carry version 1 only', async () => {
+    expect((await request(t.app).get(`/dataset/${slug}/download.csv?version=2`)).status).toBe(404);
+    for (const f of ['csv', 'json']) expect((await request(t.app).get(`/dataset/${slug}/download.${f}`).expect(200)).text).not.toContain('999999');
+    const pkg = (await request(t.app).get(`/dataset/${slug}/datapackage.json`).expect(200)).body;
+    expect(JSON.stringify(pkg)).not.toMatch(/version=2/);
+    const ttl = (await request(t.app).get(`/dataset/${slug}.ttl`).expect(200)).text;
+    expect(ttl).not.toContain('version=2');
+    const g = new N3.Store(new N3.Parser().parse(ttl));
+    const versions = g.getObjects(N3.DataFactory.namedNode(`${BASE}/dataset/${slug}`), N3.DataFactory.namedNode(`${NS.dcat}version`), null).map((o) => o.value);
+    expect(versions.every((v) => v === '1')).toBe(true);
+  });
+
+  it('the change feed and the Atom feed have no publication of version 2', async () => {
+    const items: Array<{ type: string; dataset: string; version?: number }> = [];
+    let since: string | null = null;
+    for (let i = 0; i < 1000; i += 1) {
+      const res: request.Response = await request(t.app).get('/api/v1/changes').query({ limit: 1000, ...(since ? { since } : {}) }).expect(200);
+      items.push(...res.body.data);
+      since = res.body.meta.next;
+      if (!res.body.meta.has_more) break;
+    }
+    expect(items.filter((c) => c.dataset === slug).map((c) => [c.type, c.version ?? null])).toEqual([['published', 1]]);
+    const atom = (await request(t.app).get('/feeds/datasets.atom').expect(200)).text;
+    expect(atom).toContain(`/dataset/${slug}/download.csv?version=1`);
+    expect(atom).not.toContain(`/dataset/${slug}/download.csv?version=2`);
+  });
+});
+
+describe('did you mean: never a word that only hidden datasets have', () => {
+  it('the read API offers the control dataset’s word, never the hidden datasets’ one', async () => {
+    const offered = (await request(t.app).get('/api/v1/datasets').query({ q: slip(open) }).expect(200)).body;
+    expect(offered.meta.suggestion).toBe(open);
+    const res = await request(t.app).get('/api/v1/datasets').query({ q: slip(secret) }).expect(200);
+    expect(res.body.meta.total).toBe(0);
+    // The nearest visible word may be offered (the words share the run's suffix), never the hidden one.
+    expect(res.body.meta.suggestion ?? '').not.toContain(secret);
+    expect(res.text).not.toContain(secret);
+  });
+
+  it('the search page (which applies a suggestion) neither offers nor applies it', async () => {
+    const shown = await request(t.app).get('/dataset').query({ q: slip(open) }).expect(200);
+    expect(shown.text).toContain(open);
+    const res = await request(t.app).get('/dataset').query({ q: slip(secret) }).expect(200);
+    expect(res.text).not.toContain(secret);
+    for (const h of all()) expect(res.text).not.toContain(h.slug);
+  });
+
+  it('CKAN package_search finds nothing and names nothing', async () => {
+    const res = await ckan('package_search', { q: slip(secret) });
+    expect(res.body.result.count).toBe(0);
+    expect(res.text).not.toContain(secret);
+    const exact = await ckan('package_search', { q: secret });
+    expect(exact.body.result.count).toBe(0);
   });
 });
 

@@ -102,7 +102,7 @@ describe('in the browser: request changes, resubmit, approve, publish', () => {
     expect(await page.textContent('.badges')).toContain('Versi 2');
     expect(await page.textContent('table.data')).toContain('METRO');
     // The chart was drawn: Chart.js holds a chart for the canvas.
-    await page.waitForFunction("(() => { const c = document.querySelector('canvas[data-chart]'); return !!c && c.width > 0 && !!window.Chart.getChart(c); })()");
+    await page.waitForFunction("(() => { const c = document.querySelector('canvas[data-builder-canvas]'); return !!c && c.width > 0 && !!window.Chart.getChart(c); })()");
     const current = await page.request.get(`${base}/dataset/${slug}/download.csv`);
     expect(await current.text()).toBe(V2);
     // Version 1 never passed review: not in the public history, nor downloadable by the public …

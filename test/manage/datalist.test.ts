@@ -11,7 +11,7 @@ import { testWorld } from '../support/world';
 import { Readable } from 'node:stream';
 
 const t = testWorld();
-const thisYear = Number(localDay(new Date()).slice(0, 4));
+const thisYear = Number(localDay(new Date(), 'Asia/Jakarta').slice(0, 4));
 const status = async (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof AppError ? e.status : 500));
 const csvFor = (year: number) => `kode_provinsi,nama_provinsi,nilai,tahun\n18,LAMPUNG,10.5,${year - 1}\n18,LAMPUNG,11.5,${year}\n`;
 
@@ -80,7 +80,7 @@ describe('a data-list item through its dataset’s life', () => {
   it('shows every status as versions move, and late ones on a fixed clock', async () => {
     const year = thisYear + 1; // delivers this year's data, due at the end of next year's December
     const item = await perform(createDataListItem, t.w.walidata.actor, { year, name: `Indikator ${Date.now()}`, organization: t.w.opd.slug, frequency: 'tahunan', due_month: 12 }, t.svc);
-    const at = (today: string) => dataList(t.svc.db, null, { year, ids: [item.id], today }).then(([e]) => e.status);
+    const at = (today: string) => dataList(t.svc.db, null, { year, timeZone: t.svc.config.timeZone, ids: [item.id], today }).then(([e]) => e.status);
     const early = `${year}-01-15`;
     expect(await at(early)).toBe('belum_ada');
     expect(await at(`${year + 1}-01-01`)).toBe('terlambat');
@@ -117,12 +117,12 @@ describe('a data-list item through its dataset’s life', () => {
     const old = await uploadContent(t.svc, t.w.producer.actor, ds.slug, csvFor(year - 3));
     await perform(submitVersion, t.w.producer.actor, { slug: ds.slug, number: old.number }, t.svc);
     await perform(reviewVersion, t.w.walidata.actor, { slug: ds.slug, number: old.number, decision: 'approve', comment: 'data lama' }, t.svc);
-    const now = localDay(new Date());
-    expect((await dataList(t.svc.db, null, { year, ids: [item.id], today: now }))[0].status).toBe('terlambat');
+    const now = localDay(new Date(), 'Asia/Jakarta');
+    expect((await dataList(t.svc.db, null, { year, timeZone: t.svc.config.timeZone, ids: [item.id], today: now }))[0].status).toBe('terlambat');
     const v2 = await uploadContent(t.svc, t.w.producer.actor, ds.slug, csvFor(year - 1));
     await perform(submitVersion, t.w.producer.actor, { slug: ds.slug, number: v2.number }, t.svc);
     await perform(reviewVersion, t.w.walidata.actor, { slug: ds.slug, number: v2.number, decision: 'approve', comment: 'ok' }, t.svc);
-    const [entry] = await dataList(t.svc.db, null, { year, ids: [item.id], today: now });
+    const [entry] = await dataList(t.svc.db, null, { year, timeZone: t.svc.config.timeZone, ids: [item.id], today: now });
     expect(entry.status).toBe('terbit_terlambat');
     expect(entry.periods[0].delivered_on).toBe(now);
     const page = await request(t.app).get('/daftar-data').query({ tahun: year, status: 'terbit_terlambat' }).expect(200);

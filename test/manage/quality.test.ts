@@ -46,11 +46,11 @@ describe('the quality score on published datasets', () => {
 
   it('counts data-list deliveries published after their due dates against timeliness', async () => {
     const { ds } = await publishedDataset(t.svc, t.w);
-    await refreshQuality(t.svc.db, ds.id);
+    await refreshQuality(t.svc.db, t.svc.config.timeZone, ds.id);
     const free = (await t.svc.db('dataset_quality').where({ dataset_id: ds.id }).first()).parts.find((p: { key: string }) => p.key === 'timeliness');
     const item = await perform(createDataListItem, t.w.walidata.actor, { year: 2020, name: `Lama ${Date.now()}`, organization: t.w.opd.slug, frequency: 'triwulanan' }, t.svc);
     await perform(linkDataListItem, t.w.walidata.actor, { id: item.id, dataset: ds.slug }, t.svc);
-    await refreshQuality(t.svc.db, ds.id);
+    await refreshQuality(t.svc.db, t.svc.config.timeZone, ds.id);
     const late = (await t.svc.db('dataset_quality').where({ dataset_id: ds.id }).first()).parts.find((p: { key: string }) => p.key === 'timeliness');
     // The 2025 table delivers every quarter of the 2020 list, but years after each was due: half marks.
     expect(late.score).toBe(free.score - 4);

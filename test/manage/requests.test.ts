@@ -23,6 +23,8 @@ describe('a public data request', () => {
     expect(await status(perform(answerRequest, t.w.producer.actor, { id: r.id, state: 'direncanakan' }, t.svc))).toBe(404);
     await perform(routeRequest, t.w.walidata.actor, { id: r.id, organization: t.w.opd.slug }, t.svc);
     expect(await t.svc.db('notifications').where({ user_id: t.w.producer.actor.id, kind: 'request' }).whereRaw("details->>'request_id' = ?", [String(r.id)])).toHaveLength(1);
+    // Routed, it no longer waits for the walidata: that notice is read.
+    expect(await t.svc.db('notifications').where({ user_id: t.w.walidata.actor.id, kind: 'request' }).whereRaw("details->>'request_id' = ?", [String(r.id)]).whereNull('read_at')).toHaveLength(0);
     // Another OPD may not answer; the routed OPD may.
     expect(await status(perform(answerRequest, t.w.otherProducer.actor, { id: r.id, state: 'ditolak', answer: 'bukan kami' }, t.svc))).toBe(404);
     expect(await status(perform(answerRequest, t.w.producer.actor, { id: r.id, state: 'ditolak' }, t.svc))).toBe(400); // a refusal needs its reason

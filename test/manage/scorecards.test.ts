@@ -13,7 +13,7 @@ import { testWorld } from '../support/world';
 
 const t = testWorld();
 const status = async (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof AppError ? e.status : 500));
-const thisYear = Number(localDay(new Date()).slice(0, 4));
+const thisYear = Number(localDay(new Date(), 'Asia/Jakarta').slice(0, 4));
 const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => void) => {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));

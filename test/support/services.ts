@@ -33,7 +33,7 @@ export function testServices(opts: { jobs?: Jobs; env?: Record<string, string>; 
     jobs,
     sessionPool,
     // No timer: tests write the counts when they want to look at them (usage.flush()).
-    usage: new UsageRecorder(db, { flushSeconds: 0 }),
+    usage: new UsageRecorder(db, { flushSeconds: 0, timeZone: config.timeZone }),
     dataDir,
     async close() {
       await services.usage.close();

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { cleanSearchTerm, portalDay } from '../../server/usage/recorder';
+import { localDay } from '../../server/manage/calendar';
+import { cleanSearchTerm } from '../../server/usage/recorder';
 import { publishedDataset, SMALL_CSV, uid, uploadContent } from '../support/factories';
 import { signedIn } from '../support/http';
 import { testWorld } from '../support/world';
@@ -31,7 +32,7 @@ describe('usage counters', () => {
     const d = await t.svc.db('datasets').where({ id: ds.id }).first();
     expect([Number(d.view_count), Number(d.download_count)]).toEqual([3, 3]);
 
-    const today = portalDay(new Date());
+    const today = localDay(new Date(), t.svc.config.timeZone);
     expect(await usageByDay(t.svc.db, { datasetId: ds.id, from: today, to: today })).toEqual([{ day: today, views: 3, downloads: 3 }]);
     expect(await usageTotals(t.svc.db, ds.id)).toEqual({ views: 3, downloads: 3, formats: { csv: 2, json: 1 } });
 

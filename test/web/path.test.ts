@@ -80,7 +80,7 @@ describe('the whole path through the pages', () => {
     expect(search.text).toContain(`/dataset/${slug}`);
     const pub = await request(t.app).get(`/dataset/${slug}`).expect(200);
     expect(pub.text).toContain('Penduduk Menurut Kabupaten Uji Web');
-    expect(pub.text).toContain('data-chart');
+    expect(pub.text).toContain('data-chart-builder');
     expect(pub.text).toContain('1.077.664'); // Indonesian number format in the table
     expect(pub.text).toContain(`/dataset/${slug}/download.csv`);
     const csv = await request(t.app).get(`/dataset/${slug}/download.csv`).expect(200);

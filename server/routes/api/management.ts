@@ -1,24 +1,19 @@
 import express, { type Request, type Router } from 'express';
-import { z } from 'zod';
 import { presentRelease } from '../../presenters/release';
 import { presentDataListItem } from '../../presenters/datalist';
 import { dataList } from '../../queries/datalist';
 import { scorecards } from '../../queries/scorecards';
 import { perform, untrusted } from '../../actions/action';
-import { REQUEST_STATES, createRequest } from '../../actions/requests';
+import { createRequest } from '../../actions/requests';
 import { requesterActor } from '../../policies/actor';
 import { presentRequest } from '../../presenters/request';
 import { findRequest, listRequests } from '../../queries/requests';
-import { localDay } from '../../manage/calendar';
+import { endOfLocalDay, localDay, startOfLocalDay } from '../../manage/calendar';
 import { listReleases } from '../../queries/releases';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { parseInput } from '../parse';
-
-const releasesQuery = z.object({
-  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-});
+import { dataListQuery, releasesQuery, requestBody, requestsQuery, scorecardsQuery } from './contract';
 
 /** The management part of the JSON API (SPEC §5): releases, the data list, scorecards, requests. */
 export function managementApi(services: Services): Router {
@@ -28,23 +23,23 @@ export function managementApi(services: Services): Router {
 
   r.get('/releases', async (req, res) => {
     const q = parseInput(releasesQuery, req.query);
-    const from = q.from ? new Date(q.from) : new Date(Date.now() - 30 * 86_400_000);
-    const to = q.to ? new Date(q.to.length === 10 ? `${q.to}T23:59:59.999+07:00` : q.to) : new Date(Date.now() + 366 * 86_400_000);
+    const from = q.from ? (q.from.length === 10 ? startOfLocalDay(q.from, services.config.timeZone) : new Date(q.from)) : new Date(Date.now() - 30 * 86_400_000);
+    const to = q.to ? (q.to.length === 10 ? endOfLocalDay(q.to, services.config.timeZone) : new Date(q.to)) : new Date(Date.now() + 366 * 86_400_000);
     const rows = await listReleases(db, { from, to });
     res.json({ data: rows.map((row) => presentRelease(row, opts(req))), meta: { from: from.toISOString(), to: to.toISOString(), total: rows.length } });
   });
 
   r.get('/data-list', async (req, res) => {
-    const q = parseInput(z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), organization: z.string().max(120).optional() }), req.query);
-    const year = q.year ?? Number(localDay(new Date()).slice(0, 4));
-    const items = await dataList(db, req.actor, { year, organization: q.organization });
+    const q = parseInput(dataListQuery, req.query);
+    const year = q.year ?? Number(localDay(new Date(), services.config.timeZone).slice(0, 4));
+    const items = await dataList(db, req.actor, { year, timeZone: services.config.timeZone, organization: q.organization });
     res.json({ data: items.map((e) => presentDataListItem(e, opts(req))), meta: { year, organization: q.organization ?? null, total: items.length } });
   });
 
   r.get('/scorecards', async (req, res) => {
-    const q = parseInput(z.object({ year: z.coerce.number().int().min(2000).max(2100).optional(), quarter: z.coerce.number().int().min(1).max(4).optional() }), req.query);
-    const year = q.year ?? Number(localDay(new Date()).slice(0, 4));
-    const rows = await scorecards(db, { year, quarter: q.quarter });
+    const q = parseInput(scorecardsQuery, req.query);
+    const year = q.year ?? Number(localDay(new Date(), services.config.timeZone).slice(0, 4));
+    const rows = await scorecards(db, { year, timeZone: services.config.timeZone, quarter: q.quarter });
     res.json({
       data: rows.map(({ organization, ...figures }) => ({ organization: { slug: organization.slug, name: organization.name, short_name: organization.short_name }, ...figures })),
       meta: { year, quarter: q.quarter ?? null },
@@ -52,14 +47,14 @@ export function managementApi(services: Services): Router {
   });
 
   r.get('/requests', async (req, res) => {
-    const q = parseInput(z.object({ state: z.enum(REQUEST_STATES).optional(), page: z.coerce.number().int().min(1).max(10_000).default(1), per_page: z.coerce.number().int().min(1).max(100).default(20) }), req.query);
+    const q = parseInput(requestsQuery, req.query);
     const { rows, total } = await listRequests(db, req.actor, { state: q.state, page: q.page, per_page: q.per_page });
     res.json({ data: rows.map((x) => presentRequest(x, { base: opts(req).base })), meta: { total, page: q.page, per_page: q.per_page } });
   });
 
   // No sign-in: anyone may ask (throttled per address in the action; spam refused).
   r.post('/requests', async (req, res) => {
-    const body = parseInput(z.object({ title: z.string().max(200), description: z.string().max(5000).optional(), purpose: z.string().max(1000).optional(), name: z.string().max(120), email: z.string().max(200), kind: z.enum(['permintaan', 'masukan']).optional(), dataset: z.string().max(120).optional() }), req.body);
+    const body = parseInput(requestBody, req.body);
     const out = await perform(createRequest, req.actor ?? requesterActor, untrusted(body), services, { ip: req.ip });
     const row = await findRequest(db, out.id);
     res.status(201).json({ data: presentRequest(row!, { base: opts(req).base }) });

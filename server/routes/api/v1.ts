@@ -1,11 +1,12 @@
 import express, { type Request, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import { z } from 'zod';
-import { perform, preflight, untrusted } from '../../actions/action';
+import { perform, preflight, readOnlyToken, untrusted } from '../../actions/action';
+import { mayWrite } from '../../policies/actor';
+import { listTokens } from '../../queries/tokens';
+import { presentToken } from '../../presenters/token';
 import { createDataset, updateDataset } from '../../actions/datasets';
-import { issueToken, signIn } from '../../actions/accounts';
-import { datasetFieldsSchema } from '../../actions/schemas';
-import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion, DECISIONS } from '../../actions/versions';
+import { issueToken, revokeToken, signIn } from '../../actions/accounts';
+import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
 import { actorForCredentials } from '../../auth/actors';
 import { Invalid, Unauthenticated } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
@@ -18,41 +19,16 @@ import { findDataset, findVersion, listVersions, versionColumns } from '../../qu
 import { searchDatasets } from '../../queries/search';
 import { reviewQueue } from '../../queries/review';
 import { versionDiff } from '../../queries/version-diff';
-import { aggregateRows, AGGREGATE_FUNCTIONS, MAX_LIMIT, queryRows } from '../../queries/rows';
+import { aggregateRows, queryRows } from '../../queries/rows';
 import type { Services } from '../../services';
 import { filterParam, parseInput } from '../parse';
 import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../upload';
 import { baseUrl } from '../base-url';
 import { openApiDocument } from './openapi';
-import { datasetSearchSchema, unfiltered } from '../search';
+import { unfiltered } from '../search';
+import { aggregateQuery, createDatasetBody, diffQuery, reviewBody, rowsQuery, searchQuery, tokenBody, versionNumber } from './contract';
 import { changesRouter } from './feeds';
 import { managementApi } from './management';
-
-const searchSchema = datasetSearchSchema.extend({
-  per_page: z.coerce.number().int().min(1).max(100).default(20),
-});
-
-const rowsSchema = z.object({
-  limit: z.coerce.number().int().min(0).max(MAX_LIMIT).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-  sort: z.string().max(500).optional(),
-  q: z.string().max(200).optional(),
-});
-
-const aggregateSchema = z.object({
-  group: z.string().max(300).default(''),
-  measure: z.string().max(100).optional(),
-  fn: z.enum(AGGREGATE_FUNCTIONS).default('sum'),
-  order: z.enum(['group', 'value', '-value', 'first']).optional(),
-});
-
-const versionNumber = z.coerce.number().int().positive();
-
-const diffSchema = z.object({
-  key: z.string().max(1000).optional(),
-  cells_limit: z.coerce.number().int().min(0).max(1000).optional(),
-  cells_offset: z.coerce.number().int().min(0).default(0),
-});
 
 /** The read and write JSON API of SPEC §5 (`/api/v1`). */
 export function apiRouter(services: Services): Router {
@@ -61,7 +37,11 @@ export function apiRouter(services: Services): Router {
   r.use(express.json({ limit: '1mb' }));
   // Writes need a bearer token: a browser session cookie alone never changes state here (no CSRF).
   r.use((req, _res, next) => {
-    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method) || req.authVia === 'token' || req.path === '/tokens') return next();
+    if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
+    // Making a token with an e-mail and password is how a client begins: it needs no token.
+    const signingIn = req.method === 'POST' && req.path === '/tokens' && typeof req.body?.password === 'string';
+    if (signingIn) return next();
+    if (req.authVia === 'token') return next(mayWrite(req.actor) ? undefined : readOnlyToken());
     if (req.authVia === 'session') {
       throw new Unauthenticated(
         'Penulisan melalui API memerlukan token (Authorization: Bearer …); sesi peramban tidak berlaku.',
@@ -74,7 +54,7 @@ export function apiRouter(services: Services): Router {
   const act = <T>(req: Request, fn: (ip?: string) => Promise<T>) => fn(req.ip);
 
   r.get('/datasets', async (req, res) => {
-    const p = parseInput(searchSchema, req.query);
+    const p = parseInput(searchQuery, req.query);
     // The API never answers other words than asked: a near spelling is only offered.
     const { rows, total, facets, suggestion } = await searchDatasets(db, req.actor, p, { lang: req.lang, suggestions: 'offer' });
     if (total === 0 && p.q?.trim() && unfiltered(p)) services.usage.searchMiss({ term: p.q, lang: req.lang, source: 'api', suggestion: suggestion?.q });
@@ -93,7 +73,7 @@ export function apiRouter(services: Services): Router {
   });
 
   const rowsHandler = (current: boolean) => async (req: Request, res: express.Response) => {
-    const p = parseInput(rowsSchema, req.query);
+    const p = parseInput(rowsQuery, req.query);
     const n = current ? undefined : parseInput(versionNumber, req.params.n);
     const { version } = await findVersion(db, req.actor, String(req.params.slug), n);
     const columns = (await versionColumns(db, version.id)).map(presentColumn);
@@ -105,7 +85,7 @@ export function apiRouter(services: Services): Router {
   r.get('/datasets/:slug/versions/:n/rows', rowsHandler(false));
 
   r.get('/datasets/:slug/aggregate', async (req, res) => {
-    const p = parseInput(aggregateSchema, req.query);
+    const p = parseInput(aggregateQuery, req.query);
     const { version } = await findVersion(db, req.actor, req.params.slug);
     const columns = (await versionColumns(db, version.id)).map(presentColumn);
     const group = p.group.split(',').map((s) => s.trim()).filter(Boolean);
@@ -122,7 +102,7 @@ export function apiRouter(services: Services): Router {
 
   r.get('/datasets/:slug/versions/:n/diff', async (req, res) => {
     const n = parseInput(versionNumber, req.params.n);
-    const p = parseInput(diffSchema, req.query);
+    const p = parseInput(diffQuery, req.query);
     const key = p.key?.split(',').map((s) => s.trim()).filter(Boolean);
     const data = await versionDiff(db, req.actor, req.params.slug, n, { key: key?.length ? key : undefined, cells_limit: p.cells_limit, cells_offset: p.cells_offset });
     res.json({ data });
@@ -156,16 +136,36 @@ export function apiRouter(services: Services): Router {
       res.status(429).json({ error: { code: 'rate_limited', message: req.lang === 'en' ? 'Too many attempts; try again later.' : 'Terlalu banyak percobaan; coba lagi nanti.' } }),
   });
   r.post('/tokens', tokenLimiter, async (req, res) => {
-    const body = parseInput(z.object({ email: z.string().max(200), password: z.string().max(200), name: z.string().max(100).optional() }), req.body);
-    const actor = await actorForCredentials(db, body.email, body.password, services.config.scryptLogN);
-    if (!actor) throw new Unauthenticated();
-    const out = await act(req, (ip) => perform(issueToken, actor, { email: actor.email, name: body.name ?? 'API' }, services, { ip }));
-    await perform(signIn, actor, { via: 'api' }, services, { ip: req.ip });
-    res.status(201).json({ token: out.token, data: { id: out.id, name: out.name, prefix: out.prefix } });
+    const body = parseInput(tokenBody, req.body ?? {});
+    const expires_at = body.expires_at ?? (body.expires_in_days ? new Date(Date.now() + body.expires_in_days * 86_400_000) : undefined);
+    const wanted = { name: body.name ?? 'API', scope: body.scope, expires_at };
+    // With e-mail and password: a client signing in. Without: a token holder making another for itself.
+    let actor = req.actor;
+    if (body.password !== undefined) {
+      actor = await actorForCredentials(db, body.email ?? '', body.password, services.config.scryptLogN);
+      if (!actor) throw new Unauthenticated('Email atau kata sandi salah.', 'Wrong email or password.');
+    } else if (req.authVia !== 'token' || !actor) {
+      throw new Unauthenticated('Kirim "email" dan "password", atau masuk dengan token (Authorization: Bearer …).', 'Send "email" and "password", or authenticate with a token (Authorization: Bearer …).');
+    }
+    const out = await act(req, (ip) => perform(issueToken, actor, untrusted({ email: actor.email, ...wanted }), services, { ip }));
+    if (body.password !== undefined) await perform(signIn, actor, { via: 'api' }, services, { ip: req.ip });
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(201).json({ token: out.token, data: { id: out.id, name: out.name, prefix: out.prefix, scope: out.scope, expires_at: out.expires_at, created_at: out.created_at } });
+  });
+
+  r.get('/tokens', async (req, res) => {
+    if (!req.actor?.id) throw new Unauthenticated();
+    const rows = await listTokens(db, { userId: req.actor.id });
+    res.json({ data: rows.map(presentToken) });
+  });
+
+  r.delete('/tokens/:id', async (req, res) => {
+    const out = await act(req, (ip) => perform(revokeToken, req.actor, untrusted({ id: req.params.id }), services, { ip }));
+    res.json({ data: out });
   });
 
   r.post('/datasets', async (req, res) => {
-    const input = parseInput(datasetFieldsSchema.extend({ organization: z.string() }).loose(), req.body);
+    const input = parseInput(createDatasetBody, req.body);
     const ds = await act(req, (ip) => perform(createDataset, req.actor, input, services, { ip }));
     const d = await findDataset(db, req.actor, ds.slug);
     res.status(201).json({ data: presentDataset(d, opts(req)) });
@@ -210,7 +210,7 @@ export function apiRouter(services: Services): Router {
 
   r.post('/datasets/:slug/versions/:n/review', async (req, res) => {
     const number = parseInput(versionNumber, req.params.n);
-    const body = parseInput(z.object({ decision: z.enum(DECISIONS), comment: z.string().max(10_000).optional(), publish_at: z.string().max(60).optional(), override_reason: z.string().max(5_000).optional() }), req.body);
+    const body = parseInput(reviewBody, req.body);
     const out = await act(req, (ip) => perform(reviewVersion, req.actor, untrusted({ slug: req.params.slug, number, ...body }), services, { ip }));
     const { version } = await findVersion(db, req.actor, req.params.slug, number);
     res.json({ data: { decision: out.review.decision, state: out.state, comment: out.review.comment, created_at: out.review.created_at, publish_at: out.state === 'scheduled' ? version.publish_at : null } });

@@ -57,7 +57,7 @@ const versionNumber = z.coerce.number().int().positive();
 export function dashboardRoutes(services: Services): Router {
   const r = express.Router();
   const { db } = services;
-  const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang });
+  const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang, timeZone: services.config.timeZone });
   r.use('/dashboard', requireUser);
 
   async function formContext(req: Request, d?: DatasetJoinedRow) {

@@ -47,12 +47,13 @@ function rowsOf(entries: DataListEntry[]) {
 export function dataListRoutes(services: Services): Router {
   const r = express.Router();
   const { db } = services;
-  const thisYear = () => Number(localDay(new Date()).slice(0, 4));
+  const timeZone = services.config.timeZone;
+  const thisYear = () => Number(localDay(new Date(), timeZone).slice(0, 4));
 
   async function pageData(req: Request, q: z.output<typeof listQuery>, scope: { organizationId?: number } = {}) {
     const years = await dataListYears(db);
     const year = q.tahun ?? (years.includes(thisYear()) ? thisYear() : (years[0] ?? thisYear()));
-    const all = await dataList(db, req.actor, { year, organization: q.opd, organizationId: scope.organizationId });
+    const all = await dataList(db, req.actor, { year, timeZone, organization: q.opd, organizationId: scope.organizationId });
     const entries = q.status ? all.filter((e) => e.status === q.status) : all;
     const orgs = await db('organizations').where({ kind: 'opd' }).orderBy('name').select('slug', 'name', 'short_name', 'id');
     return {
@@ -125,7 +126,7 @@ export function dataListRoutes(services: Services): Router {
     const item = await db('data_list_items').where({ id }).first();
     if (!item) throw new NotFound('Butir daftar data tidak ditemukan.', 'Data-list item not found.');
     if (!canLinkDataListItem(req.actor, item)) throw new Forbidden();
-    const [entry] = await dataList(db, req.actor, { year: item.year, ids: [id] });
+    const [entry] = await dataList(db, req.actor, { year: item.year, timeZone, ids: [id] });
     const org = await db('organizations').where({ id: item.organization_id }).first();
     const topic = item.topic_id ? await db('topics').where({ id: item.topic_id }).first() : null;
     res.render('datalist/item', {

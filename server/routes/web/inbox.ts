@@ -14,7 +14,7 @@ export function inboxRoutes(services: Services): Router {
 
   r.get('/inbox', async (req, res) => {
     const rows = await listNotifications(db, req.actor!.id!, 100);
-    res.render('inbox/index', { title: res.locals.t('inbox.title'), items: rows.map((n) => presentNotification(n, res.locals.t)) });
+    res.render('inbox/index', { title: res.locals.t('inbox.title'), items: rows.map((n) => presentNotification(n, res.locals.t, { timeZone: services.config.timeZone, lang: req.lang })) });
   });
 
   // Following a notification marks it read.
@@ -23,7 +23,7 @@ export function inboxRoutes(services: Services): Router {
     const [n] = await listNotifications(db, req.actor!.id!, 1, 0).where('n.id', id);
     if (!n) return res.redirect('/inbox');
     await markRead(db, req.actor!.id!, [id]);
-    res.redirect(presentNotification(n, res.locals.t).href);
+    res.redirect(presentNotification(n, res.locals.t, { timeZone: services.config.timeZone, lang: req.lang }).href);
   });
 
   r.post('/inbox/read', async (req, res) => {

@@ -10,17 +10,22 @@ import { authRoutes } from './auth';
 import { dashboardRoutes } from './dashboard';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
+import { embedRoutes } from './chart-builder';
 import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
+import { accountRoutes } from './account';
+import { passwordRoutes } from './password';
 import { releaseRoutes } from './releases';
 import { dataListRoutes } from './datalist';
 import { scorecardRoutes } from './scorecards';
 import { requestRoutes } from './requests';
+import { headlineRoutes } from './headlines';
 import { unreadCount } from '../../queries/notifications';
 import { canUseReviewQueue } from '../../policies/review';
 import { canUseProducerWorkspace } from '../../policies/dataset';
 import { canViewAudit } from '../../policies/organization';
+import { zoneLabel } from '../../manage/calendar';
 
 /** The HTML pages. */
 export function webRouter(services: Services): Router {
@@ -34,6 +39,7 @@ export function webRouter(services: Services): Router {
     const t = translator(req.lang);
     res.locals.lang = req.lang;
     res.locals.timeZone = services.config.timeZone;
+    res.locals.zoneLabel = zoneLabel(services.config.timeZone, req.lang);
     res.locals.otherLang = req.lang === 'id' ? 'en' : 'id';
     res.locals.t = t;
     res.locals.path = req.path;
@@ -65,15 +71,19 @@ export function webRouter(services: Services): Router {
   });
 
   r.use(publicRoutes(services));
+  r.use(embedRoutes(services));
   r.use(releaseRoutes(services));
   r.use(dataListRoutes(services));
   r.use(scorecardRoutes(services));
   r.use(requestRoutes(services));
+  r.use(headlineRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
   r.use(reviewRoutes(services));
   r.use(inboxRoutes(services));
+  r.use(accountRoutes(services));
+  r.use(passwordRoutes(services));
   r.use(adminRoutes(services));
   r.use(() => {
     throw new NotFound('Halaman tidak ditemukan.', 'Page not found.');

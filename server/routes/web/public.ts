@@ -3,21 +3,24 @@ import { z } from 'zod';
 import { NotFound, datasetNotFound } from '../../errors';
 import { canViewWork } from '../../policies/dataset';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
-import { chartSpec } from '../../presenters/chart';
+import { chartBuilderView } from './chart-builder';
 import { presentDataset } from '../../presenters/dataset';
-import { presentColumn } from '../../presenters/version';
 import { presentDatasetPage } from '../../presenters/dataset-page';
 import { loadDatasetPage, type DatasetPage } from '../../queries/dataset-page';
 import { presentSearchPage } from '../../presenters/search-page';
 import { catalogCounts, listOrganizations, listTopics } from '../../queries/catalog';
-import { datasetQuery, versionColumns } from '../../queries/datasets';
+import { datasetQuery } from '../../queries/datasets';
 import { searchDatasets, type SearchParams } from '../../queries/search';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { openApiDocument } from '../api/openapi';
+import { presentApiDocs } from '../../presenters/api-docs';
 import { filterParam, parseInput } from '../parse';
 import { datasetSearchSchema, unfiltered } from '../search';
 import { countable } from '../../usage/bots';
+import { headlineFigures } from '../../queries/headlines';
+import { presentHeadline } from '../../presenters/headline';
+import { canManageHeadlines } from '../../policies/headline';
 
 const PER_PAGE = 20;
 
@@ -40,28 +43,21 @@ export function publicRoutes(services: Services): Router {
 
   r.get('/', async (req, res) => {
     const base = { page: 1, per_page: 6 } as SearchParams;
-    const [counts, topics, newest, popular] = await Promise.all([
+    const [counts, topics, newest, popular, figures] = await Promise.all([
       catalogCounts(db),
       listTopics(db),
       searchDatasets(db, null, { ...base, sort: 'newest' }),
       searchDatasets(db, null, { ...base, sort: 'downloads' }),
+      headlineFigures(db),
     ]);
-    let headline = null;
-    for (const d of newest.rows) {
-      if (!d.current_version_id) continue;
-      const spec = chartSpec((await versionColumns(db, d.current_version_id)).map(presentColumn));
-      if (spec) {
-        headline = { dataset: presentDataset(d, opts(req)), spec };
-        break;
-      }
-    }
     res.render('home', {
       title: req.lang === 'en' ? 'Lampung Province Open Data' : 'Satu Data Provinsi Lampung',
       counts,
       topics: topics.map((t) => presentTopic(t, req.lang, { dataset_count: t.dataset_count })),
       newest: newest.rows.map((d) => presentDataset(d, opts(req))),
       popular: popular.rows.filter((d) => Number(d.download_count) > 0).map((d) => presentDataset(d, opts(req))),
-      headline,
+      indicators: figures.map((f) => presentHeadline(f, { lang: req.lang })),
+      canManageHeadlines: canManageHeadlines(req.actor),
     });
   });
 
@@ -91,7 +87,7 @@ export function publicRoutes(services: Services): Router {
     if (view.live && countable(req)) services.usage.view(page.dataset.id, 'page');
     res.render('datasets/show', {
       ...view,
-      chart: view.live ? chartSpec(view.dataset.columns) : null,
+      builder: view.live ? await chartBuilderView(db, req, res.locals.t, view.dataset, view.dataset.columns, opts(req).base) : null,
     });
   });
 
@@ -131,16 +127,8 @@ export function publicRoutes(services: Services): Router {
   });
 
   r.get('/api/docs', (req, res) => {
-    const doc = openApiDocument(baseUrl(services, req));
-    const endpoints = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.entries(ops as Record<string, { summary: string; security?: unknown }>).map(([method, op]) => ({
-        method: method.toUpperCase(),
-        path: `/api/v1${path}`,
-        summary: op.summary,
-        secured: Boolean(op.security),
-      })),
-    );
-    res.render('api/docs', { title: 'API', endpoints, base: baseUrl(services, req) });
+    const base = baseUrl(services, req);
+    res.render('api/docs', { title: 'API', docs: presentApiDocs(openApiDocument(base), req.lang), base });
   });
 
   /** A dataset taken off the public site: say so (410) instead of pretending it never existed. */

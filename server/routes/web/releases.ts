@@ -2,7 +2,7 @@ import express, { type Request, type Router } from 'express';
 import { Feed } from 'feed';
 import { ICalCalendar } from 'ical-generator';
 import { z } from 'zod';
-import { addDays, addMonths, localDay, monthDays, startOfLocalDay, PORTAL_ZONE } from '../../manage/calendar';
+import { addDays, addMonths, localDay, monthDays, startOfLocalDay, zoneLabel } from '../../manage/calendar';
 import { byWeek, presentRelease, type ReleaseView } from '../../presenters/release';
 import { listReleases } from '../../queries/releases';
 import type { Services } from '../../services';
@@ -28,20 +28,21 @@ function feedWindow(): { from: Date; to: Date } {
 export function releaseRoutes(services: Services): Router {
   const r = express.Router();
   const { db } = services;
+  const zone = services.config.timeZone;
   const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang });
 
   r.get('/jadwal', async (req, res) => {
     const q = parseInput(monthQuery, req.query);
-    const today = localDay(new Date());
+    const today = localDay(new Date(), zone);
     const month = q.bulan ?? today.slice(0, 7);
     const { first, last } = monthDays(month);
     const [monthRows, soonRows] = await Promise.all([
-      listReleases(db, { from: startOfLocalDay(first), to: startOfLocalDay(addDays(last, 1)) }),
-      listReleases(db, { from: new Date(), to: startOfLocalDay(addDays(today, 29)) }),
+      listReleases(db, { from: startOfLocalDay(first, zone), to: startOfLocalDay(addDays(last, 1), zone) }),
+      listReleases(db, { from: new Date(), to: startOfLocalDay(addDays(today, 29), zone) }),
     ]);
     const present = (rows: typeof monthRows) => rows.map((row) => presentRelease(row, opts(req)));
     const upcoming = present(soonRows).filter((x) => x.status === 'scheduled');
-    const weeks = byWeek(present(monthRows)).map((w) => ({ ...w, sunday: addDays(w.monday, 6) }));
+    const weeks = byWeek(present(monthRows), zone).map((w) => ({ ...w, sunday: addDays(w.monday, 6) }));
     res.render('releases/index', {
       title: res.locals.t('releases.title'),
       month,
@@ -52,7 +53,7 @@ export function releaseRoutes(services: Services): Router {
       upcoming,
       weeks,
       total: monthRows.length,
-      zone: PORTAL_ZONE,
+      zone,
     });
   });
 
@@ -60,7 +61,7 @@ export function releaseRoutes(services: Services): Router {
     const base = baseUrl(services, req);
     const releases = (await listReleases(db, feedWindow())).map((row) => presentRelease(row, opts(req)));
     const t = res.locals.t;
-    const cal = new ICalCalendar({ name: t('releases.calendarName'), prodId: { company: 'Satu Data Lampung', product: 'jadwal-rilis', language: req.lang.toUpperCase() }, timezone: PORTAL_ZONE, url: `${base}/jadwal`, ttl: 3600 });
+    const cal = new ICalCalendar({ name: t('releases.calendarName'), prodId: { company: 'Satu Data Lampung', product: 'jadwal-rilis', language: req.lang.toUpperCase() }, timezone: zone, url: `${base}/jadwal`, ttl: 3600 });
     for (const x of releases) {
       cal.createEvent({
         id: `${x.id}@${new URL(base).host}`,
@@ -83,7 +84,7 @@ export function releaseRoutes(services: Services): Router {
     releases.sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
     const feed = new Feed({
       title: t('releases.feedTitle'),
-      description: t('releases.lead'),
+      description: t('releases.lead', { zone: zoneLabel(zone, req.lang) }),
       id: `${base}/jadwal`,
       link: `${base}/jadwal`,
       language: req.lang,
@@ -92,13 +93,13 @@ export function releaseRoutes(services: Services): Router {
       feedLinks: { atom: `${base}/feeds/releases.atom` },
     });
     for (const x of releases) {
-      const when = new Intl.DateTimeFormat(req.lang === 'en' ? 'en-GB' : 'id-ID', { dateStyle: 'full', timeStyle: 'short', timeZone: PORTAL_ZONE }).format(new Date(x.at));
+      const when = new Intl.DateTimeFormat(req.lang === 'en' ? 'en-GB' : 'id-ID', { dateStyle: 'full', timeStyle: 'short', timeZone: zone }).format(new Date(x.at));
       feed.addItem({
         title: escapeHtml(t(x.status === 'scheduled' ? 'releases.eventScheduled' : 'releases.eventPublished', { title: x.dataset.title, number: x.version })),
         id: `${base}/jadwal#${x.id}-${x.status}`,
         link: x.url ?? `${base}/jadwal`,
         date: new Date(x.at),
-        description: escapeHtml(`${t(x.status === 'scheduled' ? 'releases.scheduledAt' : 'releases.publishedAt', { when })} — ${x.dataset.organization.name}`),
+        description: escapeHtml(`${t(x.status === 'scheduled' ? 'releases.scheduledAt' : 'releases.publishedAt', { when, zone: zoneLabel(zone, req.lang) })} — ${x.dataset.organization.name}`),
         author: [{ name: x.dataset.organization.name }],
       });
     }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { perform } from '../../actions/action';
 import { DECISIONS, publishVersionNow, reviewVersion, unscheduleVersion } from '../../actions/versions';
 import { AppError, Forbidden, userMessage } from '../../errors';
+import { fromLocalTime } from '../../manage/calendar';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { reviewQueue } from '../../queries/review';
 import type { Services } from '../../services';
@@ -18,7 +19,7 @@ const decisionForm = z.object({
   comment: z.string().max(10_000).default(''),
   confirm_checklist: z.literal('on').optional(),
   override_reason: z.string().max(5_000).default(''),
-  /** `YYYY-MM-DDTHH:MM` from a datetime-local field, in WIB. */
+  /** `YYYY-MM-DDTHH:MM` from a datetime-local field, in the portal's zone (TIME_ZONE). */
   publish_at_local: z.union([z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/), z.literal('')]).default(''),
 });
 
@@ -56,7 +57,7 @@ export function reviewRoutes(services: Services): Router {
     const cellsPage = Number(req.query.cells_page) > 0 ? Number(req.query.cells_page) : 1;
     const against = Number(req.query.banding) > 0 ? Number(req.query.banding) : undefined;
     const view = await versionView(db, req.actor, String(req.params.slug), n, {
-      base: baseUrl(services, req), lang: req.lang, page, diff: req.query.diff === '1', cellsPage, against,
+      base: baseUrl(services, req), lang: req.lang, timeZone: services.config.timeZone, page, diff: req.query.diff === '1', cellsPage, against,
     });
     const failing = view.checklist.filter((c) => c.verdict === 'fail');
     res.status(status).render('review/version', {
@@ -88,13 +89,13 @@ export function reviewRoutes(services: Services): Router {
       if (form.publish_at_local) {
         if (form.decision !== 'approve') fieldErrors.publish_at = t('review.scheduleApproveOnly');
         else {
-          const at = new Date(`${form.publish_at_local}:00+07:00`);
+          const at = fromLocalTime(form.publish_at_local, services.config.timeZone);
           if (Number.isNaN(at.getTime()) || at.getTime() <= Date.now()) fieldErrors.publish_at = t('review.scheduleFuture');
           else publishAt = at.toISOString();
         }
       }
       if (form.decision === 'approve' && !form.override_reason.trim()) {
-        const view = await versionView(db, req.actor, slug, n, { base: baseUrl(services, req), lang: req.lang });
+        const view = await versionView(db, req.actor, slug, n, { base: baseUrl(services, req), lang: req.lang, timeZone: services.config.timeZone });
         if (view.checklist.some((c) => c.verdict === 'fail')) fieldErrors.override_reason = t('review.overrideRequired');
       }
     }

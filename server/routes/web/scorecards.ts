@@ -48,13 +48,14 @@ function sortRows(rows: ScorecardRow[], key: (typeof SORTS)[number], dir: 'asc' 
 export function scorecardRoutes(services: Services): Router {
   const r = express.Router();
   const { db } = services;
-  const thisYear = () => Number(localDay(new Date()).slice(0, 4));
+  const timeZone = services.config.timeZone;
+  const thisYear = () => Number(localDay(new Date(), timeZone).slice(0, 4));
 
   async function cards(req: Request) {
     const q = parseInput(cardQuery, req.query);
     const years = await dataListYears(db);
     const year = q.tahun ?? thisYear();
-    const rows = await scorecards(db, { year, quarter: q.triwulan });
+    const rows = await scorecards(db, { year, timeZone, quarter: q.triwulan });
     const key = q.urut ?? 'on_time_rate';
     const dir = q.arah ?? (key === 'name' || key === 'avg_review_days' || key === 'late' || key === 'changes_requested_rate' ? 'asc' : 'desc');
     const sorted = sortRows(rows, key, dir);
@@ -116,9 +117,9 @@ export function scorecardRoutes(services: Services): Router {
     if (!org) throw new NotFound('OPD tidak ditemukan.', 'OPD not found.');
     const q = parseInput(cardQuery, req.query);
     const year = q.tahun ?? thisYear();
-    const [card] = await scorecards(db, { year, organization: org.slug });
-    const quarters = await Promise.all([1, 2, 3, 4].map(async (n) => ({ n, ...(await scorecards(db, { year, quarter: n, organization: org.slug }))[0] })));
-    const items = await dataList(db, req.actor, { year, organizationId: org.id });
+    const [card] = await scorecards(db, { year, timeZone, organization: org.slug });
+    const quarters = await Promise.all([1, 2, 3, 4].map(async (n) => ({ n, ...(await scorecards(db, { year, timeZone, quarter: n, organization: org.slug }))[0] })));
+    const items = await dataList(db, req.actor, { year, timeZone, organizationId: org.id });
     res.render('scorecards/show', {
       title: `${res.locals.t('scorecard.title')}: ${org.short_name ?? org.name}`,
       organization: org,
@@ -142,10 +143,10 @@ export function scorecardRoutes(services: Services): Router {
   r.get('/manage', async (req, res) => {
     custodian(req);
     const year = thisYear();
-    const today = localDay(new Date());
+    const today = localDay(new Date(), timeZone);
     const soon = addDays(today, DUE_SOON_DAYS);
     // Last year's list can still be late; next year's first deliveries can already be due.
-    const all = (await Promise.all([year - 1, year, year + 1].map((y) => dataList(db, req.actor, { year: y, today })))).flat();
+    const all = (await Promise.all([year - 1, year, year + 1].map((y) => dataList(db, req.actor, { year: y, timeZone, today })))).flat();
     const due = all.flatMap((e) => e.periods.filter((p) => p.due && p.due >= today && p.due <= soon && p.status !== 'terbit' && p.status !== 'terbit_terlambat').map((p) => ({ item: e, period: p })));
     const late = all.flatMap((e) => e.periods.filter((p) => p.status === 'terlambat').map((p) => ({ item: e, period: p })));
     const byOrg = (list: typeof due) => {

@@ -28,7 +28,7 @@ export async function versionView(
   actor: Actor | null,
   slug: string,
   number: number,
-  opts: { base: string; lang: string; page?: number; sort?: string; diff?: boolean; cellsPage?: number; against?: number },
+  opts: { base: string; lang: string; timeZone: string; page?: number; sort?: string; diff?: boolean; cellsPage?: number; against?: number },
 ) {
   const { dataset: d, version: v } = await findVersion(db, actor, slug, number);
   const columns = await versionColumns(db, v.id);
@@ -91,7 +91,7 @@ export async function versionView(
     if (big && !opts.diff) diffOnRequest = true;
     else diff = await versionDiff(db, actor, slug, number, { cells_limit: CELLS_PER_PAGE, cells_offset: (cellsPage - 1) * CELLS_PER_PAGE, against: against?.number });
   }
-  const quality = v.table_name ? presentQuality(await computeQuality(db, d.id, v.id), opts.lang) : null;
+  const quality = v.table_name ? presentQuality(await computeQuality(db, opts.timeZone, d.id, v.id), opts.lang) : null;
   return {
     dataset,
     version,

@@ -1,10 +1,11 @@
 import type { HelperOptions } from 'handlebars';
 import { translator, type Lang } from '../../i18n';
+import { DEFAULT_TIME_ZONE } from '../../config';
 
 const lang = (o: HelperOptions): Lang => (o?.data?.root?.lang === 'en' ? 'en' : 'id');
 const locale = (o: HelperOptions) => (lang(o) === 'en' ? 'en-GB' : 'id-ID');
 /** The portal's zone (TIME_ZONE), passed to every page: times are shown in it, whatever the server's zone. */
-const zone = (o: HelperOptions): string => (typeof o?.data?.root?.timeZone === 'string' ? o.data.root.timeZone : 'Asia/Jakarta');
+const zone = (o: HelperOptions): string => (typeof o?.data?.root?.timeZone === 'string' ? o.data.root.timeZone : DEFAULT_TIME_ZONE);
 /** A calendar date without a time ("2025-03-31"): the same day in every zone. */
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 

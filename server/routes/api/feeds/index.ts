@@ -1,5 +1,4 @@
 import express, { type Router } from 'express';
-import { z } from 'zod';
 import { Invalid } from '../../../errors';
 import { listChanges, recentPublications, type ChangeCursor } from '../../../queries/changes';
 import type { Services } from '../../../services';
@@ -7,6 +6,7 @@ import { baseUrl } from '../../base-url';
 import { jsonCached, sendCached } from '../../http-cache';
 import { parseInput } from '../../parse';
 import { XMLBuilder } from '../dcat/xml';
+import { changesQuery } from '../contract';
 
 // Feeds for harvesters and readers: the change feed of the public catalog (`/api/v1/changes`,
 // paged by an opaque cursor) and an Atom feed of new publications (`/feeds/datasets.atom`).
@@ -24,12 +24,6 @@ function decodeCursor(s: string): ChangeCursor | null {
   }
   return null;
 }
-
-/** `since`: an ISO time, or a cursor from a previous answer's `meta.next`. */
-export const changesQuery = z.object({
-  since: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
 
 /** The change feed (mounted inside /api/v1). */
 export function changesRouter(services: Services): Router {
