@@ -108,9 +108,19 @@
     select.addEventListener('change', function () { if (!select.form) return; if (select.form.requestSubmit) select.form.requestSubmit(); else select.form.submit(); });
   }
 
+  // "Swipe sideways" is said only where a table is wider than its box, and kept up to date on resize.
+  function scrollCue(cue) {
+    var box = cue.nextElementSibling;
+    if (!box || !box.classList.contains('table-scroll')) return;
+    function update() { cue.classList.toggle('shown', box.scrollWidth > box.clientWidth + 1); }
+    update();
+    window.addEventListener('resize', update);
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     Array.prototype.forEach.call(document.querySelectorAll('select[data-autosubmit]'), autosubmit);
     Array.prototype.forEach.call(document.querySelectorAll('canvas[data-chart]'), drawChart);
     Array.prototype.forEach.call(document.querySelectorAll('[data-progress-url]'), pollProgress);
+    Array.prototype.forEach.call(document.querySelectorAll('[data-scroll-cue]'), scrollCue);
   });
 })();

@@ -53,3 +53,77 @@ describe('the home page in Chromium', () => {
     await page.close();
   });
 });
+
+describe('phone layout (360 and 390 px) in Chromium', () => {
+  it('search at 360 px: changing the sort menu applies it at once (no button press)', async () => {
+    const page = await open(360, '/dataset');
+    expect(await page.locator('.sort-form button').isVisible()).toBe(false);
+    await Promise.all([page.waitForNavigation(), page.selectOption('#sort', 'title')]);
+    expect(page.url()).toContain('sort=title');
+    await page.close();
+  });
+
+  it.each([360, 390])('search at %i px: the filters fold behind a toggle, the first result is near the top', async (width) => {
+    const page = await open(width, '/dataset');
+    await page.screenshot({ path: path.join(SHOTS, `search-${width}.png`), fullPage: false });
+    expect(await sideScroll(page)).toBe(0);
+    const first = await page.locator('.dataset-card').first().boundingBox();
+    expect(first!.y).toBeLessThan(420);
+    // Folded: the facet lists are hidden until the toggle opens them.
+    expect(await page.locator('.facets ul').first().isVisible()).toBe(false);
+    await page.locator('.facets .toggle-label').click();
+    expect(await page.locator('.facets ul').first().isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('search on a desktop shows the filters open beside the results', async () => {
+    const page = await open(1280, '/dataset');
+    await page.screenshot({ path: path.join(SHOTS, 'search-1280.png'), fullPage: false });
+    expect(await page.locator('.facets ul').first().isVisible()).toBe(true);
+    const facets = await page.locator('.facets').boundingBox();
+    const first = await page.locator('.dataset-card').first().boundingBox();
+    expect(facets!.x).toBeLessThan(first!.x);
+    await page.close();
+  });
+
+  it.each([360, 390])('dataset table at %i px: sticky first column, sideways scroll with a visible cue, Indonesian numbers', async (width) => {
+    const slug = await t.svc.db('datasets').where({ title: 'Jumlah Penduduk dan Luas Wilayah Kabupaten/Kota di Provinsi Lampung' }).first().then((d) => d.slug as string);
+    const page = await open(width, `/dataset/${slug}`);
+    await page.locator('#pratinjau').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, `table-${width}.png`), fullPage: false });
+    expect(await sideScroll(page)).toBe(0);
+    const scroller = "document.querySelector('#pratinjau .table-scroll')";
+    // The table is wider than the phone and says so.
+    expect(await page.evaluate(`${scroller}.scrollWidth > ${scroller}.clientWidth`)).toBe(true);
+    expect(await page.locator('#pratinjau .scroll-cue').isVisible()).toBe(true);
+    const firstCell = page.locator('#pratinjau table.data tbody tr:first-child td:first-child');
+    const before = await firstCell.boundingBox();
+    await page.evaluate(`${scroller}.scrollLeft = 200`);
+    const after = await firstCell.boundingBox();
+    expect(Math.round(after!.x)).toBe(Math.round(before!.x));
+    await page.screenshot({ path: path.join(SHOTS, `table-${width}-scrolled.png`), fullPage: false });
+    expect(await page.locator('#pratinjau table.data tbody').innerText()).toContain('1.124.683');
+    await page.close();
+  });
+
+  it.each([360, 390])('the signed-in header at %i px stays one compact bar', async (width) => {
+    const page = await t.browser.newPage({ viewport: { width, height: 780 } });
+    await page.goto(`${t.base}/login`);
+    await page.fill('input[name=email]', 'walidata@demo.satudata.id');
+    await page.fill('input[name=password]', PASSWORD);
+    await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+    await page.goto(`${t.base}/dataset`);
+    await page.screenshot({ path: path.join(SHOTS, `header-${width}.png`), fullPage: false });
+    const header = await page.locator('.site-header').boundingBox();
+    expect(header!.height).toBeLessThanOrEqual(72);
+    expect(await sideScroll(page)).toBe(0);
+    // The menu opens without a script: every link, and signing out, are there.
+    const logout = page.locator('.site-nav form[action="/logout"] button');
+    expect(await logout.isVisible()).toBe(false);
+    await page.locator('.menu-toggle').click();
+    expect(await logout.isVisible()).toBe(true);
+    expect(await page.locator('.site-nav a[href="/dashboard"]').isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(SHOTS, `header-${width}-open.png`), fullPage: false });
+    await page.close();
+  });
+});

@@ -100,9 +100,13 @@ describe('finding datasets', () => {
     expect(res.body.data[0].view_count).toBeGreaterThanOrEqual(2);
   });
 
-  it('puts the results before the filters on a phone, and applies the sort menu by itself', async () => {
+  it('folds the filters behind one toggle bar above the results on a phone, and applies the sort menu by itself', async () => {
     const res = await request(t.app).get('/dataset').query({ q: 'penduduk', topic: 'kependudukan' }).expect(200);
-    expect(res.text.indexOf('class="results"')).toBeLessThan(res.text.indexOf('id="filters"'));
+    // The checkbox that folds them comes first (CSS hides the facet lists below 880 px until it is checked).
+    expect(res.text).toMatch(/<input type="checkbox" id="facets-open" class="toggle-input" aria-controls="filters">\s*<aside class="facets" id="filters"/);
+    expect(res.text.indexOf('<div class="facets-body">')).toBeLessThan(res.text.indexOf('class="results"'));
+    // The toggle says how many filters are on.
+    expect(res.text).toMatch(/<label for="facets-open" class="toggle-label">Saring hasil <span class="count">1<\/span>/);
     expect(res.text).toMatch(/<select id="sort" name="sort" data-autosubmit>/);
     // The sort form keeps the words and the facet; the chip names the facet by its label.
     expect(res.text).toMatch(/<form action="\/dataset" method="get" class="sort-form">\s*<input type="hidden" name="q" value="penduduk"><input type="hidden" name="topic" value="kependudukan">/);
