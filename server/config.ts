@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_XLSX_LIMITS, type XlsxLimits } from './ingest/prepare/xlsx/zip';
+import { parseAllowHosts } from './exchange/safe-fetch';
 
 /** The portal's zone when TIME_ZONE is not set: Western Indonesia Time (WIB). */
 export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
@@ -64,6 +65,8 @@ const schema = z.object({
   RESET_REQUESTS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** Keeps the rate-limit counters of several portals (or test runs) on one database apart. */
   RATE_LIMIT_NAMESPACE: z.string().min(1).max(60).default('satudata'),
+  /** Hosts pulled sources, harvests and webhooks may reach although private or loopback (comma-separated). */
+  FETCH_ALLOW_HOSTS: z.string().default(''),
 });
 
 export type Config = {
@@ -100,6 +103,8 @@ export type Config = {
   loginAccountFreeFailures: number;
   resetRequestsPerHour: number;
   rateLimitNamespace: string;
+  /** Hosts outbound fetches may reach although their addresses are private or loopback. */
+  fetchAllowHosts: string[];
 };
 
 /** Reads and checks the environment once; every other module receives the result. */
@@ -146,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAccountFreeFailures: e.LOGIN_ACCOUNT_FREE_FAILURES,
     resetRequestsPerHour: e.RESET_REQUESTS_PER_HOUR,
     rateLimitNamespace: e.RATE_LIMIT_NAMESPACE,
+    fetchAllowHosts: parseAllowHosts(e.FETCH_ALLOW_HOSTS),
     xlsxLimits: {
       ...DEFAULT_XLSX_LIMITS,
       maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * 1024 * 1024),

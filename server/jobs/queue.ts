@@ -1,8 +1,11 @@
 import PgBoss from 'pg-boss';
 import { loadVersion, recoverStalledLoads } from './load-version';
 import { log } from '../log';
+import { untilReachable } from '../outages';
 import type { Jobs, Services } from '../services';
 import { createReleaseQueue, sendRelease, workReleases } from './releases';
+import { pullDueSources } from '../exchange/pull';
+import { sweepWebhooks } from '../exchange/webhooks';
 
 const LOAD_QUEUE = 'load-version';
 
@@ -11,6 +14,7 @@ export class JobQueue implements Jobs {
   private workerId: string | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private releaseSweeper: NodeJS.Timeout | null = null;
+  private sourceSweeper: NodeJS.Timeout | null = null;
   private stopping = false;
 
   private constructor(private readonly boss: PgBoss) {
@@ -25,9 +29,22 @@ export class JobQueue implements Jobs {
     const boss = new PgBoss({ connectionString, max: 4, application_name: 'satudata-jobs' });
     const queue = new JobQueue(boss);
     await boss.start();
-    await boss.createQueue(LOAD_QUEUE, { name: LOAD_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
-    await createReleaseQueue(boss);
+    await createQueues(boss);
     return queue;
+  }
+
+  /**
+   * As the database's owner: creates the queue's schema and queues (each queue is a table of
+   * its own), so that the app's role, which may not create tables there, finds them made.
+   */
+  static async install(ownerUrl: string): Promise<void> {
+    const boss = new PgBoss({ connectionString: ownerUrl, max: 2, application_name: 'satudata-jobs-install', supervise: false, schedule: false });
+    await boss.start();
+    try {
+      await createQueues(boss);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
   }
 
   async enqueueLoad(versionId: number): Promise<void> {
@@ -44,19 +61,51 @@ export class JobQueue implements Jobs {
     this.workerId = await this.boss.work<{ versionId: number }>(
       LOAD_QUEUE,
       { pollingIntervalSeconds: 2, batchSize: 1 },
-      async ([job]) => loadVersion(services, job.data.versionId),
+      async ([job]) => {
+        try {
+          await loadVersion(services, job.data.versionId);
+        } finally {
+          // The queue marks the job done as soon as this returns: after a database outage, only
+          // once the database answers again (the version itself is picked up by the stall sweep).
+          await untilReachable(services.db);
+        }
+      },
     );
     const sweep = () => recoverStalledLoads(services).catch((err) => log.error({ err }, 'recovering stalled loads failed'));
     await sweep();
     this.sweeper = setInterval(sweep, Math.min(30, services.config.loadStallSeconds) * 1000);
     this.sweeper.unref();
     this.releaseSweeper = await workReleases(this.boss, services, services.config.releaseSweepSeconds);
+    // Pulled sources and webhooks: every worker looks for due work as often as for due
+    // releases; claims in the database make each run and each delivery happen once.
+    let pulling = false;
+    const pull = async () => {
+      if (pulling || this.stopping) return;
+      pulling = true;
+      try {
+        await pullDueSources(services);
+        await sweepWebhooks(services);
+      } catch (err) {
+        log.error({ err }, 'pulling due sources or sending webhooks failed');
+      } finally {
+        pulling = false;
+      }
+    };
+    this.sourceSweeper = setInterval(() => void pull(), services.config.releaseSweepSeconds * 1000);
+    this.sourceSweeper.unref();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.sweeper) clearInterval(this.sweeper);
     if (this.releaseSweeper) clearInterval(this.releaseSweeper);
+    if (this.sourceSweeper) clearInterval(this.sourceSweeper);
     await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
   }
+}
+
+/** Every queue the portal uses (idempotent: an existing queue is left as it is). */
+async function createQueues(boss: PgBoss): Promise<void> {
+  await boss.createQueue(LOAD_QUEUE, { name: LOAD_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
+  await createReleaseQueue(boss);
 }
