@@ -10,6 +10,15 @@ export function canViewVersion(actor: Actor | null, ds: DatasetRecord, v: Versio
   return work;
 }
 
+/**
+ * Open a version's workspace page (the producer's preview, the reviewer's check): it shows the
+ * review history and comments, which are work — so only those who see the dataset's work, and
+ * of the versions they may see (a published version's public face is on /dataset/:slug).
+ */
+export function canOpenVersionPage(actor: Actor | null, ds: DatasetRecord, v: VersionRecord): boolean {
+  return canViewWork(actor, ds) && canViewVersion(actor, ds, v);
+}
+
 /** Submit, withdraw or reload a version: the dataset's OPD producers, or the operator. */
 export function canManageVersion(actor: Actor | null, ds: DatasetRecord): boolean {
   return isAdmin(actor) || isProducerOf(actor, ds.organization_id);
@@ -32,10 +41,12 @@ export function isOwnWork(actor: Actor | null, v: VersionRecord): boolean {
  * pembina at the second (priority data); the operator does what the walidata does, so it decides
  * at the first stage only — never on one's own work.
  */
-export function canDecideVersion(actor: Actor | null, _ds: DatasetRecord, v: VersionRecord): boolean {
+export function canDecideVersion(actor: Actor | null, ds: DatasetRecord, v: VersionRecord): boolean {
   if (!actor || isOwnWork(actor, v)) return false;
   const mine = reviewStatesFor(actor);
   if (mine.length === 0) return false;
+  // The pembina's second check is for priority data only (SPEC §1): any other dataset is not its to decide on.
+  if (actor.role === 'pembina' && !ds.prioritas) return false;
   if (reviewStage(v) !== null) return mine.includes(v.state);
   // Not awaiting review: allowed to ask, so the action can answer with a 409 for the state.
   return true;

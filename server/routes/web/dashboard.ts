@@ -5,9 +5,9 @@ import { createDataset, retractDataset, updateDataset } from '../../actions/data
 import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, REQUIRED_MS_IND } from '../../actions/schemas';
 import { STATISTICS_CLASSES } from '../../metadata';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
-import { AppError, BadCsrf, Invalid, Unauthenticated, userMessage } from '../../errors';
+import { AppError, BadCsrf, Forbidden, Invalid, Unauthenticated, userMessage } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
-import { canChangeAccess, canFileUnder, canRetractDataset, canUploadVersion, visibleDatasetsScope } from '../../policies/dataset';
+import { canChangeAccess, canFileUnder, canRetractDataset, canUploadVersion, canUseProducerWorkspace, visibleDatasetsScope } from '../../policies/dataset';
 import type { DatasetJoinedRow, OrganizationRow } from '../../db/rows';
 import { coveredUntil } from '../../queries/coverage';
 import { dueUpdate } from '../../review/due';
@@ -110,6 +110,7 @@ export function dashboardRoutes(services: Services): Router {
   });
 
   r.get('/dashboard/datasets/new', async (req, res) => {
+    if (!canUseProducerWorkspace(req.actor)) throw new Forbidden();
     res.render('dashboard/dataset-form', { title: res.locals.t('dashboard.newDataset'), ...(await formContext(req)), values: { frequency: 'tahunan', statistics_class: 'sektoral', access_level: 'terbuka', license: 'CC-BY-4.0', metadata: {} } });
   });
 

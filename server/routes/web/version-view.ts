@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { AppError, userMessage } from '../../errors';
+import { AppError, datasetNotFound, userMessage } from '../../errors';
 import { problemCount } from '../../ingest/report';
 import type { Actor } from '../../policies/actor';
 import type { DatasetRecord, VersionRecord } from '../../policies/records';
@@ -12,7 +12,7 @@ import { queryRows } from '../../queries/rows';
 import { pagination } from '../../presenters/pagination';
 import { evaluateChecklist } from '../../review/checklist';
 import { diffBaseFor, previousSubmission, versionDiff } from '../../queries/version-diff';
-import { canViewVersion } from '../../policies/version';
+import { canOpenVersionPage, canViewVersion } from '../../policies/version';
 import { MS_IND_FIELDS, REQUIRED_MS_IND } from '../../metadata';
 import { computeQuality } from '../../quality/refresh';
 import { presentQuality } from '../../presenters/quality';
@@ -31,6 +31,7 @@ export async function versionView(
   opts: { base: string; lang: string; timeZone: string; page?: number; sort?: string; diff?: boolean; cellsPage?: number; against?: number },
 ) {
   const { dataset: d, version: v } = await findVersion(db, actor, slug, number);
+  if (!canOpenVersionPage(actor, d, v)) throw datasetNotFound();
   const columns = await versionColumns(db, v.id);
   const versions = await listVersions(db, actor, d);
   const dataset = presentDatasetDetail(d, columns, versions, opts);
