@@ -75,5 +75,10 @@ describe('static assets', () => {
     await request(t.app).get('/static/..%2fseeds%2flampung_kabupaten_kota.geojson').expect(404);
     const geo = await request(t.app).get('/static/geo/lampung_kabupaten_kota.geojson').expect(200);
     expect(geo.headers['content-type']).toMatch(/geo\+json|json/);
+    // Served to anyone, the same to everyone (nothing depends on who asks).
+    for (const url of ['/static/vendor/chart.umd.js', '/static/vendor/chartjs-chart-geo.js', '/static/geo/LICENSE-wilayah_boundaries.txt', '/static/favicon.svg']) {
+      const res = await request(t.app).get(url).expect(200);
+      expect(res.headers['cache-control']).toBe('public, no-cache');
+    }
   });
 });
