@@ -11,7 +11,9 @@
  *     the next baseline waits for them).
  * Each pair goes to stderr as it ends; stdout gets one JSON line with every pair, the medians
  * (of baseline, ingest and of the pairs' ratios) and the server's peak resident memory (VmHWM of
- * the portal, a child process), its resident memory after start-up, and the load average.
+ * the portal, a child process), its resident memory after start-up, and the load averages (at
+ * the start, at the end, and the 1-minute one around each pair: figures from a busy machine are
+ * noise, however they come out).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -135,6 +137,11 @@ async function untilIndexed(url: string): Promise<void> {
   }
 }
 
+/** The 1, 5 and 15-minute load averages, rounded. */
+function loadAverage(): number[] {
+  return os.loadavg().map((l) => Math.round(l * 100) / 100);
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
@@ -210,6 +217,17 @@ async function upload(base: string, slug: string, token: string, file: string): 
   return { status: res.status, body: (await res.json()) as { data: BenchVersion } };
 }
 
+/** One baseline and one ingest, run one after the other. */
+interface Pair {
+  baseline_s: number;
+  ingest_s: number;
+  ratio: number;
+  upload_s: number;
+  indexed_s: number;
+  peak_rss_mb: number;
+  load_1m: number[];
+}
+
 async function main(): Promise<void> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'satudata-bench-'));
   const file = path.join(work, 'bench.csv');
@@ -250,7 +268,7 @@ async function main(): Promise<void> {
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), DATA_DIR: path.join(work, 'app'), LOAD_DEMO: 'no', LOG_LEVEL: args.verbose ? 'info' : 'warn', MAX_UPLOAD_MB: '2000' },
     stdio: ['ignore', args.verbose ? 'inherit' : 'ignore', 'inherit'],
   });
-  const results: Array<Record<string, number>> = [];
+  const results: Pair[] = [];
   const round = (n: number) => Math.round(n * 1000) / 1000;
   try {
     await waitFor(`${base}/healthz`, child);
@@ -273,7 +291,9 @@ async function main(): Promise<void> {
     let peakDuring = 0;
     const sampler = setInterval(() => (peakDuring = Math.max(peakDuring, rssMb(child.pid!))), 100);
     // Baseline and ingest alternate, so a change in the machine's load touches both alike.
+    const loadAtStart = loadAverage();
     for (let run = 0; run < RUNS; run++) {
+      const loadBefore = os.loadavg()[0];
       const baseline = await baselineCopy(url, file, baselineKind, columns);
       const { data: ds } = await api(base, '/api/v1/datasets', {
         method: 'POST', token, body: JSON.stringify({ organization: 'bench', title: `Bench ${run} ${Date.now()}`, topic: 'ekonomi' }),
@@ -295,13 +315,16 @@ async function main(): Promise<void> {
       // does not share the machine with them (and say how long they took after the draft).
       await untilIndexed(url);
       const indexed = Number(process.hrtime.bigint() - t0) / 1e9;
-      const pair = {
+      const pair: Pair = {
         baseline_s: round(baseline),
         ingest_s: round(ingest),
         ratio: round(ingest / baseline),
         upload_s: round(uploaded),
         indexed_s: round(indexed),
         peak_rss_mb: peakRssMb(child.pid!),
+        // The machine's 1-minute load average before and after the pair: a busy machine slows
+        // both sides, but not alike (psql's one process suffers more than the portal's two parts).
+        load_1m: [round(loadBefore), round(os.loadavg()[0])],
       };
       results.push(pair);
       process.stderr.write(`run ${run + 1}/${RUNS}: ${JSON.stringify(pair)}\n`);
@@ -324,7 +347,8 @@ async function main(): Promise<void> {
         peak_rss_mb: peakRssMb(child.pid!),
         idle_rss_mb: idleRss,
         peak_rss_sampled_mb: Math.max(peakDuring, idleRss),
-        load_average: os.loadavg().map((l) => Math.round(l * 100) / 100),
+        load_average_start: loadAtStart,
+        load_average: loadAverage(),
         cpus: os.cpus().length,
       })}\n`,
     );

@@ -6,6 +6,8 @@ import { listTokens } from '../server/queries/tokens';
 import { boot, type Booted } from '../server/boot';
 import { loadConfig } from '../server/config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../server/db/embedded';
+import pg from 'pg';
+import { APP_ROLE, newRolePassword, prepareAppRole, prepareEmbeddedAppRole } from '../server/db/roles';
 import { demoAccounts, loadDemo } from '../server/demo';
 import { AppError } from '../server/errors';
 import { InlineJobs } from '../server/jobs/inline';
@@ -19,6 +21,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   token:list   [--email <part of an e-mail>] [--active]
   token:revoke --id <token id>
   demo:load    [--password <pw>]   (default: DEMO_PASSWORD or satudata-demo)
+
+As the database's owner (DATABASE_URL of the owner, or the embedded cluster's):
+  db:app-role  [--role <name>] [--password <pw>]   migrate, then create/grant the app's role
+               (default satudata_app; a new role without --password gets a generated one, printed once)
 
 Uses DATABASE_URL, or the embedded PostgreSQL under DATA_DIR (attaching to it while the portal runs).
 Prints JSON; exits non-zero with a message on failure.`;
@@ -63,6 +69,40 @@ async function run(command: string, args: string[], svc: Booted): Promise<unknow
   }
 }
 
+/** Commands that work on the database itself, as its owner, without booting the services. */
+async function runAsOwner(command: string, args: string[], ownerUrl: string): Promise<unknown> {
+  const opt = (spec: Record<string, { type: 'string' }>) => parseArgs({ args, options: spec, strict: true }).values as Record<string, string | undefined>;
+  switch (command) {
+    case 'db:app-role': {
+      const v = opt({ role: { type: 'string' }, password: { type: 'string' } });
+      const role = v.role ?? APP_ROLE;
+      let password = v.password;
+      const exists = await roleExists(ownerUrl, role);
+      if (!exists && password === undefined) password = newRolePassword();
+      const { url, created } = await prepareAppRole(ownerUrl, role, password);
+      return {
+        role,
+        created,
+        ...(password !== undefined && v.password === undefined ? { password } : {}),
+        database_url: password !== undefined ? url : `${url} (with the role's password)`,
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+const OWNER_COMMANDS = new Set(['db:app-role']);
+
+async function roleExists(url: string, role: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rows.length > 0;
+  } finally {
+    await c.end();
+  }
+}
+
 class UsageError extends Error {}
 
 async function main(): Promise<number> {
@@ -76,10 +116,14 @@ async function main(): Promise<number> {
   let svc: Booted | null = null;
   try {
     let url = config.databaseUrl;
-    if (!url) {
-      embedded = await startEmbeddedPostgres(config.dataDir, 'satudata', { attach: true });
-      url = embedded.url;
+    if (!url) embedded = await startEmbeddedPostgres(config.dataDir, 'satudata', { attach: true });
+    if (OWNER_COMMANDS.has(command)) {
+      const result = await runAsOwner(command, args, url ?? embedded!.url);
+      process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      return 0;
     }
+    // On the embedded default the commands run as the app's role, like the portal.
+    url ??= await prepareEmbeddedAppRole(embedded!.url, config.dataDir);
     const jobs = new InlineJobs();
     svc = await boot(config, url, jobs, { poolMax: 4 });
     jobs.bind(svc);

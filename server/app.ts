@@ -117,9 +117,11 @@ export function createApp(services: Services): express.Express {
     }
     if (auth !== undefined) {
       // Any Authorization header means the caller authenticates by it, never by a cookie too.
-      if (!/^Bearer\s+\S+$/i.test(auth)) return next(new Unauthenticated('Header Authorization harus berbentuk "Bearer <token>".', 'The Authorization header must be "Bearer <token>".'));
+      // The CKAN action API answers a bad credential in CKAN's envelope (ckanapi's NotAuthorized).
+      const refuse = (e: Unauthenticated) => (CKAN_PATHS.test(req.path) ? ((req.authError = e), next()) : next(e));
+      if (!/^Bearer\s+\S+$/i.test(auth)) return refuse(new Unauthenticated('Header Authorization harus berbentuk "Bearer <token>".', 'The Authorization header must be "Bearer <token>".'));
       req.actor = await actorForToken(db, auth.replace(/^Bearer\s+/i, '').trim());
-      if (!req.actor) return next(new Unauthenticated());
+      if (!req.actor) return refuse(new Unauthenticated());
       req.authVia = 'token';
     } else if (req.session?.userId) {
       req.actor = await actorForUser(db, req.session.userId);

@@ -33,6 +33,8 @@ const schema = z.object({
   XLSX_MAX_RATIO: z.coerce.number().positive().default(100),
   /** The shared strings of a workbook are held in memory while its sheet is read: at most this much XML. */
   XLSX_MAX_SHARED_STRINGS_MB: z.coerce.number().positive().default(100),
+  /** Failed sign-ins (web form and POST /api/v1/tokens, counted apart) one address may make per 15 minutes. */
+  SIGN_IN_ATTEMPTS: z.coerce.number().int().min(1).default(20),
   /** Data requests one address may send per hour (counted in the database, so across all app processes). */
   REQUESTS_PER_HOUR: z.coerce.number().int().min(1).default(5),
   /** How often each worker looks for scheduled releases whose time has passed (the queue's job usually comes first). */
@@ -76,6 +78,8 @@ export type Config = {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   releaseSweepSeconds: number;
   requestsPerHour: number;
+  /** Failed sign-ins one address may make per 15 minutes, per way in (web, API). */
+  signInAttempts: number;
   usageFlushSeconds: number;
   xlsxLimits: XlsxLimits;
   /** IANA zone in which times are shown and dates filtered (default Asia/Jakarta, WIB). */
@@ -116,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     releaseSweepSeconds: e.RELEASE_SWEEP_SECONDS,
     requestsPerHour: e.REQUESTS_PER_HOUR,
+    signInAttempts: e.SIGN_IN_ATTEMPTS,
     timeZone: e.TIME_ZONE,
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
     xlsxLimits: {

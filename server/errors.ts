@@ -90,3 +90,30 @@ export const versionNotFound = (): NotFound => new NotFound('Versi tidak ditemuk
 export function userMessage(err: AppError, lang: 'id' | 'en'): string {
   return lang === 'en' ? err.messageEn : err.message;
 }
+
+/** 503: the database cannot be reached (stopped, restarting, out of connections); retry shortly. */
+export class Unavailable extends AppError {
+  constructor() {
+    super(
+      503,
+      'database_unavailable',
+      'Basis data sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi.',
+      'The database cannot be reached right now. Please try again in a moment.',
+    );
+  }
+}
+
+/** Connection-level failures of PostgreSQL (not errors in a query): the database is away, not the request wrong. */
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_SQLSTATES = /^(08|57P0[1-4]|53300)/; // connection exception, admin/crash shutdown, cannot connect now, too many connections
+
+/** True when `err` says the database is unreachable rather than that the query was wrong. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; name?: unknown; message?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (CONNECTION_ERRNOS.has(code) || CONNECTION_SQLSTATES.test(code)) return true;
+  if (e.name === 'KnexTimeoutError') return true;
+  const message = typeof e.message === 'string' ? e.message : '';
+  return /Connection terminated|connection error|terminating connection|the database system is (starting up|shutting down|in recovery)|Client was closed/i.test(message);
+}

@@ -1,3 +1,4 @@
+import type { AppError } from './errors';
 import type { Actor } from './policies/actor';
 
 declare global {
@@ -7,6 +8,8 @@ declare global {
       actor: Actor | null;
       /** How the actor was recognised: a bearer token, the browser's session cookie, or not at all. */
       authVia: 'token' | 'session' | null;
+      /** A credential that failed, kept for an API that answers it in its own envelope (CKAN). */
+      authError?: AppError;
       /** The reader's language. */
       lang: 'id' | 'en';
     }

@@ -3,19 +3,23 @@ import { bannerLines } from './banner';
 import { boot, type Booted } from './boot';
 import { loadConfig } from './config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './db/embedded';
+import { prepareEmbeddedAppRole } from './db/roles';
 import { demoAccounts, loadDemo } from './demo';
 import { JobQueue } from './jobs/queue';
 import { log } from './log';
+import { surviveDatabaseOutages } from './outages';
 
 /** Starts the portal: database (embedded unless DATABASE_URL), migrations, demo content, worker, HTTP. */
 async function main(): Promise<void> {
+  surviveDatabaseOutages();
   const config = loadConfig();
   let embedded: EmbeddedPostgresHandle | null = null;
   let url = config.databaseUrl;
   if (!url) {
     log.info({ dataDir: config.dataDir }, 'no DATABASE_URL: starting the embedded PostgreSQL');
     embedded = await startEmbeddedPostgres(config.dataDir);
-    url = embedded.url;
+    // Migrations as the cluster's owner; the app itself connects as a role that owns nothing.
+    url = await prepareEmbeddedAppRole(embedded.url, config.dataDir);
   }
 
   let services: Booted | null = null;

@@ -568,7 +568,15 @@
       draw(state);
     });
     stateToForm(state);
-    draw(state).then(fillFilters);
+    // Every value of every filter costs a grouping of the whole table: asked only once the reader opens the filters.
+    var filterBox = root.querySelector('[data-builder-filters]');
+    var filled = null;
+    var fillOnce = function () { if (!filled) filled = fillFilters(); return filled; };
+    var drawing = draw(state);
+    if (filterBox) {
+      if (filterBox.open) drawing.then(fillOnce);
+      filterBox.addEventListener('toggle', function () { if (filterBox.open) fillOnce(); });
+    }
   }
 
   document.addEventListener('DOMContentLoaded', function () {

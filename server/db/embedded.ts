@@ -32,12 +32,13 @@ const ROOT_STATE_DIR = '/var/lib/satudata';
  * `database` exists. As root, PostgreSQL runs as the `postgres` user; when that user cannot
  * enter the checkout (e.g. it lies under root's 0700 home), the binaries and the cluster are
  * kept under /var/lib/satudata instead, and a note in DATA_DIR says where. With `attach`, a
- * cluster already running for this data directory (a started portal) is used as it is.
+ * cluster already running for this data directory (a started portal) is used as it is. `port`
+ * fixes the port (fault tests restart a cluster where its clients expect it); else a free one.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
   database = 'satudata',
-  opts: { attach?: boolean } = {},
+  opts: { attach?: boolean; port?: number } = {},
 ): Promise<EmbeddedPostgresHandle> {
   fs.mkdirSync(dataDir, { recursive: true });
   const isRoot = process.getuid?.() === 0;
@@ -76,7 +77,7 @@ export async function startEmbeddedPostgres(
     return { url: `${base}/${database}`, adminUrl: `${base}/postgres`, clusterDir, stop: async () => undefined };
   }
   stopOrphanedPostmaster(clusterDir);
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const mod = (await import(pathToFileURL(modulePath).href)) as { default: EmbeddedPostgresClass };
   const EmbeddedPostgres = mod.default;
   const pgLog: string[] = [];

@@ -1,5 +1,6 @@
 import knexFactory, { Knex } from 'knex';
 import pg, { type PoolClient } from 'pg';
+import { log } from '../log';
 
 // bigint counts and numeric measures come back as JS numbers: the sizes we handle fit safely,
 // and the API contract says "numbers as JSON numbers".
@@ -15,6 +16,14 @@ export function createDb(connectionString: string, poolMax = 10): Knex {
     connection: { connectionString, application_name: 'satudata' },
     pool: { min: 0, max: poolMax },
     migrations: migrationConfig(),
+    // knex's own warnings (e.g. every failed connection attempt while the database is down) go
+    // to the portal's log, not to the console.
+    log: {
+      warn: (message: unknown) => log.warn({ knex: String(message) }, 'knex warning'),
+      error: (message: unknown) => log.error({ knex: String(message) }, 'knex error'),
+      deprecate: (message: unknown) => log.warn({ knex: String(message) }, 'knex deprecation'),
+      debug: (message: unknown) => log.debug({ knex: String(message) }, 'knex debug'),
+    },
   });
 }
 

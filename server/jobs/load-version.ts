@@ -7,6 +7,7 @@ import type { Wilayah } from '../ingest/finish/regions';
 import { loadOptionsSchema } from '../ingest/options';
 import { problem } from '../ingest/problems';
 import { failure, problemCount } from '../ingest/report';
+import { isDatabaseUnavailable } from '../errors';
 import { log } from '../log';
 import type { Services } from '../services';
 import { IsolatedOutOfMemory, runIsolated } from './isolate';
@@ -122,6 +123,13 @@ export async function loadVersion(services: Services, versionId: number): Promis
     }
   } catch (err) {
     clearInterval(beat);
+    if (isDatabaseUnavailable(err)) {
+      // Not the file's fault: the database went away (a restart, a failover). Nothing can be
+      // written now; the version stays claimed with a stale heartbeat, and the stall sweep of
+      // whichever worker sees the database again loads it once more (dropping this attempt's table).
+      log.warn({ versionId, reason: (err as Error).message }, 'the database went away during a load; it will be picked up again');
+      return;
+    }
     log.error({ err, versionId }, 'loading failed');
     await dropTable(db, table).catch(() => undefined);
     await failVersion(db, v.id, attempt, failure(problem('internal_error')));

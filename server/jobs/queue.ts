@@ -1,6 +1,7 @@
 import PgBoss from 'pg-boss';
 import { loadVersion, recoverStalledLoads } from './load-version';
 import { log } from '../log';
+import { untilReachable } from '../outages';
 import type { Jobs, Services } from '../services';
 import { createReleaseQueue, sendRelease, workReleases } from './releases';
 
@@ -25,9 +26,22 @@ export class JobQueue implements Jobs {
     const boss = new PgBoss({ connectionString, max: 4, application_name: 'satudata-jobs' });
     const queue = new JobQueue(boss);
     await boss.start();
-    await boss.createQueue(LOAD_QUEUE, { name: LOAD_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
-    await createReleaseQueue(boss);
+    await createQueues(boss);
     return queue;
+  }
+
+  /**
+   * As the database's owner: creates the queue's schema and queues (each queue is a table of
+   * its own), so that the app's role, which may not create tables there, finds them made.
+   */
+  static async install(ownerUrl: string): Promise<void> {
+    const boss = new PgBoss({ connectionString: ownerUrl, max: 2, application_name: 'satudata-jobs-install', supervise: false, schedule: false });
+    await boss.start();
+    try {
+      await createQueues(boss);
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
   }
 
   async enqueueLoad(versionId: number): Promise<void> {
@@ -44,7 +58,15 @@ export class JobQueue implements Jobs {
     this.workerId = await this.boss.work<{ versionId: number }>(
       LOAD_QUEUE,
       { pollingIntervalSeconds: 2, batchSize: 1 },
-      async ([job]) => loadVersion(services, job.data.versionId),
+      async ([job]) => {
+        try {
+          await loadVersion(services, job.data.versionId);
+        } finally {
+          // The queue marks the job done as soon as this returns: after a database outage, only
+          // once the database answers again (the version itself is picked up by the stall sweep).
+          await untilReachable(services.db);
+        }
+      },
     );
     const sweep = () => recoverStalledLoads(services).catch((err) => log.error({ err }, 'recovering stalled loads failed'));
     await sweep();
@@ -59,4 +81,10 @@ export class JobQueue implements Jobs {
     if (this.releaseSweeper) clearInterval(this.releaseSweeper);
     await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
   }
+}
+
+/** Every queue the portal uses (idempotent: an existing queue is left as it is). */
+async function createQueues(boss: PgBoss): Promise<void> {
+  await boss.createQueue(LOAD_QUEUE, { name: LOAD_QUEUE, retryLimit: 0, expireInSeconds: 6 * 3600 });
+  await createReleaseQueue(boss);
 }

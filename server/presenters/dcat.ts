@@ -260,6 +260,11 @@ export class DcatGraph {
     this.add(n, `${NS.dcat}contactPoint`, this.contact(d.contact_name || x.organization.name, d.contact_email || x.organization.contact_email || null, `${base}/organization/${x.organization.slug}`));
 
     for (const tag of d.tags ?? []) this.text(n, `${NS.dcat}keyword`, tag, 'id');
+    // Without tags, the topic's name is the keyword (dcat:keyword is recommended by DCAT-AP).
+    if (!d.tags?.length && d.topic_slug) {
+      this.text(n, `${NS.dcat}keyword`, d.topic_name_id ?? d.topic_slug, 'id');
+      this.text(n, `${NS.dcat}keyword`, d.topic_name_en, 'en');
+    }
     if (d.topic_slug) {
       for (const t of this.themes({ slug: d.topic_slug, name_id: d.topic_name_id ?? d.topic_slug, name_en: d.topic_name_en ?? '' })) this.add(n, `${NS.dcat}theme`, t);
     }

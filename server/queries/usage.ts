@@ -79,3 +79,28 @@ export async function searchMissSummary(
     .select('term', db.raw('count(*)::int as count'), db.raw('max(at) as last_at'), db.raw('(array_agg(suggestion ORDER BY at DESC))[1] as suggestion'));
   return rows.map((r: { term: string; count: number; last_at: Date; suggestion: string | null }) => ({ ...r, count: Number(r.count) }));
 }
+
+/** Views and downloads per dataset from `from` to `to` inclusive (`yyyy-mm-dd`), most viewed first; datasets without use left out. */
+export async function usagePerDataset(
+  db: Knex,
+  p: { from: string; to: string; limit?: number },
+): Promise<Array<{ id: number; slug: string; title: string; organization: string; views: number; downloads: number }>> {
+  const rows = await db('usage_daily as u')
+    .join('datasets as d', 'd.id', 'u.dataset_id')
+    .join('organizations as o', 'o.id', 'd.organization_id')
+    .whereBetween('u.day', [p.from, p.to])
+    .groupBy('d.id', 'd.slug', 'd.title', 'o.short_name', 'o.name')
+    .orderBy('views', 'desc')
+    .orderBy('downloads', 'desc')
+    .orderBy('d.title')
+    .limit(p.limit ?? 100)
+    .select(
+      'd.id',
+      'd.slug',
+      'd.title',
+      db.raw('coalesce(o.short_name, o.name) as organization'),
+      db.raw("coalesce(sum(u.count) FILTER (WHERE u.kind = 'view'), 0)::bigint as views"),
+      db.raw("coalesce(sum(u.count) FILTER (WHERE u.kind = 'download'), 0)::bigint as downloads"),
+    );
+  return rows.map((r: { id: number; slug: string; title: string; organization: string; views: number; downloads: number }) => ({ ...r, views: Number(r.views), downloads: Number(r.downloads) }));
+}

@@ -2,7 +2,7 @@ import { actions } from '../../server/actions';
 import { testWorld } from '../support/world';
 import { perform, untrusted, type Action } from '../../server/actions/action';
 import { createDataListItem } from '../../server/actions/datalist';
-import { createRequest } from '../../server/actions/requests';
+import { createRequest, routeRequest } from '../../server/actions/requests';
 import { issueToken } from '../../server/actions/accounts';
 import { requestPasswordReset } from '../../server/actions/passwords';
 import { AppError, NotFound } from '../../server/errors';
@@ -37,6 +37,9 @@ beforeAll(async () => {
   await perform(reviewVersion, t.w.walidata2.actor, { slug: prio.slug, number: pv.number, decision: 'approve' }, t.svc);
   const item = await perform(createDataListItem, t.w.walidata.actor, { year: 2093, name: 'Butir uji kebijakan', organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
   const request = await perform(createRequest, requesterActor, { title: 'Minta data uji kebijakan', name: 'Warga', email: 'warga@x.id' }, t.svc);
+  // One routed to the owner's OPD: its producers may answer it now, no other OPD's.
+  const routed = await perform(createRequest, requesterActor, { title: 'Minta data uji diteruskan', name: 'Warga', email: 'warga@x.id' }, t.svc);
+  await perform(routeRequest, t.w.walidata.actor, { id: routed.id, organization: t.w.opd.slug }, t.svc);
   const token = await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email }, t.svc);
   const reset = await perform(requestPasswordReset, requesterActor, { email: t.w.producer.email }, t.svc);
   const file = { key: `raw/ab/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), size: 10, filename: 'x.csv' };
@@ -70,6 +73,8 @@ beforeAll(async () => {
     createRequest: { title: 'Minta data registry', name: 'Anon', email: 'anon@x.id' },
     routeRequest: { id: request.id, organization: orgSlug },
     answerRequest: { id: request.id, state: 'ditolak', answer: 'registry' },
+    'answerRequest@routed': { id: routed.id, state: 'ditolak', answer: 'registry' },
+    'routeRequest@routed': { id: routed.id, organization: t.w.otherOpd.slug },
     hideRequest: { id: request.id, reason: 'spam' },
     remindOrganization: { organization: orgSlug, year: 2093 },
     importDataList: { year: 2093, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
@@ -111,6 +116,10 @@ const EXPECTED: Record<string, Who[]> = {
   routeRequest: ['walidata', 'admin'],
   // Not routed yet: only the custodian answers.
   answerRequest: ['walidata', 'admin'],
+  // Routed to the owner's OPD: its producers answer too; another OPD's do not (nor see it there).
+  'answerRequest@routed': ['owner', 'walidata', 'admin'],
+  // Sent on to another OPD: still the custodian's alone.
+  'routeRequest@routed': ['walidata', 'admin'],
   hideRequest: ['walidata', 'admin'],
   remindOrganization: ['walidata', 'admin'],
   importDataList: ['walidata', 'admin'],

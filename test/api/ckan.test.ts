@@ -69,6 +69,19 @@ describe('CKAN action API envelope', () => {
     }
   });
 
+  it('answers a bad API key in CKAN’s envelope (ckanapi raises NotAuthorized), at both paths', async () => {
+    for (const key of ['sdp_bukan-token-yang-ada', 'dua kata']) {
+      const res = await remoteCkan('package_search', { include_private: true }, key).expect(403);
+      expect(res.body).toMatchObject({ success: false, error: { __type: 'Authorization Error' } });
+      expect(res.body.help).toMatch(/help_show/);
+    }
+    const get = await request(t.app).get('/api/3/action/status_show').set('Authorization', 'Bearer sdp_salah').expect(403);
+    expect(get.body.error.__type).toBe('Authorization Error');
+    // The portal's own API keeps its envelope and 401.
+    const v1 = await request(t.app).get('/api/v1/datasets').set('Authorization', 'Bearer sdp_salah').expect(401);
+    expect(v1.body.error.code).toBe('unauthenticated');
+  });
+
   it('refuses datastore_search_sql with an Authorization Error that points at the alternatives', async () => {
     const res = await remoteCkan('datastore_search_sql', { sql: 'SELECT * FROM pg_user' }).expect(403);
     expect(res.body.error.__type).toBe('Authorization Error');

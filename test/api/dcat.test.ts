@@ -183,3 +183,17 @@ describe('the DCAT-AP 3 catalog', () => {
     expect(expanded.some((n) => (n['@type'] as string[] | undefined)?.includes(`${NS.dcat}Catalog`))).toBe(true);
   });
 });
+
+describe('DCAT-AP 3 of a bare dataset: no tags, no time or region column', () => {
+  it('has the topic as keyword, conforms to the mandatory shapes, and the recommended shapes miss only dct:temporal', async () => {
+    const { ds } = await publishedDataset(t.svc, t.w, 'layanan,jumlah\nKesehatan,5\nPendidikan,7\n', { tags: [], topic: 'kependudukan' });
+    const res = await request(t.app).get(`/dataset/${ds.slug}.ttl`).expect(200);
+    const g = parseTurtle(res.text);
+    const keywords = (objects(g, `${BASE}/dataset/${ds.slug}`, `${NS.dcat}keyword`) as N3.Literal[]).map((l) => `${l.value}@${l.language}`).sort();
+    expect(keywords).toEqual(['Kependudukan@id', 'Population@en']);
+    expect(shacl(res.text, ['shapes.ttl', 'range.ttl']).results).toEqual([]);
+    const missing = [...new Set(shacl(res.text, ['shapes_recommended.ttl', 'range.ttl']).results.map((r) => r.path))];
+    // No time column: no period can be told (we do not invent one).
+    expect(missing).toEqual(['http://purl.org/dc/terms/temporal']);
+  });
+});

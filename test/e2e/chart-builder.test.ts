@@ -12,7 +12,7 @@ import { REGION_YEARS_CSV } from '../support/chart-data';
 
 // What the functions passed to page.evaluate see in the browser (this project compiles without the DOM library).
 /* eslint-disable @typescript-eslint/no-explicit-any */
-declare const document: { querySelector(selector: string): any; documentElement: { scrollWidth: number; clientWidth: number } };
+declare const document: { querySelector(selector: string): any; querySelectorAll(selector: string): { length: number }; documentElement: { scrollWidth: number; clientWidth: number } };
 declare const window: unknown;
 declare type HTMLCanvasElement = { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } | null };
 /* eslint-enable @typescript-eslint/no-explicit-any */
@@ -165,8 +165,17 @@ describe('the chart builder in a browser', () => {
 
   it('spaces periods by their dates on the time axis', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const asked: string[] = [];
+    page.on('request', (r) => { if (r.url().includes('/aggregate?')) asked.push(decodeURIComponent(r.url())); });
     await page.goto(`${base}/dataset/${periods}`);
     await drawn(page, 'group=periode');
+    // The filters' values are asked for only once the reader opens them (each is a grouping of the whole table).
+    expect(asked.filter((u) => u.includes('fn=count'))).toEqual([]);
+    await page.click('[data-builder-filters] summary');
+    await page.waitForFunction(() => document.querySelectorAll('#b-where-periode option').length === 5 && document.querySelectorAll('#b-where-tahun option').length === 4);
+    expect(asked.filter((u) => u.includes('fn=count')).map((u) => new URL(u).searchParams.get('group'))).toEqual(['periode', 'tahun']);
+    // Periods listed in date order.
+    expect(await page.$$eval('#b-where-periode option', (os) => os.map((o) => (o as unknown as { textContent: string }).textContent))).toEqual(['Semua', 'Maret 2020', 'Maret 2022', 'September 2022', 'Maret 2023']);
     const xs = await page.evaluate(() => {
       const chart = (window as unknown as { Chart: { getChart(c: unknown): { getDatasetMeta(i: number): { data: Array<{ x: number }> } } } }).Chart.getChart(document.querySelector('canvas[data-builder-canvas]'))!;
       return chart.getDatasetMeta(0).data.map((p) => p.x);

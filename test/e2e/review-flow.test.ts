@@ -48,6 +48,8 @@ async function upload(page: Page, slug: string, content: string, name: string) {
 }
 
 describe('in the browser: request changes, resubmit, approve, publish', () => {
+  // About 45 s alone; on a machine shared by many test runs it passed the 60 s default.
+  jest.setTimeout(180_000);
   it('takes a dataset from upload to version 2 on the public page; earlier versions stay downloadable from the history', async () => {
     const producer = await signIn(w.producer);
     const p = producer.page;

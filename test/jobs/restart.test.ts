@@ -17,6 +17,12 @@ let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
 let w: World;
 let holder: pg.Client;
 const ROWS = 100_000;
+/**
+ * The stall window of this test's services and workers: well above the 1 s heartbeat, so a
+ * heartbeat that a busy machine delays by a second or two is not taken for a dead worker (which
+ * would end the retry `failed`); a killed worker's load is still picked up within seconds.
+ */
+const STALL_SECONDS = '5';
 /** The advisory lock the first attempt's COPY waits for, once it has taken some rows. */
 const HOLD = 840_001;
 
@@ -24,7 +30,7 @@ beforeAll(async () => {
   isolated = await isolatedDatabase();
   queue = await JobQueue.start(isolated.url);
   // Everything goes through the queue; this process only enqueues (no worker here).
-  svc = testServices({ url: isolated.url, jobs: queue, env: { INLINE_LOAD_MAX_MB: '0', LOAD_STALL_SECONDS: '2' } });
+  svc = testServices({ url: isolated.url, jobs: queue, env: { INLINE_LOAD_MAX_MB: '0', LOAD_STALL_SECONDS: STALL_SECONDS } });
   w = await makeWorld(svc);
   // In this database of its own: every first-attempt table of a version gets a row trigger that
   // makes its load wait, part-way through its COPY, for a lock this test holds. The crash below
@@ -53,26 +59,51 @@ afterAll(async () => {
   await isolated.drop();
 });
 
+interface Worker {
+  child: ChildProcess;
+  output: () => string;
+}
+
 /** A worker process on the test database and this test's storage, like `npm run worker`; its output is kept. */
-function startWorker(): { child: ChildProcess; output: () => string } {
+function startWorker(): Worker {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '../../server/worker-main.ts')], {
-    env: { ...process.env, DATABASE_URL: isolated.url, DATA_DIR: svc.dataDir, LOAD_STALL_SECONDS: '2', LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+    env: { ...process.env, DATABASE_URL: isolated.url, DATA_DIR: svc.dataDir, LOAD_STALL_SECONDS: STALL_SECONDS, LOG_LEVEL: 'info', NODE_ENV: 'test' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  return { child, output: () => out.slice(-4000) };
+  return { child, output: () => out.slice(-6000) };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | null | false>, output: () => string, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
+/** Before it has claimed the load, a worker may take this long to start (tsx compiles it on a busy machine). */
+const START_MS = 240_000;
+/** Once it loads, a worker that beats no heartbeat for this long is stuck, however slow the machine. */
+const IDLE_MS = 45_000;
+
+/**
+ * Waits for `fn` while the worker works: no fixed deadline, which a slow machine would miss, but
+ * a failure as soon as the worker has exited, has not claimed the version within START_MS, or has
+ * beaten no heartbeat for IDLE_MS — a stuck load, not a slow one. The message shows the version.
+ */
+async function whileWorking<T>(what: string, versionId: number, worker: Worker, fn: () => Promise<T | undefined | null | false>): Promise<T> {
+  const started = Date.now();
+  const row = () => svc.db('versions').where({ id: versionId }).first('state', 'load_attempt', 'heartbeat_at', 'progress');
+  const claimedAt = (await row()).load_attempt;
+  let beat: string | null = null;
+  let beatSeen = Date.now();
+  const fail = async (why: string) => new Error(`${why} while waiting for ${what}: ${JSON.stringify(await row())}\nworker output:\n${worker.output()}`);
+  for (;;) {
     const v = await fn();
     if (v) return v;
-    await new Promise((r) => setTimeout(r, 50));
+    const r = await row();
+    if (worker.child.exitCode !== null || worker.child.signalCode !== null) throw await fail('the worker exited');
+    const heartbeat = r.heartbeat_at ? new Date(r.heartbeat_at).toISOString() : null;
+    if (heartbeat !== beat) [beat, beatSeen] = [heartbeat, Date.now()];
+    if (r.load_attempt === claimedAt && Date.now() - started > START_MS) throw await fail(`no claim in ${START_MS / 1000} s`);
+    if (r.load_attempt !== claimedAt && Date.now() - beatSeen > IDLE_MS) throw await fail(`no heartbeat for ${IDLE_MS / 1000} s`);
+    await new Promise((res) => setTimeout(res, 50));
   }
-  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await fn())}\nworker output:\n${output()}`);
 }
 
 function bigCsv(rows: number): Readable {
@@ -97,7 +128,8 @@ const waitingForHold = async () =>
   (await svc.db.raw(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND objid = ? AND NOT granted`, [HOLD])).rows[0].n > 0;
 
 describe('a load interrupted by a crash', () => {
-  jest.setTimeout(180_000);
+  // Bounded by the workers' progress (see whileWorking), not by how fast this machine is today.
+  jest.setTimeout(900_000);
   it('leaves nothing visible, and finishes once a worker is back', async () => {
     const ds = await makeDataset(svc, w.producer, w.opd.slug);
     const stored = await svc.storage.store(bigCsv(ROWS));
@@ -107,7 +139,7 @@ describe('a load interrupted by a crash', () => {
     // A worker takes the job; it is killed (as in a power cut) while its COPY has taken rows.
     await holder.query('SELECT pg_advisory_lock($1)', [HOLD]);
     const first = startWorker();
-    await until('the first attempt to be loading rows', waitingForHold, first.output);
+    await whileWorking('the first attempt to be loading rows', v.id, first, waitingForHold);
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
     // Its backend, left waiting, goes on to find its client gone and rolls back.
@@ -125,10 +157,10 @@ describe('a load interrupted by a crash', () => {
     // A restarted worker notices the stalled load, picks it up again and finishes it.
     const second = startWorker();
     try {
-      const done = await until('the load to finish', async () => {
+      const done = await whileWorking('the load to finish', v.id, second, async () => {
         const row = await svc.db('versions').where({ id: v.id }).first();
         return row.state !== 'processing' ? row : null;
-      }, second.output);
+      });
       expect({ state: done.state, errors: done.report.errors }).toEqual({ state: 'draft', errors: [] });
       expect(Number(done.row_count)).toBe(ROWS);
       expect(done.load_attempt).toBe(2);

@@ -1,7 +1,8 @@
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { perform } from '../../server/actions/action';
 import { createDataListItem, importDataList, linkDataListItem } from '../../server/actions/datalist';
-import { publishVersionNow, reviewVersion, submitVersion } from '../../server/actions/versions';
+import { publishVersionNow, reviewVersion, submitVersion, withdrawVersion } from '../../server/actions/versions';
 import { AppError } from '../../server/errors';
 import { localDay } from '../../server/manage/calendar';
 import { dataList } from '../../server/queries/datalist';
@@ -15,8 +16,8 @@ const thisYear = Number(localDay(new Date(), 'Asia/Jakarta').slice(0, 4));
 const status = async (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof AppError ? e.status : 500));
 const csvFor = (year: number) => `kode_provinsi,nama_provinsi,nilai,tahun\n18,LAMPUNG,10.5,${year - 1}\n18,LAMPUNG,11.5,${year}\n`;
 
-async function store(content: string, filename: string) {
-  const stored = await t.svc.storage.store(Readable.from([Buffer.from(content)]));
+async function store(content: string | Buffer, filename: string) {
+  const stored = await t.svc.storage.store(Readable.from([Buffer.isBuffer(content) ? content : Buffer.from(content)]));
   return { key: stored.key, sha256: stored.sha256, filename };
 }
 
@@ -53,6 +54,32 @@ describe('importing a data list', () => {
     expect(again).toMatchObject({ created: 0, updated: 1, problems: [] });
     const audit = await t.svc.db('audit_events').where({ action: 'data_list.import' }).orderBy('id', 'desc').first();
     expect(audit.details).toMatchObject({ year, created: 0, updated: 1, refused: 0 });
+  });
+
+  it('reads an XLSX sheet through the same loader, with a report per bad row', async () => {
+    const year = 2034;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Daftar Data');
+    ws.addRow(['Daftar Data Provinsi Lampung 2034']);
+    ws.addRow([]);
+    ws.addRow(['Nama Data', 'OPD', 'Frekuensi', 'Prioritas', 'Bulan Tenggat']);
+    ws.addRow(['Produksi Padi', t.w.opd.slug, 'tahunan', 'ya', 4]);
+    ws.addRow(['Harga Cabai', t.w.otherOpd.slug, 'Bulanan', 'tidak', null]);
+    ws.addRow(['Jumlah Ternak', t.w.opd.slug, 'sewindu', 'tidak', null]);
+    ws.addRow(['Da', t.w.opd.slug, 'tahunan', 'tidak', null]);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const out = await perform(importDataList, t.w.walidata.actor, { year, file: await store(buf, 'daftar.xlsx') }, t.svc);
+    expect(out).toMatchObject({ created: 2, updated: 0, rows: 4 });
+    expect(out.problems.map((p) => [p.line, p.column, p.code])).toEqual([
+      [6, 'Frekuensi', 'unknown_frequency'],
+      [7, 'Nama Data', 'invalid'],
+    ]);
+    expect(out.problems.every((p) => p.message && p.message_en)).toBe(true);
+    const items = await t.svc.db('data_list_items').where({ year }).orderBy('name');
+    expect(items.map((i) => [i.name, i.frequency, i.prioritas, i.due_month])).toEqual([
+      ['Harga Cabai', 'bulanan', false, null],
+      ['Produksi Padi', 'tahunan', true, 4],
+    ]);
   });
 
   it('is the walidata’s: a producer may not import or add items', async () => {
@@ -107,6 +134,26 @@ describe('a data-list item through its dataset’s life', () => {
     const mine = api.body.data.find((x: { id: number }) => x.id === item.id);
     expect(mine).toMatchObject({ status: 'terbit', frequency: 'tahunan', statistics_class: 'sektoral', dataset: { slug: ds.slug } });
     expect(mine.periods).toEqual([expect.objectContaining({ period: String(thisYear), due: `${year}-12-31`, status: 'terbit', dataset: ds.slug })]);
+  });
+
+  it('goes back to draf on a change request or a withdrawal, and to belum_ada when the version is rejected', async () => {
+    const year = thisYear + 1;
+    const item = await perform(createDataListItem, t.w.walidata.actor, { year, name: `Bolak-balik ${Date.now()}`, organization: t.w.opd.slug, frequency: 'tahunan', due_month: 12 }, t.svc);
+    const at = () => dataList(t.svc.db, null, { year, timeZone: t.svc.config.timeZone, ids: [item.id], today: `${year}-02-01` }).then(([e]) => e.status);
+    const ds = await makeDataset(t.svc, t.w.producer, t.w.opd.slug, { frequency: 'tahunan' });
+    await perform(linkDataListItem, t.w.producer.actor, { id: item.id, dataset: ds.slug }, t.svc);
+    const v = await uploadContent(t.svc, t.w.producer.actor, ds.slug, csvFor(thisYear));
+    await perform(submitVersion, t.w.producer.actor, { slug: ds.slug, number: v.number }, t.svc);
+    expect(await at()).toBe('dalam_pemeriksaan');
+    await perform(reviewVersion, t.w.walidata.actor, { slug: ds.slug, number: v.number, decision: 'request_changes', comment: 'Lengkapi satuan.' }, t.svc);
+    expect(await at()).toBe('draf');
+    await perform(submitVersion, t.w.producer.actor, { slug: ds.slug, number: v.number }, t.svc);
+    expect(await at()).toBe('dalam_pemeriksaan');
+    await perform(withdrawVersion, t.w.producer.actor, { slug: ds.slug, number: v.number }, t.svc);
+    expect(await at()).toBe('draf');
+    await perform(submitVersion, t.w.producer.actor, { slug: ds.slug, number: v.number }, t.svc);
+    await perform(reviewVersion, t.w.walidata.actor, { slug: ds.slug, number: v.number, decision: 'reject', comment: 'Bukan data yang diminta.' }, t.svc);
+    expect(await at()).toBe('belum_ada');
   });
 
   it('marks a delivery published after its due date as terbit_terlambat, and old data as not delivering it', async () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { perform } from '../../server/actions/action';
-import { answerRequest, createRequest, routeRequest } from '../../server/actions/requests';
+import { answerRequest, createRequest, hideRequest, routeRequest } from '../../server/actions/requests';
 import { AppError } from '../../server/errors';
 import { requesterActor } from '../../server/policies/actor';
 import { publishedDataset } from '../support/factories';
@@ -101,5 +101,34 @@ describe('a public data request', () => {
     expect((await mineOnly.get('/manage/permintaan').expect(200)).text).not.toContain('Data UMKM per kabupaten');
     const routed = await signedIn(t.app, t.w.otherProducer.email, t.w.otherProducer.password);
     expect((await routed.get('/manage/permintaan').expect(200)).text).toContain('Data UMKM per kabupaten');
+  });
+
+  it('keeps its handling with those it belongs to: the public, the routed OPD, another OPD, the pembina, the walidata', async () => {
+    const r = await ask('Jumlah puskesmas per kecamatan');
+    // The public (through the form's actor) may ask, never route, answer or hide.
+    expect(await status(perform(routeRequest, requesterActor, { id: r.id, organization: t.w.opd.slug }, t.svc))).toBe(403);
+    expect(await status(perform(answerRequest, requesterActor, { id: r.id, state: 'ditolak', answer: 'tidak' }, t.svc))).toBe(404);
+    expect(await status(perform(hideRequest, requesterActor, { id: r.id, reason: 'spam' }, t.svc))).toBe(403);
+    const anon = await request(t.app).get(`/manage/permintaan/${r.id}`).expect(302);
+    expect(anon.headers.location).toMatch(/^\/login\?next=/);
+    // The pembina has no requests workspace; the walidata routes to one OPD, then on to another.
+    const pembina = await signedIn(t.app, t.w.pembina.email, t.w.pembina.password);
+    await pembina.get(`/manage/permintaan/${r.id}`).expect(403);
+    expect(await status(perform(answerRequest, t.w.pembina.actor, { id: r.id, state: 'ditolak', answer: 'tidak' }, t.svc))).toBe(403);
+    await perform(routeRequest, t.w.walidata.actor, { id: r.id, organization: t.w.opd.slug }, t.svc);
+    const first = await signedIn(t.app, t.w.producer.email, t.w.producer.password);
+    expect((await first.get(`/manage/permintaan/${r.id}`).expect(200)).text).toContain('budi@contoh.id');
+    await perform(routeRequest, t.w.walidata.actor, { id: r.id, organization: t.w.otherOpd.slug, note: 'Lebih tepat di OPD ini' }, t.svc);
+    // Sent on: the first OPD no longer sees or answers it; the second does.
+    await first.get(`/manage/permintaan/${r.id}`).expect(404);
+    expect(await status(perform(answerRequest, t.w.producer.actor, { id: r.id, state: 'ditolak', answer: 'bukan kami' }, t.svc))).toBe(404);
+    const second = await signedIn(t.app, t.w.otherProducer.email, t.w.otherProducer.password);
+    await second.get(`/manage/permintaan/${r.id}`).expect(200);
+    await perform(answerRequest, t.w.otherProducer.actor, { id: r.id, state: 'direncanakan', answer: 'Triwulan depan', planned_for: '2027-06-30' }, t.svc);
+    // Hidden as spam by the walidata: gone from the public, still in the walidata's workspace.
+    await perform(hideRequest, t.w.walidata.actor, { id: r.id, reason: 'uji' }, t.svc);
+    await request(t.app).get(`/permintaan/${r.id}`).expect(404);
+    const walidata = await signedIn(t.app, t.w.walidata.email, t.w.walidata.password);
+    await walidata.get(`/manage/permintaan/${r.id}`).expect(200);
   });
 });

@@ -6,6 +6,7 @@ import { canCommentVersion, canDecideVersion, canManageVersion, canReloadVersion
 import { canUseReviewQueue, homePath, reviewStatesFor } from '../../server/policies/review';
 import { canFileUnder, canUseProducerWorkspace } from '../../server/policies/dataset';
 import { canUseRequestWorkspace } from '../../server/policies/requests';
+import { canViewUsage } from '../../server/policies/usage';
 import { systemActor } from '../../server/policies/actor';
 
 const OPD = 10;
@@ -115,6 +116,7 @@ describe('workspace and queue policies', () => {
   it('opens the workspaces to the right people', () => {
     expect(allowed(canUseProducerWorkspace)).toEqual(['admin', 'otherProdusen', 'produsen']);
     expect(allowed(canUseRequestWorkspace)).toEqual(['admin', 'otherProdusen', 'produsen', 'walidata']);
+    expect(allowed(canViewUsage)).toEqual(['admin', 'walidata']);
     expect(allowed((a) => canFileUnder(a, { id: OPD, kind: 'opd' }))).toEqual(['admin', 'produsen', 'walidata']);
     expect(allowed((a) => canFileUnder(a, { id: 20, kind: 'walidata' }))).toEqual([]);
   });

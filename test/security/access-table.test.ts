@@ -438,6 +438,8 @@ const ROWS: Row[] = [
 
   // The home page's headline indicators: the custodian's. The list is the portal's (other test
   // files read it), so the allowed call names a dataset that does not exist: refused as input (400).
+  // Usage (views, downloads, searches that found nothing): the custodian's.
+  { route: 'GET /manage/penggunaan', call: () => ({ method: 'get', url: '/manage/penggunaan?hari=90' }), expect: page(custodian) },
   { route: 'GET /manage/beranda', call: () => ({ method: 'get', url: '/manage/beranda' }), expect: page(custodian) },
   {
     route: 'POST /manage/beranda', write: true,

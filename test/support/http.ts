@@ -8,8 +8,8 @@ export function csrfFrom(html: string): string {
   return m[1];
 }
 
-/** A browser-like agent signed in through the real sign-in form. */
-export async function signedIn(app: Express, email: string, password: string) {
+/** A browser-like agent signed in through the real sign-in form (an app, or the base URL of a running process). */
+export async function signedIn(app: Express | string, email: string, password: string) {
   const agent = request.agent(app);
   const page = await agent.get('/login').expect(200);
   const res = await agent.post('/login').type('form').send({ _csrf: csrfFrom(page.text), email, password });
@@ -18,7 +18,7 @@ export async function signedIn(app: Express, email: string, password: string) {
 }
 
 /** An API token through POST /api/v1/tokens. */
-export async function tokenFor(app: Express, email: string, password: string): Promise<string> {
+export async function tokenFor(app: Express | string, email: string, password: string): Promise<string> {
   const res = await request(app).post('/api/v1/tokens').send({ email, password }).expect(201);
   return res.body.token as string;
 }

@@ -16,13 +16,17 @@ export interface TestServices extends Services {
 
 /**
  * Real services on the run's database: knex, storage in a temporary directory, and loads run
- * inline (tests of the queue pass the real JobQueue as `jobs`).
+ * inline (tests of the queue pass the real JobQueue as `jobs`). `realLimits`: the rate limits at
+ * their defaults (the suite otherwise raises the sign-in limit).
  */
-export function testServices(opts: { jobs?: Jobs; env?: Record<string, string>; url?: string } = {}): TestServices {
+export function testServices(opts: { jobs?: Jobs; env?: Record<string, string>; url?: string; realLimits?: boolean } = {}): TestServices {
   const url = opts.url ?? process.env.SATUDATA_TEST_DB;
   if (!url) throw new Error('SATUDATA_TEST_DB is not set: run the tests through jest (global setup)');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'satudata-test-'));
-  const config: Config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SCRYPT_LOG_N: '10', ...opts.env });
+  // The suite signs in hundreds of times from one address: the sign-in limit is raised, unless a
+  // test asks for the limits at their real (default) values.
+  const raised = opts.realLimits ? {} : { SIGN_IN_ATTEMPTS: '1000' };
+  const config: Config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, SCRYPT_LOG_N: '10', ...raised, ...opts.env });
   const db = createDb(url, 6);
   const sessionPool = new pg.Pool({ connectionString: url, max: 2 });
   const jobs = opts.jobs ?? new InlineJobs();

@@ -66,16 +66,42 @@ export interface InferHints {
 }
 
 /** The number format that fits the most cells, preferring the file's convention on ties. */
-function chooseFormat(cells: string[], hints: InferHints): { format: NumberFormat; fit: number } {
+function chooseFormat(numeric: Tally, hints: InferHints): { format: NumberFormat; fit: number } {
   const prefs = (hints.indonesian ? PREFER_ID : PREFER_EN).filter((f) => !hints.decimal || f.decimal === hints.decimal);
-  const evidence = cells.map((c) => numberEvidence(c).formats);
+  const evidence = [...numeric].map(([c, m]) => ({ formats: numberEvidence(c).formats, m }));
   let best = { format: prefs[0], fit: -1 };
   for (const f of prefs) {
     let fit = 0;
-    for (const formats of evidence) if (formats.some((g) => sameFormat(g, f))) fit++;
+    for (const { formats, m } of evidence) if (formats.some((g) => sameFormat(g, f))) fit += m;
     if (fit > best.fit) best = { format: f, fit };
   }
   return best;
+}
+
+/**
+ * Distinct values with how often each occurs: a sample of thousands of rows holds few distinct
+ * values in most columns (regions, units, years), so each test runs once per value, not per cell.
+ */
+type Tally = Map<string, number>;
+
+function tally(values: Iterable<string>): Tally {
+  const t: Tally = new Map();
+  for (const v of values) t.set(v, (t.get(v) ?? 0) + 1);
+  return t;
+}
+
+/** How many of the tallied cells pass `test`. */
+function countWhere(t: Tally, test: (v: string) => boolean): number {
+  let n = 0;
+  for (const [v, m] of t) if (test(v)) n += m;
+  return n;
+}
+
+/** The tallied cells that pass `test`, as a tally. */
+function filterTally(t: Tally, test: (v: string) => boolean): Tally {
+  const out: Tally = new Map();
+  for (const [v, m] of t) if (test(v)) out.set(v, m);
+  return out;
 }
 
 /** The unit in a header's trailing parentheses: `Jumlah Penduduk (Jiwa)` → `Jiwa`. */
@@ -92,27 +118,30 @@ export function inferColumn(
   hints: InferHints,
   override: ColumnOverride = {},
 ): InferredColumn {
-  const present = cells.filter((c) => !isMissing(c)).map((c) => c.trim());
-  const n = present.length;
+  const raw = tally(cells);
+  const present: Tally = new Map();
+  for (const [c, m] of raw) if (!isMissing(c)) present.set(c.trim(), (present.get(c.trim()) ?? 0) + m);
+  const values = [...present.keys()];
+  const n = countWhere(present, () => true);
   // Digits with a leading zero are a code ("001"); a date's leading zero ("05/01/2024") is not.
-  const codeLike = CODE_NAME.test(header.name) || present.some((c) => /^0\d+$/.test(c));
+  const codeLike = CODE_NAME.test(header.name) || values.some((c) => /^0\d+$/.test(c));
   let type: ColumnType = 'text';
   let numberFormat = PLAIN_NUMBERS;
 
   if (!codeLike && n > 0) {
-    const booleans = present.filter((c) => normalizeBoolean(c) !== null).length;
-    const years = present.filter((c) => normalizeYear(c) !== null).length;
-    const dates = present.filter((c) => normalizeDate(c) !== null).length;
-    const numeric = present.filter((c) => numberEvidence(c).numeric);
-    if (booleans === n && present.some((c) => !/^[01]$/.test(c))) type = 'boolean';
+    const booleans = countWhere(present, (c) => normalizeBoolean(c) !== null);
+    const years = countWhere(present, (c) => normalizeYear(c) !== null);
+    const dates = countWhere(present, (c) => normalizeDate(c) !== null);
+    const numeric = filterTally(present, (c) => numberEvidence(c).numeric);
+    if (booleans === n && values.some((c) => !/^[01]$/.test(c))) type = 'boolean';
     else if (YEAR_NAME.test(header.name) && enough(years, n)) type = 'year';
     else if (enough(dates, n)) type = 'date';
-    else if (enough(numeric.length, n)) {
+    else if (enough(countWhere(numeric, () => true), n)) {
       const { format, fit } = chooseFormat(numeric, hints);
       if (enough(fit, n)) {
         numberFormat = format;
         // Fractions, and whole numbers too large for bigint, make a `numeric` column.
-        const fractional = numeric.some((c) => {
+        const fractional = [...numeric.keys()].some((c) => {
           const v = normalizeNumber(c, format) ?? '';
           return /[.eE]/.test(v) || (v !== '' && !fitsBigint(v));
         });
@@ -145,7 +174,7 @@ export function inferColumn(
     unit: override.unit ?? unitFromLabel(header.label),
     description: override.description ?? null,
     refScheme: override.ref_scheme ?? null,
-    canonical: (type === 'text' || type === 'date' || plain) && cells.every((c) => isCanonical(c, type)),
+    canonical: (type === 'text' || type === 'date' || plain) && [...raw.keys()].every((c) => isCanonical(c, type)),
   };
 }
 
@@ -157,7 +186,9 @@ export function mostlyNumeric(column: InferredColumn, sample: Array<{ line: numb
   if (column.type !== 'text' || column.role === 'region' || CODE_NAME.test(column.name)) return null;
   const present = sample.map((r) => ({ line: r.line, value: (r.cells[position] ?? '').trim() })).filter((c) => !isMissing(c.value));
   if (present.length < 3) return null;
-  if (present.some((c) => /^0\d/.test(c.value))) return null; // leading zeros: a code
-  const words = present.filter((c) => !numberEvidence(c.value).numeric);
+  const distinct = new Set(present.map((c) => c.value));
+  for (const v of distinct) if (/^0\d/.test(v)) return null; // leading zeros: a code
+  const wordValues = new Set([...distinct].filter((v) => !numberEvidence(v).numeric));
+  const words = wordValues.size > 0 ? present.filter((c) => wordValues.has(c.value)) : [];
   return words.length > 0 && words.length <= present.length / 2 ? words : null;
 }

@@ -129,7 +129,7 @@ export function apiRouter(services: Services): Router {
 
   const tokenLimiter = rateLimit({
     windowMs: 15 * 60 * 1000,
-    limit: services.config.env === 'test' ? 1000 : 20,
+    limit: services.config.signInAttempts,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     handler: (req, res) =>

@@ -21,7 +21,7 @@ export function authRoutes(services: Services): Router {
   const r = express.Router();
   const limiter = rateLimit({
     windowMs: 15 * 60 * 1000,
-    limit: services.config.env === 'test' ? 1000 : 20,
+    limit: services.config.signInAttempts,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
     skipSuccessfulRequests: true,

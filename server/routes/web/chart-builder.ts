@@ -53,6 +53,8 @@ export async function chartBuilderView(
     view,
     caption: viewCaption(view, columns, regions, t),
     filters,
+    /** How many filters the view applies (the filter box opens when there are any). */
+    filtered: Object.keys(view.where).length,
     json,
     query,
     embedUrl,

@@ -20,6 +20,7 @@ import { releaseRoutes } from './releases';
 import { dataListRoutes } from './datalist';
 import { scorecardRoutes } from './scorecards';
 import { requestRoutes } from './requests';
+import { usageRoutes } from './usage';
 import { headlineRoutes } from './headlines';
 import { unreadCount } from '../../queries/notifications';
 import { canUseReviewQueue } from '../../policies/review';
@@ -76,6 +77,7 @@ export function webRouter(services: Services): Router {
   r.use(dataListRoutes(services));
   r.use(scorecardRoutes(services));
   r.use(requestRoutes(services));
+  r.use(usageRoutes(services));
   r.use(headlineRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));

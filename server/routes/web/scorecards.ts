@@ -149,13 +149,20 @@ export function scorecardRoutes(services: Services): Router {
     const all = (await Promise.all([year - 1, year, year + 1].map((y) => dataList(db, req.actor, { year: y, timeZone, today })))).flat();
     const due = all.flatMap((e) => e.periods.filter((p) => p.due && p.due >= today && p.due <= soon && p.status !== 'terbit' && p.status !== 'terbit_terlambat').map((p) => ({ item: e, period: p })));
     const late = all.flatMap((e) => e.periods.filter((p) => p.status === 'terlambat').map((p) => ({ item: e, period: p })));
+    // Per OPD and year; within it one line per item, however many of its periods are listed
+    // (a monthly item a year behind is one line with its eleven periods, not eleven lines).
     const byOrg = (list: typeof due) => {
-      const m = new Map<string, { organization: (typeof list)[number]['item']['organization']; year: number; entries: typeof list }>();
+      type Entry = (typeof list)[number];
+      const m = new Map<string, { organization: Entry['item']['organization']; year: number; items: Map<number, { item: Entry['item']; periods: Entry['period'][] }> }>();
       for (const x of list) {
         const k = `${x.item.organization.slug}|${x.item.year}`;
-        (m.get(k) ?? m.set(k, { organization: x.item.organization, year: x.item.year, entries: [] }).get(k)!).entries.push(x);
+        const g = m.get(k) ?? m.set(k, { organization: x.item.organization, year: x.item.year, items: new Map() }).get(k)!;
+        (g.items.get(x.item.id) ?? g.items.set(x.item.id, { item: x.item, periods: [] }).get(x.item.id)!).periods.push(x.period);
       }
-      return [...m.values()];
+      return [...m.values()].map((g) => ({
+        ...g,
+        items: [...g.items.values()].map((e) => ({ ...e, first: e.periods[0], last: e.periods[e.periods.length - 1], many: e.periods.length > 1 })),
+      }));
     };
     const scheduled = await scheduledVersions(db);
     const requests = await db('data_requests').whereIn('state', ['baru']).whereNull('hidden_at').count<{ n: number }[]>({ n: '*' });

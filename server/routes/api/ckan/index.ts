@@ -36,6 +36,7 @@ export function ckanRouter(services: Services): Router {
   const help = (req: Request, name: string) => `${baseUrl(services, req)}/api/3/action/help_show?name=${encodeURIComponent(name)}`;
 
   r.all('/:name', async (req: Request, res: Response) => {
+    if (req.authError) throw req.authError;
     const name = String(req.params.name);
     if (!['GET', 'HEAD', 'POST'].includes(req.method)) {
       throw new CkanError('Bad Request', 400, 'Metode tidak didukung.', 'Method not supported.');

@@ -1,0 +1,197 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createApp } from '../../server/app';
+import { loadDemo } from '../../server/demo';
+import { launchChromium, listen } from '../support/browser';
+import { isolatedDatabase } from '../support/isolated-db';
+import { testServices, type TestServices } from '../support/services';
+
+// The management side in Chromium, on a fresh demo (a database of its own): the walidata's
+// scorecards and usage, the public release calendar, and a public data request from the form to
+// its answer. Screenshots at desktop width and on a 360 px phone go to artifacts/screenshots
+// (gitignored), to be looked at.
+
+const PASSWORD = 'demo-sandi-uji-123';
+const SHOTS = path.join(__dirname, '../../artifacts/screenshots');
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 360, height: 740 };
+
+let svc: TestServices;
+let drop: () => Promise<void>;
+let server: Server;
+let base: string;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  const db = await isolatedDatabase();
+  drop = db.drop;
+  svc = testServices({ url: db.url });
+  await loadDemo(svc, PASSWORD);
+  ({ server, base } = await listen(createApp(svc)));
+  browser = await launchChromium();
+  fs.mkdirSync(SHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await svc?.close();
+  await drop?.();
+});
+
+async function context(viewport = DESKTOP): Promise<{ ctx: BrowserContext; page: Page }> {
+  // Reduced motion: the charts are drawn at once, so the screenshots show them whole.
+  const ctx = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+  const page = await ctx.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  return { ctx, page };
+}
+
+async function signIn(email: string, viewport = DESKTOP): Promise<{ ctx: BrowserContext; page: Page }> {
+  const { ctx, page } = await context(viewport);
+  await page.goto(`${base}/login`);
+  await page.fill('#email', email);
+  await page.fill('#password', PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form button[type=submit]')]);
+  return { ctx, page };
+}
+
+/** Nothing sticks out sideways: the page is no wider than the screen (tables scroll in their own box). */
+async function noSidewaysScroll(page: Page): Promise<void> {
+  // In the page (a string: this project's TypeScript has no DOM types). The elements that reach
+  // past the screen's edge, outside a box that scrolls on its own, name the culprit.
+  const { scroll, width, wide } = (await page.evaluate(`(() => {
+    const w = window.innerWidth;
+    const wide = Array.from(document.querySelectorAll('body *'))
+      .filter((el) => el.getBoundingClientRect().right > w + 1 && !el.closest('.table-scroll'))
+      .slice(0, 5)
+      .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className ? '.' + String(el.className).split(' ').join('.') : '') + ' (' + Math.round(el.getBoundingClientRect().right) + 'px)');
+    return { scroll: document.documentElement.scrollWidth, width: w, wide };
+  })()`)) as { scroll: number; width: number; wide: string[] };
+  expect({ url: page.url(), scroll: Math.min(scroll, width), wide }).toEqual({ url: page.url(), scroll: width, wide: [] });
+}
+
+/** A screenshot of the whole page at desktop width and on a phone, for the record. */
+async function shoot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}-desktop.png`), fullPage: true });
+  const url = page.url();
+  await page.setViewportSize(PHONE);
+  await page.goto(url);
+  await noSidewaysScroll(page);
+  await page.screenshot({ path: path.join(SHOTS, `${name}-360.png`), fullPage: true });
+  await page.setViewportSize(DESKTOP);
+}
+
+/** How many charts Chart.js drew on the page. */
+const chartsDrawn = (page: Page) => page.evaluate(`Array.from(document.querySelectorAll('canvas')).filter((c) => window.Chart && window.Chart.getChart(c)).length`) as Promise<number>;
+
+describe('the management side in the browser', () => {
+  jest.setTimeout(180_000);
+
+  it('shows the walidata the OPD scorecards with a chart, a sortable table and exports', async () => {
+    const { ctx, page } = await signIn('walidata@demo.satudata.id');
+    await page.goto(`${base}/manage`);
+    expect(await page.textContent('h1')).toContain('Kelola');
+    await Promise.all([page.waitForURL(/\/manage\/opd/), page.click('a[href="/manage/opd"]')]);
+    await page.waitForFunction("document.querySelector('canvas') && window.Chart && window.Chart.getChart(document.querySelector('canvas'))");
+    expect(await chartsDrawn(page)).toBe(1);
+    const rows = await page.$$eval('table.scorecards tbody tr th', (ths) => ths.map((t) => t.textContent?.trim()));
+    expect(rows.sort()).toEqual(['Bappeda', 'Biro Organisasi', 'Dinkes', 'Dinsos', 'Disdikbud', 'Disdukcapil']);
+    // Late items make reminders possible; the table sorts by a header.
+    expect(await page.locator('table.scorecards button', { hasText: 'Ingatkan' }).count()).toBeGreaterThan(0);
+    await Promise.all([page.waitForURL(/urut=late/), page.click('table.scorecards thead a:has-text("Terlambat")')]);
+    expect(await page.getAttribute('table.scorecards thead th[aria-sort]', 'aria-sort')).toMatch(/ascending|descending/);
+    expect(await page.getAttribute('a:has-text("CSV")', 'href')).toMatch(/^\/manage\/opd\.csv\?/);
+    await shoot(page, 'scorecards-walidata');
+    // Some readers and a search that finds nothing, so the usage page has something to show.
+    const reader = await context();
+    for (const slug of ['indeks-pembangunan-manusia-ipm-provinsi-lampung', 'indeks-pembangunan-manusia-ipm-provinsi-lampung', 'persentase-penduduk-miskin-provinsi-lampung']) await reader.page.goto(`${base}/dataset/${slug}`);
+    await reader.page.goto(`${base}/dataset?q=jumlah+nelayan`);
+    await reader.ctx.close();
+    await svc.usage.flush();
+    await page.goto(`${base}/manage/penggunaan`);
+    expect(await chartsDrawn(page)).toBe(1);
+    expect(await page.textContent('table.misses')).toContain('jumlah nelayan');
+    await shoot(page, 'usage-walidata');
+    await page.goto(`${base}/manage`);
+    await shoot(page, 'manage-walidata');
+    await ctx.close();
+  });
+
+  it('shows the public the release calendar with the upcoming release, by week and month, with its feeds', async () => {
+    const { ctx, page } = await context();
+    await page.goto(`${base}/jadwal`);
+    const text = (await page.textContent('main')) ?? '';
+    expect(text).toContain('Kepadatan Penduduk Kabupaten/Kota di Provinsi Lampung 2025');
+    expect(await page.locator('a[href="/jadwal.ics"]').count()).toBeGreaterThan(0);
+    expect(await page.locator('a[href="/feeds/releases.atom"]').count()).toBeGreaterThan(0);
+    await shoot(page, 'jadwal-public');
+    // The dataset itself stays invisible until then.
+    const res = await page.request.get(`${base}/dataset/kepadatan-penduduk-kabupaten-kota-di-provinsi-lampung-2025`);
+    expect(res.status()).toBe(404);
+    await ctx.close();
+  });
+
+  it('takes a public data request from the form to the answer: asked, routed by the walidata, answered by the OPD, shown to all', async () => {
+    // The public asks, on a phone.
+    const pub = await context(PHONE);
+    const p = pub.page;
+    await p.goto(`${base}/permintaan`);
+    await noSidewaysScroll(p);
+    await p.fill('#r-title', 'Jumlah guru SMA per kabupaten/kota');
+    await p.fill('#r-desc', 'Jumlah guru SMA negeri dan swasta menurut kabupaten/kota, 2025.');
+    await p.fill('#r-purpose', 'Liputan tentang rasio guru dan murid.');
+    await p.fill('#r-name', 'Maya Kartika');
+    await p.fill('#r-email', 'maya.kartika@contoh.id');
+    await p.waitForTimeout(3200); // a person takes a few seconds; the form refuses bots that do not
+    await Promise.all([p.waitForURL((u) => /^\/permintaan\/\d+$/.test(u.pathname)), p.click('form[action="/permintaan#formulir"] button[type=submit]')]);
+    const id = Number(new URL(p.url()).pathname.split('/').pop());
+    expect(await p.textContent('h1')).toContain('Jumlah guru SMA per kabupaten/kota');
+    expect(await p.textContent('main')).toContain('Baru');
+    await p.screenshot({ path: path.join(SHOTS, 'request-asked-360.png'), fullPage: true });
+
+    // The walidata routes it to Disdikbud.
+    const wali = await signIn('walidata@demo.satudata.id');
+    await wali.page.goto(`${base}/manage/permintaan`);
+    await Promise.all([wali.page.waitForURL(new RegExp(`/manage/permintaan/${id}$`)), wali.page.click(`a[href="/manage/permintaan/${id}"]`)]);
+    expect(await wali.page.textContent('main')).toContain('maya.kartika@contoh.id'); // the workspace sees the contact
+    await wali.page.selectOption('#h-org', 'disdikbud');
+    await wali.page.fill('#h-note', 'Data guru ada di Dapodik.');
+    await Promise.all([wali.page.waitForLoadState('load'), wali.page.click('#route-h ~ form button[type=submit]')]);
+    expect(await wali.page.textContent('h1')).toContain('Diteruskan');
+    await shoot(wali.page, 'request-routed-walidata');
+
+    // Another OPD does not see it; Disdikbud answers with a link.
+    const other = await signIn('dinkes@demo.satudata.id');
+    const refused = await other.page.request.get(`${base}/manage/permintaan/${id}`);
+    expect(refused.status()).toBe(404);
+    const opd = await signIn('disdikbud@demo.satudata.id');
+    await opd.page.goto(`${base}/manage/permintaan`);
+    await Promise.all([opd.page.waitForURL(new RegExp(`/manage/permintaan/${id}$`)), opd.page.click(`a[href="/manage/permintaan/${id}"]`)]);
+    await opd.page.check('input[name=state][value=tersedia_di_tempat_lain]');
+    await opd.page.fill('#h-answer', 'Jumlah guru per kabupaten/kota ada di Dapodik Kemendikdasmen.');
+    await opd.page.fill('#h-url', 'https://dapo.kemendikdasmen.go.id/');
+    await Promise.all([opd.page.waitForLoadState('load'), opd.page.click('#ans-h ~ form button[type=submit]')]);
+    expect(await opd.page.textContent('h1')).toContain('Tersedia di tempat lain');
+
+    // The public page shows the answer and its link, never the requester's e-mail.
+    await p.goto(`${base}/permintaan/${id}`);
+    const shown = (await p.textContent('main')) ?? '';
+    expect(shown).toContain('Dapodik Kemendikdasmen');
+    expect(await p.getAttribute('main a[href="https://dapo.kemendikdasmen.go.id/"]', 'rel')).toMatch(/noopener/);
+    expect(shown).not.toContain('maya.kartika@contoh.id');
+    await noSidewaysScroll(p);
+    await p.screenshot({ path: path.join(SHOTS, 'request-answered-360.png'), fullPage: true });
+    await p.setViewportSize(DESKTOP);
+    await p.goto(`${base}/permintaan`);
+    await p.screenshot({ path: path.join(SHOTS, 'permintaan-public-desktop.png'), fullPage: true });
+    for (const c of [pub, wali, other, opd]) await c.ctx.close();
+  });
+
+  it('raised no script errors on any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
