@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_XLSX_LIMITS, type XlsxLimits } from './ingest/prepare/xlsx/zip';
+import { parseAllowHosts } from './exchange/safe-fetch';
 
 /** The portal's zone when TIME_ZONE is not set: Western Indonesia Time (WIB). */
 export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
@@ -54,6 +55,8 @@ const schema = z.object({
   /** Views and downloads are counted in memory and written every this many seconds (0: only when asked). */
   USAGE_FLUSH_SECONDS: z.coerce.number().min(0).default(5),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** Hosts pulled sources, harvests and webhooks may reach although private or loopback (comma-separated). */
+  FETCH_ALLOW_HOSTS: z.string().default(''),
 });
 
 export type Config = {
@@ -84,6 +87,8 @@ export type Config = {
   xlsxLimits: XlsxLimits;
   /** IANA zone in which times are shown and dates filtered (default Asia/Jakarta, WIB). */
   timeZone: string;
+  /** Hosts outbound fetches may reach although their addresses are private or loopback. */
+  fetchAllowHosts: string[];
 };
 
 /** Reads and checks the environment once; every other module receives the result. */
@@ -123,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInAttempts: e.SIGN_IN_ATTEMPTS,
     timeZone: e.TIME_ZONE,
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
+    fetchAllowHosts: parseAllowHosts(e.FETCH_ALLOW_HOSTS),
     xlsxLimits: {
       ...DEFAULT_XLSX_LIMITS,
       maxUnpackedBytes: Math.round(e.XLSX_MAX_UNPACKED_MB * 1024 * 1024),

@@ -5,6 +5,8 @@ import { remindOrganization } from './reminders';
 import { setHeadlineIndicators } from './headlines';
 import { answerRequest, createRequest, hideRequest, routeRequest } from './requests';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
+import { requestSourceRun, setSource } from './sources';
+import { createWebhook, deleteWebhook } from './webhooks';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
 
 /** Every action of the portal. A test walks this list: each must name a policy and fail closed. */
@@ -38,5 +40,9 @@ export const actions = {
   routeRequest,
   answerRequest,
   hideRequest,
+  setSource,
+  requestSourceRun,
+  createWebhook,
+  deleteWebhook,
   setHeadlineIndicators,
 };

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-export type NotificationKind = 'submitted' | 'verified' | 'decision' | 'comment' | 'retracted' | 'scheduled' | 'released' | 'reminder' | 'request' | 'request_answered';
+export type NotificationKind = 'submitted' | 'verified' | 'decision' | 'comment' | 'retracted' | 'scheduled' | 'released' | 'reminder' | 'request' | 'request_answered' | 'source_failed' | 'webhook_paused';
 
 /** Active users with one of the roles. */
 export function usersWithRole(tx: Knex | Knex.Transaction, roles: string[]): Promise<number[]> {

@@ -83,6 +83,33 @@ function scheduleLoad(services: Services, versionId: number, size: number): () =
     size <= services.config.inlineLoadMaxBytes ? loadVersion(services, versionId) : services.jobs.enqueueLoad(versionId);
 }
 
+/** A version upload's outcome: `reused` when an earlier upload answers it (nothing new was made). */
+export type UploadedVersion = VersionRow & { reused: boolean };
+
+/**
+ * The version an upload repeats, if any: the one made with the same idempotency key (a different
+ * file under the same key is a client's mistake, refused), else the latest version when it holds
+ * the very same file — unless that one failed, when a new upload is how to try again.
+ */
+async function earlierUpload(tx: Knex.Transaction, datasetId: number, sha256: string, key: string | undefined): Promise<VersionRow | null> {
+  if (key) {
+    const keyed = (await tx('versions').where({ dataset_id: datasetId, idempotency_key: key }).first()) as VersionRow | undefined;
+    if (keyed) {
+      if (keyed.raw_sha256 !== sha256) {
+        throw new Conflict(
+          `Idempotency-Key ini sudah dipakai untuk berkas lain (versi ${keyed.number}).`,
+          `This Idempotency-Key was already used for another file (version ${keyed.number}).`,
+          { version: keyed.number },
+        );
+      }
+      return keyed;
+    }
+  }
+  const latest = (await tx('versions').where({ dataset_id: datasetId }).orderBy('number', 'desc').first()) as VersionRow | undefined;
+  if (latest && latest.raw_sha256 === sha256 && latest.state !== 'failed') return latest;
+  return null;
+}
+
 /** Upload a file as the dataset's next version. The file is already in storage. */
 export const uploadVersion = defineAction({
   name: 'version.upload',
@@ -96,11 +123,19 @@ export const uploadVersion = defineAction({
       media_type: z.string().max(200).optional(),
     }),
     options: loadOptionsSchema.default({}),
+    /** A retrying client's key (the `Idempotency-Key` header): the same key never makes a second version. */
+    idempotency_key: z.string().trim().min(1).max(200).optional(),
   }),
   load: (tx, input) => lockDataset(tx, input.slug),
   authorize: (actor, ds) => (canViewWork(actor, ds) ? canUploadVersion(actor, ds) : datasetNotFound()),
-  async run(ctx, actor, ds, input) {
+  async run(ctx, actor, ds, input): Promise<{ result: UploadedVersion; audit: AuditEntry | null }> {
     const { tx } = ctx;
+    const earlier = await earlierUpload(tx, ds.id, input.file.sha256, input.idempotency_key);
+    if (earlier) {
+      // Nothing new is made: the repeated copy of the file goes once the answer stands.
+      ctx.afterCommit(() => ctx.storage.discard(input.file.key));
+      return { result: { ...earlier, reused: true }, audit: null };
+    }
     const [{ next }] = await tx('versions').where({ dataset_id: ds.id }).select(tx.raw('coalesce(max(number), 0) + 1 as next'));
     const rawPath = await ctx.storage.adopt(input.file.key, input.file.sha256);
     const [v] = await tx('versions')
@@ -113,14 +148,15 @@ export const uploadVersion = defineAction({
         raw_path: rawPath,
         raw_sha256: input.file.sha256,
         raw_size: input.file.size,
+        idempotency_key: input.idempotency_key ?? null,
         options: JSON.stringify(input.options),
         uploaded_by: actor.id,
       })
       .returning('*');
     ctx.afterCommit(scheduleLoad(ctx, v.id, input.file.size));
     return {
-      result: v as VersionRow,
-      audit: versionAudit(ds, v, { filename: v.filename, size: input.file.size, sha256: input.file.sha256 }),
+      result: { ...(v as VersionRow), reused: false },
+      audit: versionAudit(ds, v, { filename: v.filename, size: input.file.size, sha256: input.file.sha256, idempotency_key: input.idempotency_key ?? null }),
     };
   },
 });

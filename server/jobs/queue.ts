@@ -4,6 +4,8 @@ import { log } from '../log';
 import { untilReachable } from '../outages';
 import type { Jobs, Services } from '../services';
 import { createReleaseQueue, sendRelease, workReleases } from './releases';
+import { pullDueSources } from '../exchange/pull';
+import { sweepWebhooks } from '../exchange/webhooks';
 
 const LOAD_QUEUE = 'load-version';
 
@@ -12,6 +14,7 @@ export class JobQueue implements Jobs {
   private workerId: string | null = null;
   private sweeper: NodeJS.Timeout | null = null;
   private releaseSweeper: NodeJS.Timeout | null = null;
+  private sourceSweeper: NodeJS.Timeout | null = null;
   private stopping = false;
 
   private constructor(private readonly boss: PgBoss) {
@@ -73,12 +76,30 @@ export class JobQueue implements Jobs {
     this.sweeper = setInterval(sweep, Math.min(30, services.config.loadStallSeconds) * 1000);
     this.sweeper.unref();
     this.releaseSweeper = await workReleases(this.boss, services, services.config.releaseSweepSeconds);
+    // Pulled sources and webhooks: every worker looks for due work as often as for due
+    // releases; claims in the database make each run and each delivery happen once.
+    let pulling = false;
+    const pull = async () => {
+      if (pulling || this.stopping) return;
+      pulling = true;
+      try {
+        await pullDueSources(services);
+        await sweepWebhooks(services);
+      } catch (err) {
+        log.error({ err }, 'pulling due sources or sending webhooks failed');
+      } finally {
+        pulling = false;
+      }
+    };
+    this.sourceSweeper = setInterval(() => void pull(), services.config.releaseSweepSeconds * 1000);
+    this.sourceSweeper.unref();
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.sweeper) clearInterval(this.sweeper);
     if (this.releaseSweeper) clearInterval(this.releaseSweeper);
+    if (this.sourceSweeper) clearInterval(this.sourceSweeper);
     await this.boss.stop({ graceful: true, timeout: 5000, wait: true });
   }
 }

@@ -65,6 +65,14 @@ export function canUploadVersion(actor: Actor | null, ds: DatasetRecord): boolea
   return isAdmin(actor) || isProducerOf(actor, ds.organization_id);
 }
 
+/**
+ * Give a dataset a pulled source, or run it: whoever may upload its versions (the source's runs
+ * upload as the person who set it, and what they make still goes through review).
+ */
+export function canManageSource(actor: Actor | null, ds: DatasetRecord): boolean {
+  return canUploadVersion(actor, ds);
+}
+
 /** Take a published dataset off the public site (or put it back): the custodian. */
 export function canRetractDataset(actor: Actor | null, _ds: DatasetRecord): boolean {
   return isCustodian(actor);

@@ -62,6 +62,14 @@ export function presentNotification(n: NotificationJoinedRow, t: TFunction, opts
       text = t('inbox.requestAnswered', { ...vars, title: d.title, state: t(`requestState.${d.state}`) });
       href = `/manage/permintaan/${d.request_id}`;
       break;
+    case 'source_failed':
+      text = t('inbox.sourceFailed', { ...vars, failures: (n.details as { failures?: number } | null)?.failures ?? 3 });
+      href = `/dashboard/datasets/${n.slug}#sumber`;
+      break;
+    case 'webhook_paused':
+      text = t('inbox.webhookPaused', { url: (n.details as { url?: string } | null)?.url ?? '' });
+      href = '/dashboard/webhooks';
+      break;
     default:
       text = String(n.kind);
   }

@@ -396,3 +396,77 @@ export type DataListItemOut = z.input<typeof dataListItemSchema>;
 export type RequestOut = z.input<typeof requestSchema>;
 export type ActivityOut = z.input<typeof activitySchema>;
 export type ReviewItemOut = z.input<typeof reviewItemSchema>;
+
+// ---- data exchange (issue 12) ------------------------------------------------------------------
+
+export const sourceSchema = id(
+  'Source',
+  z.object({
+    kind: z.enum(['url', 'json_api']).meta(doc('`url`: berkas CSV/XLSX; `json_api`: rekaman dari API JSON.', '`url`: a CSV/XLSX file; `json_api`: records from a JSON API.')),
+    url: z.string(),
+    schedule: z.string().meta(doc('Mis. `daily 06:00`, `weekly senin 06:00`, `monthly 5 06:00` atau cron, di zona portal.', 'E.g. `daily 06:00`, `weekly mon 06:00`, `monthly 5 06:00` or cron, in the portal’s zone.')),
+    records_path: z.string().nullable(),
+    fields: z.record(z.string(), z.string()).nullable(),
+    header_names: z.array(z.string()).meta(doc('Nama header rahasia yang tersimpan (nilainya tidak pernah ditampilkan).', 'Names of the stored secret headers (their values are never shown).')),
+    enabled: z.boolean(),
+    next_run_at: timestamp.nullable(),
+    failures: z.number().int().meta(doc('Kegagalan berturut-turut.', 'Failures in a row.')),
+    updated_at: timestamp.nullable(),
+  }),
+  'Sumber data otomatis sebuah dataset.',
+  'A dataset’s pulled source.',
+);
+
+export const sourceRunSchema = id(
+  'SourceRun',
+  z.object({
+    id: z.number().int(),
+    trigger: z.enum(['schedule', 'manual']),
+    started_at: timestamp.nullable(),
+    finished_at: timestamp.nullable(),
+    duration_ms: z.number().int().nullable(),
+    bytes: z.number().int().nullable(),
+    http_status: z.number().int().nullable(),
+    result: z.enum(['running', 'new_version', 'unchanged', 'failed']),
+    error: z.string().nullable().meta(doc('Mengapa gagal, dalam bahasa pembaca.', 'Why it failed, in the reader’s language.')),
+    sha256: z.string().nullable(),
+    version: z.number().int().nullable().meta(doc('Versi yang dibuatnya.', 'The version it made.')),
+  }),
+  'Satu pengambilan sumber.',
+  'One run of a source.',
+);
+
+export const webhookSchema = id(
+  'Webhook',
+  z.object({
+    id: z.number().int(),
+    url: z.string(),
+    events: z.array(z.string()),
+    organization: z.string().nullable(),
+    dataset: z.string().nullable(),
+    active: z.boolean().meta(doc('Salah bila dijeda setelah sehari gagal.', 'False when paused after a day of failures.')),
+    failing_since: timestamp.nullable(),
+    paused_at: timestamp.nullable(),
+    created_at: timestamp.nullable(),
+  }),
+  'Langganan peristiwa katalog publik.',
+  'A subscription to the public catalog’s events.',
+);
+
+export const deliverySchema = id(
+  'WebhookDelivery',
+  z.object({
+    id: z.number().int(),
+    event: z.string().nullable(),
+    dataset: z.string().nullable(),
+    status: z.enum(['pending', 'retrying', 'delivered', 'abandoned']),
+    attempts: z.number().int(),
+    last_status: z.number().int().nullable(),
+    last_error: z.string().nullable(),
+    next_attempt_at: timestamp.nullable(),
+    delivered_at: timestamp.nullable(),
+    created_at: timestamp.nullable(),
+  }),
+  'Satu pengiriman webhook.',
+  'One webhook delivery.',
+);

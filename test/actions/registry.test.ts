@@ -4,6 +4,7 @@ import { perform, untrusted, type Action } from '../../server/actions/action';
 import { createDataListItem } from '../../server/actions/datalist';
 import { createRequest, routeRequest } from '../../server/actions/requests';
 import { issueToken } from '../../server/actions/accounts';
+import { createWebhook } from '../../server/actions/webhooks';
 import { requestPasswordReset } from '../../server/actions/passwords';
 import { AppError, NotFound } from '../../server/errors';
 import type { Actor } from '../../server/policies/actor';
@@ -41,6 +42,7 @@ beforeAll(async () => {
   const routed = await perform(createRequest, requesterActor, { title: 'Minta data uji diteruskan', name: 'Warga', email: 'warga@x.id' }, t.svc);
   await perform(routeRequest, t.w.walidata.actor, { id: routed.id, organization: t.w.opd.slug }, t.svc);
   const token = await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email }, t.svc);
+  const hook = await perform(createWebhook, t.w.producer.actor, { url: 'https://aplikasi.example.id/hook', events: ['published'], organization: t.w.opd.slug }, t.svc);
   const reset = await perform(requestPasswordReset, requesterActor, { email: t.w.producer.email }, t.svc);
   const file = { key: `raw/ab/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), size: 10, filename: 'x.csv' };
   const orgSlug = t.w.opd.slug;
@@ -78,6 +80,10 @@ beforeAll(async () => {
     hideRequest: { id: request.id, reason: 'spam' },
     remindOrganization: { organization: orgSlug, year: 2093 },
     importDataList: { year: 2093, file: { key: file.key, sha256: file.sha256, filename: 'x.csv' } },
+    setSource: { slug: published, kind: 'url', url: 'https://data.example.id/x.csv', schedule: 'daily' },
+    requestSourceRun: { slug: published },
+    createWebhook: { url: 'https://aplikasi.example.id/hook', events: ['published'], organization: orgSlug },
+    deleteWebhook: { id: hook.id },
     setHeadlineIndicators: { indicators: [{ dataset: published, measure: 'jumlah', fn: 'sum' }] },
   };
 });
@@ -123,6 +129,12 @@ const EXPECTED: Record<string, Who[]> = {
   hideRequest: ['walidata', 'admin'],
   remindOrganization: ['walidata', 'admin'],
   importDataList: ['walidata', 'admin'],
+  // A source's runs upload as the one who set it: whoever may upload the dataset's versions.
+  setSource: ['owner', 'admin'],
+  requestSourceRun: ['owner', 'admin'],
+  // An outbound channel: the custodian for anything, a producer for its own OPD.
+  createWebhook: ['owner', 'walidata', 'admin'],
+  deleteWebhook: ['owner', 'admin'],
   setHeadlineIndicators: ['walidata', 'admin'],
 };
 

@@ -178,6 +178,18 @@ describe('real answers match the document', () => {
     const diff = await get('/datasets/{slug}/versions/{n}/diff', `/datasets/${slug}/versions/2/diff?cells_limit=10`, producer);
     expect(diff.body.data.rows.changed).toBe(1);
 
+    // Data exchange: a pulled source (pointing at an address the SSRF guard refuses, so the run
+    // fails at once without leaving the machine) and a webhook with its delivery log.
+    conforms('PUT', '/datasets/{slug}/source', await request(t.app).put(`/api/v1/datasets/${slug}/source`).set(producer).send({ kind: 'url', url: 'http://127.0.0.1:9/sumber.csv', schedule: 'daily 06:00', headers: { 'X-Api-Key': 'k' } }));
+    await get('/datasets/{slug}/source', `/datasets/${slug}/source`, producer);
+    const run = await post('/datasets/{slug}/source/run', `/datasets/${slug}/source/run`, producer);
+    expect(run.body.data.result).toBe('failed');
+    await get('/datasets/{slug}/source/runs', `/datasets/${slug}/source/runs`, producer);
+    const hook = await post('/webhooks', '/webhooks', producer, { url: 'http://127.0.0.1:9/hook', events: ['published'], organization: t.w.opd.slug });
+    await get('/webhooks', '/webhooks', producer);
+    await get('/webhooks/{id}/deliveries', `/webhooks/${hook.body.data.id}/deliveries`, producer);
+    conforms('DELETE', '/webhooks/{id}', await request(t.app).delete(`/api/v1/webhooks/${hook.body.data.id}`).set(producer));
+
     const asked = await post('/requests', '/requests', {}, { title: 'Data curah hujan bulanan', name: 'Sari Dewi', email: 'sari@contoh.id', purpose: 'Penelitian' });
     expect(asked.body.data.requester).toEqual({ name: 'Sari' });
     await get('/requests', '/requests');

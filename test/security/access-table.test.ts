@@ -9,6 +9,7 @@ import { createDataListItem } from '../../server/actions/datalist';
 import { createRequest } from '../../server/actions/requests';
 import { requesterActor } from '../../server/policies/actor';
 import { issueToken } from '../../server/actions/accounts';
+import { createWebhook } from '../../server/actions/webhooks';
 import { ACTIONS as CKAN_ACTIONS } from '../../server/routes/api/ckan/actions';
 import { makeDataset, publishedDataset, SMALL_CSV, uid, uploadContent, type TestUser } from '../support/factories';
 import { csrfFrom, signedIn } from '../support/http';
@@ -119,6 +120,8 @@ beforeAll(async () => {
   item = await perform(createDataListItem, t.w.walidata.actor, { year, name: `Butir tabel akses ${uid()}`, organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
   dataRequest = await perform(createRequest, requesterActor, { title: `Permintaan tabel akses ${uid()}`, name: 'Warga', email: 'warga@uji.id' }, t.svc);
   for (const w of WHO) clients[w] = await clientFor(w);
+  for (const w of WHO) victims[`webhook:${w}`] = (await perform(createWebhook, t.w.producer.actor, { url: 'http://127.0.0.1:9/korban', events: ['published'], organization: t.w.opd.slug }, t.svc)).id;
+  victims['webhook-log'] = (await perform(createWebhook, t.w.producer.actor, { url: 'http://127.0.0.1:9/log', events: ['published'], organization: t.w.opd.slug }, t.svc)).id;
   for (const route of ['api', 'account', 'admin']) {
     for (const w of WHO) victims[`${route}:${w}`] = (await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email, name: `korban ${route} ${w}` }, t.svc)).id;
   }
@@ -415,6 +418,49 @@ const ROWS: Row[] = [
   {
     route: 'DELETE /api/v1/tokens/:id', write: true,
     call: (c) => ({ method: 'delete', url: `/api/v1/tokens/${victims[`api:${c.who}`]}` }),
+    expect: (w) => (w === 'owner' || w === 'admin' ? 'ok' : 'hidden'),
+  },
+  // Pulled sources (issue 12): the dataset's producers set and run them (the runs upload as them);
+  // whoever sees the work sees the source and its log. The source points at an address the
+  // SSRF guard refuses at once, so a run fails without leaving the machine. Order matters: the
+  // source is set (API) before it is read and run.
+  {
+    route: 'PUT /api/v1/datasets/:slug/source', perDataset: true, write: true,
+    call: (c) => ({ method: 'put', url: `/api/v1/datasets/${c.ds.slug}/source`, body: { kind: 'url', url: 'http://127.0.0.1:9/sumber.csv', schedule: 'monthly 28 03:00' } }),
+    expect: (w) => (producerSide(w) ? 'ok' : denyWork(w)),
+  },
+  { route: 'GET /api/v1/datasets/:slug/source', perDataset: true, call: (c) => ({ method: 'get', url: `/api/v1/datasets/${c.ds.slug}/source` }), expect: (w) => (work(w) ? 'ok' : 'hidden') },
+  { route: 'GET /api/v1/datasets/:slug/source/runs', perDataset: true, call: (c) => ({ method: 'get', url: `/api/v1/datasets/${c.ds.slug}/source/runs` }), expect: (w) => (work(w) ? 'ok' : 'hidden') },
+  {
+    route: 'POST /api/v1/datasets/:slug/source/run', perDataset: true, write: true,
+    call: (c) => ({ method: 'post', url: `/api/v1/datasets/${c.ds.slug}/source/run` }),
+    expect: (w) => (producerSide(w) ? 'ok' : denyWork(w)),
+  },
+  {
+    route: 'POST /dashboard/datasets/:slug/source', perDataset: true, write: true,
+    call: (c) => ({ method: 'post', url: `/dashboard/datasets/${c.ds.slug}/source`, body: { kind: 'url', url: 'http://127.0.0.1:9/sumber.csv', schedule: 'monthly 28 03:00', enabled: 'on' } }),
+    expect: (w) => (!signed(w) ? 'login' : producerSide(w) ? 'ok' : denyWork(w)),
+  },
+  {
+    route: 'POST /dashboard/datasets/:slug/source/run', perDataset: true, write: true,
+    call: (c) => ({ method: 'post', url: `/dashboard/datasets/${c.ds.slug}/source/run` }),
+    expect: (w) => (!signed(w) ? 'login' : producerSide(w) ? 'ok' : denyWork(w)),
+  },
+  // Webhooks: an outbound channel — the custodian for anything, a producer for its own OPD.
+  {
+    route: 'POST /api/v1/webhooks', write: true,
+    call: () => ({ method: 'post', url: '/api/v1/webhooks', body: { url: 'http://127.0.0.1:9/hook', events: ['published'], organization: t.w.opd.slug } }),
+    expect: (w) => (w === 'public' ? 'login' : w === 'owner' || custodian(w) ? 'ok' : 'forbidden'),
+  },
+  { route: 'GET /api/v1/webhooks', call: () => ({ method: 'get', url: '/api/v1/webhooks' }), expect: signedOnly },
+  {
+    route: 'GET /api/v1/webhooks/:id/deliveries',
+    call: () => ({ method: 'get', url: `/api/v1/webhooks/${victims['webhook-log']}/deliveries` }),
+    expect: (w) => (w === 'owner' || w === 'admin' ? 'ok' : 'hidden'),
+  },
+  {
+    route: 'DELETE /api/v1/webhooks/:id', write: true,
+    call: (c) => ({ method: 'delete', url: `/api/v1/webhooks/${victims[`webhook:${c.who}`]}` }),
     expect: (w) => (w === 'owner' || w === 'admin' ? 'ok' : 'hidden'),
   },
   { route: 'GET /account', call: () => ({ method: 'get', url: '/account' }), expect: page(signed) },

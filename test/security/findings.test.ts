@@ -15,7 +15,7 @@ const bearer = async (u: { email: string; password: string }) => ({ Authorizatio
 describe('findings of the attack on a fresh instance', () => {
   it('keeps another OPD out of a published dataset’s workspace page (404, no versions shown)', async () => {
     const { ds } = await publishedDataset(t.svc, t.w);
-    await uploadContent(t.svc, t.w.producer.actor, ds.slug, SMALL_CSV, 'draf-rahasia.csv');
+    await uploadContent(t.svc, t.w.producer.actor, ds.slug, `${SMALL_CSV}1802,TANGGAMUS,641036,2025\n`, 'draf-rahasia.csv');
     const other = await signedIn(t.app, t.w.otherProducer.email, t.w.otherProducer.password);
     const res = await other.get(`/dashboard/datasets/${ds.slug}`).expect(404);
     expect(res.text).not.toContain('draf-rahasia.csv');

@@ -52,7 +52,7 @@ describe('usage counters', () => {
 
   it('does not count a custodian downloading an unpublished draft', async () => {
     const { ds } = await publishedDataset(t.svc, t.w);
-    const draft = await uploadContent(t.svc, t.w.producer.actor, ds.slug, SMALL_CSV);
+    const draft = await uploadContent(t.svc, t.w.producer.actor, ds.slug, `${SMALL_CSV}1802,TANGGAMUS,641036,2025\n`);
     const producer = await signedIn(t.app, t.w.producer.email, t.w.producer.password);
     await producer.get(`/dataset/${ds.slug}/download.csv?version=${draft.number}`).set('User-Agent', BROWSER).expect(200);
     await producer.get(`/dataset/${ds.slug}/download.csv?version=1`).set('User-Agent', BROWSER).expect(200);

@@ -26,7 +26,13 @@ import {
   tokenSchema,
   topicSchema,
   versionSchema,
+  sourceSchema,
+  sourceRunSchema,
+  webhookSchema,
+  deliverySchema,
 } from '../../presenters/schemas';
+import { sourceInput } from '../../actions/sources';
+import { WEBHOOK_EVENTS } from '../../actions/webhooks';
 import { AGGREGATE_FUNCTIONS, MAX_LIMIT } from '../../queries/rows';
 import { datasetSearchSchema } from '../search';
 
@@ -159,7 +165,7 @@ export interface ApiResponse {
 }
 
 export interface ApiOperation {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'patch' | 'put' | 'delete';
   /** OpenAPI form, inside /api/v1: `/datasets/{slug}`. */
   path: string;
   summary: Bilingual;
@@ -213,6 +219,7 @@ export const OPERATIONS: ApiOperation[] = [
     responses: {
       201: ok('Termuat: versi dengan laporannya.', 'Loaded: the version with its report.', data(versionSchema)),
       202: ok('Dimuat di latar belakang: ikuti `progress`.', 'Loading in the background: follow `progress`.', data(versionSchema)),
+      200: ok('Pengulangan: Idempotency-Key yang sama, atau berkas yang sama dengan versi terakhir — versi itu, tanpa versi baru.', 'A repeat: the same Idempotency-Key, or the same file as the latest version — that version, no new one.', data(versionSchema)),
     },
     errors: [400, 401, 403, 404, 409, 413],
   },
@@ -268,6 +275,50 @@ export const OPERATIONS: ApiOperation[] = [
     method: 'delete', path: '/tokens/{id}', tag: 'auth', auth: 'token', summary: t('Cabut salah satu token pemanggil (admin: token siapa pun)', 'Revoke one of the caller’s tokens (the admin: anyone’s)'),
     params: z.object({ id: z.coerce.number().int().positive().meta(doc('Nomor token.', 'The token’s id.')) }),
     responses: { 200: ok('Token tercabut.', 'The token is revoked.', data(z.object({ id: z.number().int(), revoked: z.literal(true) }))) }, errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'put', path: '/datasets/{slug}/source', tag: 'write', auth: 'token', summary: t('Atur sumber data otomatis', 'Set the pulled source'), params: slugParams,
+    body: { type: 'application/json', schema: sourceInput },
+    responses: { 200: ok('Sumber tersimpan.', 'The source as stored.', data(sourceSchema)) }, errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get', path: '/datasets/{slug}/source', tag: 'read', summary: t('Sumber data otomatis (null bila belum ada)', 'The pulled source (null when none)'), params: slugParams,
+    responses: { 200: ok('Sumber.', 'The source.', data(sourceSchema.nullable())) }, errors: [404],
+  },
+  {
+    method: 'post', path: '/datasets/{slug}/source/run', tag: 'write', auth: 'token', summary: t('Jalankan sumber sekarang', 'Run the source now'), params: slugParams,
+    responses: { 200: ok('Hasil pengambilan (result: new_version, unchanged atau failed).', 'The run (result: new_version, unchanged or failed).', data(sourceRunSchema)) }, errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get', path: '/datasets/{slug}/source/runs', tag: 'read', summary: t('Riwayat pengambilan sumber', 'The source’s run log'), params: slugParams,
+    responses: { 200: ok('Pengambilan, terbaru dulu.', 'Runs, newest first.', data(z.array(sourceRunSchema))) }, errors: [404],
+  },
+  {
+    method: 'post', path: '/webhooks', tag: 'harvest', auth: 'token', summary: t('Berlangganan peristiwa (webhook)', 'Subscribe to events (webhook)'),
+    body: {
+      type: 'application/json',
+      schema: z.object({
+        url: z.string().meta(doc('URL http(s) penerima.', 'The receiver’s http(s) URL.')),
+        events: z.array(z.enum(WEBHOOK_EVENTS)),
+        organization: z.string().optional(),
+        dataset: z.string().optional(),
+      }),
+    },
+    responses: { 201: ok('Langganan dengan rahasia penandatangan (ditampilkan sekali).', 'The subscription with its signing secret (shown once).', data(webhookSchema.extend({ secret: z.string() }))) }, errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get', path: '/webhooks', tag: 'harvest', auth: 'token', summary: t('Webhook milik pemanggil', 'The caller’s webhooks'),
+    responses: { 200: ok('Webhook, terbaru dulu.', 'Webhooks, newest first.', data(z.array(webhookSchema))) }, errors: [401],
+  },
+  {
+    method: 'get', path: '/webhooks/{id}/deliveries', tag: 'harvest', auth: 'token', summary: t('Log pengiriman webhook', 'A webhook’s delivery log'),
+    params: z.object({ id: z.coerce.number().int().positive().meta(doc('Nomor webhook.', 'The webhook’s id.')) }),
+    responses: { 200: ok('Pengiriman, terbaru dulu.', 'Deliveries, newest first.', data(z.array(deliverySchema))) }, errors: [400, 404],
+  },
+  {
+    method: 'delete', path: '/webhooks/{id}', tag: 'harvest', auth: 'token', summary: t('Hapus webhook', 'Remove a webhook'),
+    params: z.object({ id: z.coerce.number().int().positive().meta(doc('Nomor webhook.', 'The webhook’s id.')) }),
+    responses: { 200: ok('Terhapus, dengan pengirimannya.', 'Removed, with its deliveries.', data(z.object({ id: z.number().int(), deleted: z.literal(true) }))) }, errors: [400, 401, 404],
   },
   {
     method: 'get', path: '/organizations', tag: 'read', summary: t('Organisasi', 'Organizations'),

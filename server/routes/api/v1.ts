@@ -29,6 +29,8 @@ import { unfiltered } from '../search';
 import { aggregateQuery, createDatasetBody, diffQuery, reviewBody, rowsQuery, searchQuery, tokenBody, versionNumber } from './contract';
 import { changesRouter } from './feeds';
 import { managementApi } from './management';
+import { sourcesApi } from './sources';
+import { webhooksApi } from './webhooks';
 
 /** The read and write JSON API of SPEC §5 (`/api/v1`). */
 export function apiRouter(services: Services): Router {
@@ -190,11 +192,13 @@ export function apiRouter(services: Services): Router {
     const v = await withUpload(services, req, async (file) => {
       if (!file) throw new Invalid('Berkas (field "file") wajib diunggah.', 'A file (field "file") is required.');
       const options = optionsFromFields(req.body ?? {});
-      return act(req, (ip) => perform(uploadVersion, req.actor, untrusted({ slug, file, options }), services, { ip }));
+      const idempotency_key = req.get('idempotency-key') || undefined;
+      return act(req, (ip) => perform(uploadVersion, req.actor, untrusted({ slug, file, options, idempotency_key }), services, { ip }));
     });
     const { dataset, version } = await findVersion(db, req.actor, slug, v.number);
     const columns = await versionColumns(db, version.id);
-    res.status(version.state === 'processing' ? 202 : 201).json({ data: presentVersion(version, columns, dataset.slug, baseUrl(services, req)) });
+    const status = v.reused ? 200 : version.state === 'processing' ? 202 : 201;
+    res.status(status).json({ data: presentVersion(version, columns, dataset.slug, baseUrl(services, req)) });
   });
 
   const transition = (name: 'submit' | 'withdraw') => async (req: Request, res: express.Response) => {
@@ -234,6 +238,8 @@ export function apiRouter(services: Services): Router {
 
   r.use(changesRouter(services));
   r.use(managementApi(services));
+  r.use(sourcesApi(services));
+  r.use(webhooksApi(services));
 
   r.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: req.lang === 'en' ? 'Unknown API endpoint.' : 'Endpoint API tidak dikenal.' } });

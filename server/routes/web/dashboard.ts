@@ -21,6 +21,7 @@ import { requireUser } from './guards';
 import { parseInput } from '../parse';
 import { acceptMultipart, attempt, csrfValid, flash } from './csrf';
 import { versionView } from './version-view';
+import { sourcePanel } from './sources';
 
 /** The dataset form's fields → the create/update action's input. */
 export function datasetInputFromForm(body: Record<string, unknown>) {
@@ -145,6 +146,7 @@ export function dashboardRoutes(services: Services): Router {
       canUpload: canUploadVersion(req.actor, d),
       canRetract: canRetractDataset(req.actor, d) && Boolean(d.current_version_id),
       due: d.current_version_id && !d.retracted_at ? await dueOf(d) : null,
+      sourcePanel: { ...(await sourcePanel(db, req.actor, d, req.lang)), slug: d.slug, zone: services.config.timeZone },
     });
   });
 
@@ -205,6 +207,7 @@ export function dashboardRoutes(services: Services): Router {
       flash(req, 'error', res.locals.t('upload.noFile'));
       return res.redirect(303, `/dashboard/datasets/${slug}`);
     }
+    if (v.reused) flash(req, 'ok', res.locals.t('upload.sameFile', { number: v.number }));
     res.redirect(303, `/dashboard/datasets/${slug}/versions/${v.number}`);
   });
 

@@ -8,6 +8,7 @@ import { reviewQueue } from '../../queries/review';
 import type { Services } from '../../services';
 import { authRoutes } from './auth';
 import { dashboardRoutes } from './dashboard';
+import { sourceRoutes } from './sources';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
 import { embedRoutes } from './chart-builder';
@@ -82,6 +83,7 @@ export function webRouter(services: Services): Router {
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
+  r.use(sourceRoutes(services));
   r.use(reviewRoutes(services));
   r.use(inboxRoutes(services));
   r.use(accountRoutes(services));
