@@ -18,6 +18,7 @@ import { CKAN_PATHS, compressText, etagPerEncoding, publicCors } from './routes/
 import { webRouter } from './routes/web';
 import type { Services } from './services';
 import { helpers } from './views/helpers';
+import { serveAssets } from './assets';
 import { Unauthenticated } from './errors';
 
 const ROOT = path.join(__dirname, '..');
@@ -64,18 +65,10 @@ export function createApp(services: Services): express.Express {
   app.use(compressText());
   if (config.env !== 'test') app.use(requestLogger(config.env));
 
-  app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: config.env === 'production' ? '1d' : 0 }));
-  app.get('/static/vendor/chart.umd.js', (_req, res) => {
-    res.sendFile(path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.js'));
-  });
-
-  // The map plugin and the boundaries it draws (the project's copy, with its licence beside it).
-  app.get('/static/vendor/chartjs-chart-geo.js', (_req, res) => {
-    res.sendFile(path.join(path.dirname(require.resolve('chartjs-chart-geo')), 'index.umd.min.js'), { maxAge: config.env === 'production' ? '1d' : 0 });
-  });
-  app.get(['/static/geo/lampung_kabupaten_kota.geojson', '/static/geo/LICENSE-wilayah_boundaries.txt'], (req, res) => {
-    res.sendFile(path.join(ROOT, 'seeds', path.basename(req.path)), { maxAge: config.env === 'production' ? '1d' : 0 });
-  });
+  // public/, Chart.js, the map plugin and the boundaries it draws (the project's copy, with its
+  // licence beside it): fingerprinted names cached for a year, compressed (server/assets.ts).
+  app.use('/static', serveAssets());
+  app.use('/static', express.static(path.join(ROOT, 'public'), { maxAge: 0 }));
 
   app.get('/favicon.ico', (_req, res) => res.redirect(301, '/static/favicon.svg'));
 

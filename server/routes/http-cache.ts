@@ -28,7 +28,7 @@ function asDate(d: Date | string | null | undefined): Date | null {
 }
 
 /** Whether the request's If-None-Match names `etag` (weak comparison, as RFC 9110 asks for GET). */
-function noneMatch(header: string, etag: string): boolean {
+export function noneMatch(header: string, etag: string): boolean {
   if (header.trim() === '*') return true;
   const bare = etag.replace(/^W\//, '').replace(/"$/, '');
   return header.split(',').some((t) => {

@@ -187,8 +187,8 @@ function formStamp(): string {
 const seesV1 = (w: Who, k: Kind) => (live(k) ? face(w, k) || work(w) : work(w));
 
 const ROWS: Row[] = [
-  // Static and operational.
-  { route: 'GET /static/vendor/chart.umd.js', call: () => ({ method: 'get', url: '/static/vendor/chart.umd.js' }), expect: everyone },
+  // Static and operational. Files under /static (public/, Chart.js, the map plugin, the
+  // boundaries) are served by one middleware, not routes: test/web/assets.test.ts checks them.
   { route: 'GET /favicon.ico', call: () => ({ method: 'get', url: '/favicon.ico' }), expect: everyone },
   { route: 'GET /healthz', call: () => ({ method: 'get', url: '/healthz' }), expect: everyone },
   { route: 'GET /lang/:code', call: () => ({ method: 'get', url: '/lang/en?next=/dataset' }), expect: everyone },
@@ -497,9 +497,6 @@ const ROWS: Row[] = [
 
   // Charts and maps for other sites: public data only, whoever asks (a framed page never shows more).
   { route: 'GET /dataset/:slug/embed', perDataset: true, call: (c) => ({ method: 'get', url: `/dataset/${c.ds.slug}/embed` }), expect: (_w, k) => (k === 'published' ? 'ok' : 'hidden') },
-  { route: 'GET /static/geo/LICENSE-wilayah_boundaries.txt', call: () => ({ method: 'get', url: '/static/geo/LICENSE-wilayah_boundaries.txt' }), expect: everyone },
-  { route: 'GET /static/geo/lampung_kabupaten_kota.geojson', call: () => ({ method: 'get', url: '/static/geo/lampung_kabupaten_kota.geojson' }), expect: everyone },
-  { route: 'GET /static/vendor/chartjs-chart-geo.js', call: () => ({ method: 'get', url: '/static/vendor/chartjs-chart-geo.js' }), expect: everyone },
 
   // The home page's headline indicators: the custodian's. The list is the portal's (other test
   // files read it), so the allowed call names a dataset that does not exist: refused as input (400).

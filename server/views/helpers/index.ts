@@ -1,5 +1,6 @@
 import type { HelperOptions } from 'handlebars';
 import { translator, type Lang } from '../../i18n';
+import { assetUrl } from '../../assets';
 import { DEFAULT_TIME_ZONE } from '../../config';
 
 const lang = (o: HelperOptions): Lang => (o?.data?.root?.lang === 'en' ? 'en' : 'id');
@@ -15,6 +16,8 @@ export const helpers = {
   t(key: string, o: HelperOptions) {
     return translator(lang(o))(key, o.hash ?? {});
   },
+  /** {{asset "css/site.css"}}: the fingerprinted URL of a static file (cached for a year). */
+  asset: (name: string) => assetUrl(String(name)),
   list: (...args: unknown[]) => args.slice(0, -1),
   obj: () => ({}),
   def: (a: unknown, b: unknown) => (a === undefined || a === null || a === '' ? b : a),
