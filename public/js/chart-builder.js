@@ -571,7 +571,11 @@
     // Every value of every filter costs a grouping of the whole table: asked only once the reader opens the filters.
     var filterBox = root.querySelector('[data-builder-filters]');
     var filled = null;
-    var fillOnce = function () { if (!filled) filled = fillFilters(); return filled; };
+    var fillOnce = function () {
+      // data-filled marks the menus complete (every value from the API), for readers' tools and tests.
+      if (!filled) filled = fillFilters().then(function () { if (filterBox) filterBox.setAttribute('data-filled', 'yes'); });
+      return filled;
+    };
     var drawing = draw(state);
     if (filterBox) {
       if (filterBox.open) drawing.then(fillOnce);

@@ -175,11 +175,18 @@ describe('the chart builder in a browser', () => {
     await page.waitForFunction(() => document.querySelectorAll('#b-where-periode option').length === 5 && document.querySelectorAll('#b-where-tahun option').length === 4);
     // (What opening fetches is not asserted: when the page already drew every value the menus are
     // complete before any fetch answers, so a check here would race.)
-    // KNOWN REGRESSION (lead, end of session 2026-12-03): on the merged main the filter menu lists
-    // the periods as the API orders them (text order: Maret 2023 before September 2022), not by date.
-    // Fix orderedKeys/fillFilters in public/js/chart-builder.js, then restore the date-order check:
-    // ['Semua', 'Maret 2020', 'Maret 2022', 'September 2022', 'Maret 2023'].
-    expect((await page.$$eval('#b-where-periode option', (os) => os.map((o) => (o as unknown as { textContent: string }).textContent))).sort()).toEqual(['Maret 2020', 'Maret 2022', 'Maret 2023', 'Semua', 'September 2022']);
+    // The periods in date order (not text order: Maret 2023 after September 2022) once the script
+    // has filled the menu from the API…
+    const inOrder = ['Semua', 'Maret 2020', 'Maret 2022', 'September 2022', 'Maret 2023'];
+    const periodOptions = (p: Page) => p.$$eval('#b-where-periode option', (os) => os.map((o) => (o as unknown as { textContent: string }).textContent));
+    await page.waitForFunction(() => document.querySelector('[data-builder-filters]')?.getAttribute('data-filled') === 'yes');
+    expect(await periodOptions(page)).toEqual(inOrder);
+    // …and as the server draws it (what a reader without JavaScript, or before the fetch answers, sees).
+    const plain = await browser.newContext({ javaScriptEnabled: false });
+    const noJs = await plain.newPage();
+    await noJs.goto(`${base}/dataset/${periods}`);
+    expect(await periodOptions(noJs)).toEqual(inOrder);
+    await plain.close();
     const xs = await page.evaluate(() => {
       const chart = (window as unknown as { Chart: { getChart(c: unknown): { getDatasetMeta(i: number): { data: Array<{ x: number }> } } } }).Chart.getChart(document.querySelector('canvas[data-builder-canvas]'))!;
       return chart.getDatasetMeta(0).data.map((p) => p.x);

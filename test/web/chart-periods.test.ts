@@ -1,4 +1,5 @@
 // The time axis's reading of period labels (public/js/chart-periods.js, shared with the browser).
+import { inDateOrder } from '../../server/presenters/periods';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { periodDate, periodDates } = require('../../public/js/chart-periods.js') as {
   periodDate: (v: unknown) => { t: number; kind: string } | null;
@@ -32,5 +33,12 @@ describe('periods on a time axis', () => {
   it('refuses what is not a period, so the axis keeps categories', () => {
     for (const v of ['Lampung Barat', '1801', '2024-13', 'Semester III 2020', 'Triwulan V 2020', '', null, 12.5]) expect(periodDate(v)).toBeNull();
     expect(periodDates(['Maret 2020', 'Lainnya'])).toBeNull();
+  });
+
+  it('orders period labels by date on the server, as the filter menus list them', () => {
+    expect(inDateOrder(['Maret 2020', 'Maret 2022', 'Maret 2023', 'September 2022'])).toEqual(['Maret 2020', 'Maret 2022', 'September 2022', 'Maret 2023']);
+    expect(inDateOrder(['2024', '2021', '2023'])).toEqual(['2021', '2023', '2024']);
+    // Not every label a period: the order given stays.
+    expect(inDateOrder(['Maret 2023', 'Lainnya', 'Maret 2020'])).toEqual(['Maret 2023', 'Lainnya', 'Maret 2020']);
   });
 });

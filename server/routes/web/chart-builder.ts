@@ -5,6 +5,7 @@ import { presentDataset } from '../../presenters/dataset';
 import { presentColumn, type ColumnView } from '../../presenters/version';
 import { findVersion, versionColumns } from '../../queries/datasets';
 import { regionNames } from '../../queries/region-names';
+import { inDateOrder } from '../../presenters/periods';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 
@@ -41,10 +42,12 @@ export async function chartBuilderView(
   const filters = config.groups.map((g) => {
     const current = view.where[g.name];
     const values = [...new Set([...(current !== undefined ? [current] : []), ...g.top])];
+    // Periods by their dates, not as text (Maret 2023 after September 2022); other values most common first.
+    const ordered = g.role === 'time' ? inDateOrder(values) : values;
     return {
       name: g.name,
       label: g.label,
-      options: values.map((value) => ({ value, label: nameOf(g, value), selected: value === current })),
+      options: ordered.map((value) => ({ value, label: nameOf(g, value), selected: value === current })),
     };
   });
   const embedUrl = `${embedBase}?${query}`;
