@@ -6,7 +6,7 @@ import { ownsSchema } from './db/roles';
 import { seedReference } from '../seeds';
 import type { Jobs, Services } from './services';
 import { log } from './log';
-import { Storage } from './storage';
+import { createStorage } from './storage-create';
 import { UsageRecorder } from './usage/recorder';
 
 /** Services plus the means to close what they hold open. */
@@ -32,11 +32,17 @@ export async function boot(config: Config, url: string, jobs: Jobs, opts: { pool
     await db.destroy();
     throw err;
   }
+  let storage;
+  try {
+    storage = await createStorage(config);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
   const sessionPool = new pg.Pool({ connectionString: url, max: 3 });
   // An idle client dropped by the server (a restart) is an event to log, not a crash: the pool
   // replaces it, and requests meanwhile answer 503.
   sessionPool.on('error', (err) => log.warn({ reason: err.message }, 'session store connection lost'));
-  const storage = new Storage(config.storageDir);
   const usage = new UsageRecorder(db, { flushSeconds: config.usageFlushSeconds, timeZone: config.timeZone });
   return {
     db,

@@ -6,6 +6,11 @@ import { parseAllowHosts } from './exchange/safe-fetch';
 /** The portal's zone when TIME_ZONE is not set: Western Indonesia Time (WIB). */
 export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
 
+/** An optional setting for which an empty value (`S3_ENDPOINT=` in an env file) means unset. */
+function unsetWhenEmpty<T extends z.ZodType>(t: T) {
+  return z.preprocess((v) => (v === '' ? undefined : v), t.optional());
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   DATABASE_URL: z.string().optional(),
@@ -67,14 +72,37 @@ const schema = z.object({
   RATE_LIMIT_NAMESPACE: z.string().min(1).max(60).default('satudata'),
   /** Hosts pulled sources, harvests and webhooks may reach although private or loopback (comma-separated). */
   FETCH_ALLOW_HOSTS: z.string().default(''),
+  /** Stored files in an S3-compatible bucket instead of DATA_DIR (all app and worker processes then share them). */
+  S3_ENDPOINT: unsetWhenEmpty(z.url({ protocol: /^https?$/ })),
+  S3_BUCKET: unsetWhenEmpty(z.string().min(3).max(63)),
+  S3_REGION: unsetWhenEmpty(z.string().min(1)),
+  S3_ACCESS_KEY_ID: unsetWhenEmpty(z.string().min(1)),
+  S3_SECRET_ACCESS_KEY: unsetWhenEmpty(z.string().min(1)),
+  /** Bucket in the path (`endpoint/bucket/key`), as most S3-compatible servers want: on by default with S3_ENDPOINT. */
+  S3_FORCE_PATH_STYLE: z.enum(['yes', 'no']).optional(),
 });
+
+/** Where an S3-compatible bucket is, and how to sign in to it. */
+export interface S3Settings {
+  /** Unset for AWS itself (the region's endpoint). */
+  endpoint?: string;
+  bucket: string;
+  region: string;
+  /** Unset: the AWS SDK's default credentials (environment, instance role). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+}
 
 export type Config = {
   env: 'development' | 'production' | 'test';
   databaseUrl?: string;
   port: number;
   dataDir: string;
+  /** Uploads on local disk (the default), or scratch files only when `s3` is set. */
   storageDir: string;
+  /** Stored files in this bucket instead of `storageDir`. */
+  s3?: S3Settings;
   sessionSecret: string;
   maxUploadBytes: number;
   uploadQuotaBytesPerDay: number;
@@ -126,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     dataDir,
     storageDir: path.join(dataDir, 'uploads'),
+    s3: s3Settings(e),
     // Outside production an unset secret is derived per data directory, so sessions survive restarts.
     sessionSecret: e.SESSION_SECRET ?? `dev-secret:${dataDir}`,
     maxUploadBytes: Math.round(e.MAX_UPLOAD_MB * 1024 * 1024),
@@ -158,6 +187,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRatio: e.XLSX_MAX_RATIO,
       maxSharedStringsBytes: Math.round(e.XLSX_MAX_SHARED_STRINGS_MB * 1024 * 1024),
     },
+  };
+}
+
+/** The S3 settings, when a bucket is named; setting some S3_* without a bucket is a mistake, not local disk. */
+function s3Settings(e: z.infer<typeof schema>): S3Settings | undefined {
+  if (!e.S3_BUCKET) {
+    const stray = (['S3_ENDPOINT', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const).filter((k) => e[k]);
+    if (stray.length) throw new Error(`Invalid configuration: ${stray.join(', ')} set without S3_BUCKET`);
+    return undefined;
+  }
+  if (!e.S3_ACCESS_KEY_ID !== !e.S3_SECRET_ACCESS_KEY) throw new Error('Invalid configuration: set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither');
+  return {
+    endpoint: e.S3_ENDPOINT?.replace(/\/+$/, ''),
+    bucket: e.S3_BUCKET,
+    region: e.S3_REGION ?? 'us-east-1',
+    accessKeyId: e.S3_ACCESS_KEY_ID,
+    secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE ? e.S3_FORCE_PATH_STYLE === 'yes' : Boolean(e.S3_ENDPOINT),
   };
 }
 

@@ -178,7 +178,8 @@ export const importDataList = defineAction({
   authorize: (actor) => canManageDataList(actor),
   async run(ctx, actor, _r, input) {
     const { tx } = ctx;
-    const table = await readSmallTable(ctx.storage.path(input.file.key), input.file.filename, ctx.config.xlsxLimits);
+    const local = await ctx.storage.localFile(input.file.key);
+    const table = await readSmallTable(local.path, input.file.filename, ctx.config.xlsxLimits).finally(() => local.release());
     if (!table.ok) {
       throw new Invalid(table.message, table.message_en, [{ path: 'file', code: table.code, message: table.message_en }]);
     }

@@ -1,6 +1,6 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import { perform } from '../actions/action';
 import { notify, producersOf, usersWithRole } from '../actions/notify';
 import type { SourceRow } from '../actions/sources';
@@ -131,7 +131,7 @@ export async function runSource(services: Services, sourceId: number, trigger: '
       responseKey = await services.storage.adopt(fetched.stored.key, fetched.stored.sha256);
       let answer: unknown;
       try {
-        answer = JSON.parse(await fs.promises.readFile(services.storage.path(responseKey), 'utf8'));
+        answer = JSON.parse(await text(await services.storage.open(responseKey)));
       } catch {
         throw new RunFailed('Jawaban sumber bukan JSON yang sah.', "The source's answer is not valid JSON.", fetched.status);
       }

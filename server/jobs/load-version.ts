@@ -10,6 +10,7 @@ import { failure, problemCount } from '../ingest/report';
 import { isDatabaseUnavailable } from '../errors';
 import { log } from '../log';
 import type { Services } from '../services';
+import type { LocalFile } from '../storage';
 import { IsolatedOutOfMemory, runIsolated } from './isolate';
 import type { IsolatedLoad } from './load-isolated';
 
@@ -41,13 +42,15 @@ export async function loadVersion(services: Services, versionId: number): Promis
   }, 1000);
   beat.unref();
 
+  let raw: LocalFile | null = null;
   try {
     // Tables of earlier, interrupted attempts are never visible (the version was processing): drop them.
     for (let a = 1; a < attempt; a++) await dropTable(db, tableNameFor(v.id, a));
     const wilayah: Wilayah[] = await db('wilayah').select('level', 'kode_bps', 'kode_kemendagri', 'nama');
     const options = loadOptionsSchema.parse(v.options ?? {});
+    raw = await storage.localFile(v.raw_path);
     const input = {
-      file: storage.path(v.raw_path),
+      file: raw.path,
       filename: v.filename,
       table,
       options,
@@ -133,6 +136,8 @@ export async function loadVersion(services: Services, versionId: number): Promis
     log.error({ err, versionId }, 'loading failed');
     await dropTable(db, table).catch(() => undefined);
     await failVersion(db, v.id, attempt, failure(problem('internal_error')));
+  } finally {
+    await raw?.release().catch((err) => log.warn({ err, versionId }, 'removing the local copy failed'));
   }
 }
 

@@ -6,7 +6,7 @@ import { loadConfig, type Config } from '../../server/config';
 import { createDb } from '../../server/db/knex';
 import { InlineJobs } from '../../server/jobs/inline';
 import type { Jobs, Services } from '../../server/services';
-import { Storage } from '../../server/storage';
+import { LocalStorage } from '../../server/storage-local';
 import { UsageRecorder } from '../../server/usage/recorder';
 
 export interface TestServices extends Services {
@@ -34,7 +34,7 @@ export function testServices(opts: { jobs?: Jobs; env?: Record<string, string>; 
   const services: TestServices = {
     db,
     config,
-    storage: new Storage(config.storageDir),
+    storage: new LocalStorage(config.storageDir),
     jobs,
     sessionPool,
     // No timer: tests write the counts when they want to look at them (usage.flush()).

@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { NotFound } from '../../errors';
@@ -47,7 +48,13 @@ export function downloadRoutes(services: Services): Router {
     const n = parseInput(z.coerce.number().int().positive(), req.params.n);
     const { dataset, version } = await findVersion(db, req.actor, req.params.slug, n);
     countDownload(services.usage, req, res, { datasetId: dataset.id, state: version.state, format: 'raw' });
-    res.download(storage.path(version.raw_path), version.filename);
+    const stored = await storage.stat(version.raw_path);
+    if (!stored) throw new NotFound();
+    res.attachment(version.filename);
+    // The raw key names the bytes (content-addressed): a strong validator with no read.
+    if (fresh(req, res, { key: version.raw_path, modified: stored.modified })) return;
+    res.set('Content-Length', String(stored.size));
+    await pipeline(await storage.open(version.raw_path), res);
   });
 
   return r;
