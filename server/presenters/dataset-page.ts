@@ -1,7 +1,8 @@
 import { userMessage } from '../errors';
-import type { DatasetPage, PreviewParams } from '../queries/dataset-page';
+import type { DatasetPage, PreviewParams, RetractedPage } from '../queries/dataset-page';
 import { PREVIEW_ROWS } from '../queries/dataset-page';
-import { presentDatasetDetail } from './dataset';
+import { presentChartBuilder } from './chart-builder';
+import { presentDataset, presentDatasetDetail } from './dataset';
 import { pagination } from './pagination';
 import type { ColumnView } from './version';
 
@@ -91,8 +92,17 @@ function presentPreview(page: DatasetPage, slug: string, columns: ColumnView[], 
   };
 }
 
+/** What the dataset page's presenter needs besides the loaded page: the reader's language, words and query (the chart view). */
+export interface DatasetPageOptions {
+  base: string;
+  lang: 'id' | 'en';
+  canManage: boolean;
+  t: (k: string, o?: Record<string, unknown>) => string;
+  query: Record<string, unknown>;
+}
+
 /** The view-model of `/dataset/:slug`. */
-export function presentDatasetPage(page: DatasetPage, p: PreviewParams, opts: { base: string; lang: 'id' | 'en'; canManage: boolean }) {
+export function presentDatasetPage(page: DatasetPage, p: PreviewParams, opts: DatasetPageOptions) {
   const dataset = presentDatasetDetail(page.dataset, page.columns, page.versions, opts);
   const live = Boolean(page.current);
   const selection = stateQuery({ sort: p.sort, q: p.q, filter: p.filter });
@@ -116,5 +126,14 @@ export function presentDatasetPage(page: DatasetPage, p: PreviewParams, opts: { 
     ],
     apiRows: `${opts.base}/api/v1/datasets/${dataset.slug}/rows?limit=100`,
     apiDataset: `${opts.base}/api/v1/datasets/${dataset.slug}`,
+    builder:
+      live && page.regions
+        ? presentChartBuilder({ query: opts.query, lang: opts.lang, t: opts.t, base: opts.base }, { slug: dataset.slug, title: dataset.display.title, metadata: dataset.metadata }, dataset.columns, page.regions)
+        : null,
   };
+}
+
+/** The view-model of a retracted dataset's notice (410). */
+export function presentRetractedPage(page: RetractedPage, opts: { base: string; lang: 'id' | 'en' }) {
+  return { title: page.retracted.title, dataset: presentDataset(page.retracted, opts) };
 }

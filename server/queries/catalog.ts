@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { OrganizationRow, TopicRow } from '../db/rows';
+import { NotFound } from '../errors';
 import { visibleDatasetsScope } from '../policies/dataset';
 
 /** Count of public (live, open) datasets per organization id or topic id. */
@@ -31,4 +32,18 @@ export async function catalogCounts(db: Knex): Promise<{ datasets: number; organ
     .join('versions as v', 'v.id', 'd.current_version_id')
     .select(db.raw('count(*)::int as datasets'), db.raw('count(DISTINCT d.organization_id)::int as organizations'), db.raw('coalesce(sum(v.row_count), 0)::bigint as rows'));
   return { datasets: row.datasets, organizations: row.organizations, rows: Number(row.rows) };
+}
+
+/** One organization by its slug, or NotFound. */
+export async function findOrganization(db: Knex, slug: string): Promise<OrganizationRow> {
+  const org = await db('organizations').where({ slug }).first();
+  if (!org) throw new NotFound('Organisasi tidak ditemukan.', 'Organization not found.');
+  return org;
+}
+
+/** One topic by its slug, or NotFound. */
+export async function findTopic(db: Knex, slug: string): Promise<TopicRow> {
+  const topic = await db('topics').where({ slug }).first();
+  if (!topic) throw new NotFound('Topik tidak ditemukan.', 'Topic not found.');
+  return topic;
 }

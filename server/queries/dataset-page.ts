@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import type { ColumnRow, DatasetJoinedRow, VersionRow } from '../db/rows';
-import { AppError } from '../errors';
+import { AppError, NotFound, datasetNotFound } from '../errors';
 import type { Actor } from '../policies/actor';
 import { presentColumn } from '../presenters/version';
-import { findDataset, listVersions, versionColumns } from './datasets';
+import { datasetQuery, findDataset, findVersion, listVersions, versionColumns } from './datasets';
+import { regionNames, type RegionNames } from './region-names';
 import { queryRows, type RowParams } from './rows';
 
 export const PREVIEW_ROWS = 20;
@@ -23,6 +24,13 @@ export interface DatasetPage {
   /** The current published version, when the dataset is live. */
   current: VersionRow | null;
   preview: { rows: Record<string, unknown>[]; total: number } | { error: AppError } | null;
+  /** Region names for the chart builder's labels and map, when the dataset is live. */
+  regions: RegionNames | null;
+}
+
+/** A dataset taken off the public site, whose page says so (410) instead of pretending it never existed. */
+export interface RetractedPage {
+  retracted: DatasetJoinedRow;
 }
 
 /**
@@ -30,8 +38,14 @@ export interface DatasetPage {
  * (the current one is taken from that list, not fetched again) and the table preview's rows.
  * A bad sort or filter is kept as the preview's error (a 400 shown on the page).
  */
-export async function loadDatasetPage(db: Knex, actor: Actor | null, slug: string, p: PreviewParams): Promise<DatasetPage> {
-  const dataset = await findDataset(db, actor, slug);
+export async function loadDatasetPage(db: Knex, actor: Actor | null, slug: string, p: PreviewParams): Promise<DatasetPage | RetractedPage> {
+  let dataset: DatasetJoinedRow;
+  try {
+    dataset = await findDataset(db, actor, slug);
+  } catch (err) {
+    if (err instanceof NotFound) return { retracted: await findRetracted(db, slug) };
+    throw err;
+  }
   const live = Boolean(dataset.current_version_id && !dataset.retracted_at);
   const [columns, versions] = await Promise.all([
     dataset.current_version_id ? versionColumns(db, dataset.current_version_id) : Promise.resolve([] as ColumnRow[]),
@@ -48,5 +62,21 @@ export async function loadDatasetPage(db: Knex, actor: Actor | null, slug: strin
       preview = { error: err };
     }
   }
-  return { dataset, columns, versions, current, preview };
+  const regions = current ? await regionNames(db) : null;
+  return { dataset, columns, versions, current, preview, regions };
+}
+
+/** An open dataset that was published and then retracted; NotFound for anything else. */
+async function findRetracted(db: Knex, slug: string): Promise<DatasetJoinedRow> {
+  const d = await datasetQuery(db).where('d.slug', slug).where('d.access_level', 'terbuka').whereNotNull('d.retracted_at').whereNotNull('d.current_version_id').first();
+  if (!d) throw datasetNotFound();
+  return d;
+}
+
+/** The embed's loader: the current published version of an open dataset (whoever asks), its columns and the region names. */
+export async function loadEmbed(db: Knex, slug: string) {
+  // Public data only: a framed page never shows what a signed-in reader may see.
+  const { dataset, version } = await findVersion(db, null, slug);
+  const [columns, regions] = await Promise.all([versionColumns(db, version.id), regionNames(db)]);
+  return { dataset, columns, regions };
 }

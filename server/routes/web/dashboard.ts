@@ -7,13 +7,12 @@ import { STATISTICS_CLASSES } from '../../metadata';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
 import { AppError, BadCsrf, Forbidden, Invalid, Unauthenticated, userMessage } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
-import { canChangeAccess, canFileUnder, canRetractDataset, canUploadVersion, canUseProducerWorkspace, visibleDatasetsScope } from '../../policies/dataset';
-import type { DatasetJoinedRow, OrganizationRow } from '../../db/rows';
-import { coveredUntil } from '../../queries/coverage';
-import { dueUpdate } from '../../review/due';
+import { canChangeAccess, canRetractDataset, canUploadVersion, canUseProducerWorkspace } from '../../policies/dataset';
+import type { DatasetJoinedRow } from '../../db/rows';
+import { datasetFormChoices, nextDue, workDatasets, workVersions } from '../../queries/dashboard';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { presentDataset } from '../../presenters/dataset';
-import { datasetQuery, findWork } from '../../queries/datasets';
+import { findWork } from '../../queries/datasets';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../upload';
@@ -62,10 +61,9 @@ export function dashboardRoutes(services: Services): Router {
   r.use('/dashboard', requireUser);
 
   async function formContext(req: Request, d?: DatasetJoinedRow) {
-    const orgs = (await db('organizations').where({ kind: 'opd' }).orderBy('name')).filter((o: OrganizationRow) => canFileUnder(req.actor, o));
-    const topics = await db('topics').orderBy('position');
+    const { organizations: orgs, topics } = await datasetFormChoices(db, req.actor);
     return {
-      organizations: orgs.map((o: OrganizationRow) => presentOrganization(o)),
+      organizations: orgs.map((o) => presentOrganization(o)),
       topics: topics.map((t) => presentTopic(t, req.lang)),
       frequencies: FREQUENCIES,
       classes: STATISTICS_CLASSES,
@@ -76,32 +74,18 @@ export function dashboardRoutes(services: Services): Router {
   }
 
   r.get('/dashboard', async (req, res) => {
-    const rows = await datasetQuery(db)
-      .modify(visibleDatasetsScope(req.actor, { work: true }))
-      .select(
-        db.raw(`(SELECT json_build_object('number', v.number, 'state', v.state, 'created_at', v.created_at)
-                   FROM versions v WHERE v.dataset_id = d.id ORDER BY v.number DESC LIMIT 1) AS latest`),
-      )
-      .orderBy('d.updated_at', 'desc');
+    const rows = await workDatasets(db, req.actor);
     const datasets = await Promise.all(
-      rows.map(async (d: DatasetJoinedRow & { latest: { number: number; state: string } | null }) => ({
+      rows.map(async (d) => ({
         ...presentDataset(d, opts(req)),
-        latest: d.latest as { number: number; state: string } | null,
-        due: d.current_version_id && !d.retracted_at ? await dueOf(d) : null,
+        latest: d.latest,
+        due: d.current_version_id && !d.retracted_at ? await nextDue(db, d) : null,
       })),
     );
     const needsAction = datasets.filter((d) => d.latest && ['changes_requested', 'draft', 'failed'].includes(d.latest.state));
     const overdue = datasets.filter((d) => d.due && d.due.status !== 'ok' && !(d.latest && ['draft', 'submitted', 'verified', 'scheduled', 'changes_requested', 'processing'].includes(d.latest.state)));
     res.render('dashboard/index', { title: res.locals.t('dashboard.title'), datasets, needsAction, overdue });
   });
-
-  /** The next due update of a published dataset, from its frequency and the period its data covers. */
-  async function dueOf(d: DatasetJoinedRow) {
-    const v = await db('versions').where({ id: d.current_version_id }).first('table_name', 'published_at');
-    const columns = await db('version_columns').where({ version_id: d.current_version_id }).orderBy('position');
-    const covered = (v.table_name ? await coveredUntil(db, v.table_name, columns) : null) ?? new Date(v.published_at);
-    return dueUpdate(d.frequency, covered);
-  }
 
   r.post('/dashboard/datasets/:slug/retract', async (req, res) => {
     const retract = req.body.action !== 'restore';
@@ -134,7 +118,7 @@ export function dashboardRoutes(services: Services): Router {
 
   r.get('/dashboard/datasets/:slug', async (req, res) => {
     const d = await findWork(db, req.actor, req.params.slug);
-    const versions = await db('versions as v').leftJoin('users as u', 'u.id', 'v.uploaded_by').where('v.dataset_id', d.id).orderBy('v.number', 'desc').select('v.number', 'v.state', 'v.filename', 'v.row_count', 'v.created_at', 'u.name as uploader');
+    const versions = await workVersions(db, d.id);
     const dataset = presentDataset(d, opts(req));
     const missing = REQUIRED_MS_IND.filter((f) => !dataset.metadata[f]);
     res.render('dashboard/dataset', {
@@ -145,7 +129,7 @@ export function dashboardRoutes(services: Services): Router {
       maxUploadMb: Math.round(services.config.maxUploadBytes / 1048576),
       canUpload: canUploadVersion(req.actor, d),
       canRetract: canRetractDataset(req.actor, d) && Boolean(d.current_version_id),
-      due: d.current_version_id && !d.retracted_at ? await dueOf(d) : null,
+      due: d.current_version_id && !d.retracted_at ? await nextDue(db, d) : null,
       sourcePanel: { ...(await sourcePanel(db, req.actor, d, req.lang)), slug: d.slug, zone: services.config.timeZone },
     });
   });

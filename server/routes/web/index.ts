@@ -11,7 +11,7 @@ import { dashboardRoutes } from './dashboard';
 import { sourceRoutes } from './sources';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
-import { embedRoutes } from './chart-builder';
+import { embedRoutes } from './embed';
 import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';

@@ -1,15 +1,12 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import { z } from 'zod';
-import { NotFound, datasetNotFound } from '../../errors';
 import { canViewWork } from '../../policies/dataset';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
-import { chartBuilderView } from './chart-builder';
 import { presentDataset } from '../../presenters/dataset';
-import { presentDatasetPage } from '../../presenters/dataset-page';
-import { loadDatasetPage, type DatasetPage } from '../../queries/dataset-page';
+import { presentDatasetPage, presentRetractedPage } from '../../presenters/dataset-page';
+import { loadDatasetPage } from '../../queries/dataset-page';
 import { presentSearchPage } from '../../presenters/search-page';
-import { catalogCounts, listOrganizations, listTopics } from '../../queries/catalog';
-import { datasetQuery } from '../../queries/datasets';
+import { catalogCounts, findOrganization, findTopic, listOrganizations, listTopics } from '../../queries/catalog';
 import { searchDatasets, type SearchParams } from '../../queries/search';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
@@ -76,19 +73,11 @@ export function publicRoutes(services: Services): Router {
   r.get('/dataset/:slug', async (req, res) => {
     const p = parseInput(previewQuery, req.query);
     const params = { ...p, filter: filterParam(req.query.filter) ?? {} };
-    let page: DatasetPage;
-    try {
-      page = await loadDatasetPage(db, req.actor, req.params.slug, params);
-    } catch (err) {
-      if (err instanceof NotFound) return retractedNotice(req, res, req.params.slug);
-      throw err;
-    }
-    const view = presentDatasetPage(page, params, { ...opts(req), canManage: canViewWork(req.actor, page.dataset) });
+    const page = await loadDatasetPage(db, req.actor, req.params.slug, params);
+    if ('retracted' in page) return res.status(410).render('datasets/retracted', presentRetractedPage(page, opts(req)));
+    const view = presentDatasetPage(page, params, { ...opts(req), canManage: canViewWork(req.actor, page.dataset), t: res.locals.t, query: req.query as Record<string, unknown> });
     if (view.live && countable(req)) services.usage.view(page.dataset.id, 'page');
-    res.render('datasets/show', {
-      ...view,
-      builder: view.live ? await chartBuilderView(db, req, res.locals.t, view.dataset, view.dataset.columns, opts(req).base) : null,
-    });
+    res.render('datasets/show', view);
   });
 
   r.get('/organization', async (req, res) => {
@@ -100,8 +89,7 @@ export function publicRoutes(services: Services): Router {
   });
 
   r.get('/organization/:slug', async (req, res) => {
-    const org = await db('organizations').where({ slug: req.params.slug }).first();
-    if (!org) throw new NotFound('Organisasi tidak ditemukan.', 'Organization not found.');
+    const org = await findOrganization(db, req.params.slug);
     const { rows } = await searchDatasets(db, req.actor, { organization: org.slug, page: 1, per_page: 100, sort: 'title' });
     res.render('organizations/show', {
       title: org.name,
@@ -119,8 +107,7 @@ export function publicRoutes(services: Services): Router {
   });
 
   r.get('/topic/:slug', async (req, res) => {
-    const topic = await db('topics').where({ slug: req.params.slug }).first();
-    if (!topic) throw new NotFound('Topik tidak ditemukan.', 'Topic not found.');
+    const topic = await findTopic(db, req.params.slug);
     const { rows } = await searchDatasets(db, req.actor, { topic: topic.slug, page: 1, per_page: 100, sort: 'title' });
     const t = presentTopic(topic, req.lang);
     res.render('topics/show', { title: t.name, topic: t, datasets: rows.map((d) => presentDataset(d, opts(req))) });
@@ -130,13 +117,6 @@ export function publicRoutes(services: Services): Router {
     const base = baseUrl(services, req);
     res.render('api/docs', { title: 'API', docs: presentApiDocs(openApiDocument(base), req.lang), base });
   });
-
-  /** A dataset taken off the public site: say so (410) instead of pretending it never existed. */
-  async function retractedNotice(req: Request, res: Response, slug: string) {
-    const d = await datasetQuery(db).where('d.slug', slug).where('d.access_level', 'terbuka').whereNotNull('d.retracted_at').whereNotNull('d.current_version_id').first();
-    if (!d) throw datasetNotFound();
-    res.status(410).render('datasets/retracted', { title: d.title, dataset: presentDataset(d, opts(req)) });
-  }
 
   return r;
 }

@@ -1,37 +1,30 @@
-import express, { type Request, type Response, type Router } from 'express';
-import type { Knex } from 'knex';
-import { builderConfig, defaultView, parseView, regionName, viewCaption, viewQuery } from '../../presenters/chart-view';
-import { presentDataset } from '../../presenters/dataset';
-import { presentColumn, type ColumnView } from '../../presenters/version';
-import { findVersion, versionColumns } from '../../queries/datasets';
-import { regionNames } from '../../queries/region-names';
-import { inDateOrder } from '../../presenters/periods';
-import type { Services } from '../../services';
-import { baseUrl } from '../base-url';
+import { builderConfig, defaultView, parseView, regionName, viewCaption, viewQuery } from './chart-view';
+import { inDateOrder } from './periods';
+import type { RegionNames } from '../queries/region-names';
+import type { ColumnView } from './version';
 
 /** The words the builder's script writes itself (captions, legends, tooltips, messages). */
 const CLIENT_WORDS = ['caption', 'captionCount', 'andBy', 'rows', 'noData', 'empty', 'loading', 'error', 'copied', 'all', 'mapNeedsRegion', 'value', 'tooMany', 'legend'] as const;
+
+type Translate = (k: string, o?: Record<string, unknown>) => string;
 
 /**
  * The chart builder's view-model for a dataset page or its embed: the reader's view from the
  * query string (checked against the columns), its caption in words, the script's JSON and the
  * embed link. Null when the table has nothing to chart.
  */
-export async function chartBuilderView(
-  db: Knex,
-  req: Request,
-  t: (k: string, o?: Record<string, unknown>) => string,
+export function presentChartBuilder(
+  input: { query: Record<string, unknown>; lang: 'id' | 'en'; t: Translate; base: string; embed?: boolean },
   d: { slug: string; title?: string; metadata?: Record<string, unknown> | null },
   columns: ColumnView[],
-  base: string,
-  embed = false,
+  regions: RegionNames,
 ) {
+  const { t, base } = input;
   const fallback = defaultView(columns);
-  const view = parseView(req.query as Record<string, unknown>, columns);
+  const view = parseView(input.query, columns);
   if (!fallback || !view) return null;
-  const regions = await regionNames(db);
   const satuan = typeof d.metadata?.satuan === 'string' ? d.metadata.satuan : null;
-  const config = builderConfig({ slug: d.slug, lang: req.lang, datasetUnit: satuan, embed }, columns, view, fallback, regions);
+  const config = builderConfig({ slug: d.slug, lang: input.lang, datasetUnit: satuan, embed: input.embed }, columns, view, fallback, regions);
   const words = Object.fromEntries(CLIENT_WORDS.map((k) => [k, t(`builder.${k}`)]));
   const fnWords = Object.fromEntries(['sum', 'avg', 'min', 'max', 'count'].map((k) => [k, t(`builder.fn.${k}`)]));
   const embedBase = `${base}/dataset/${encodeURIComponent(d.slug)}/embed`;
@@ -72,28 +65,4 @@ const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').rep
 /** The `<iframe>` code a reader copies onto another site (the page escapes it once more when showing it). */
 export function iframeSnippet(src: string, title: string): string {
   return `<iframe src="${attr(src)}" width="100%" height="480" style="border:0" loading="lazy" title="${attr(title)}"></iframe>`;
-}
-
-/** A CSP that lets any site frame this response (the embed route only): the global one with `frame-ancestors *`. */
-function allowFraming(res: Response) {
-  const csp = String(res.getHeader('Content-Security-Policy') ?? '');
-  res.setHeader('Content-Security-Policy', csp.replace(/frame-ancestors [^;]*/, 'frame-ancestors *'));
-  res.removeHeader('X-Frame-Options');
-}
-
-/** `/dataset/:slug/embed`: the chart or map alone, for an `<iframe>` on other sites (public data only). */
-export function embedRoutes(services: Services): Router {
-  const r = express.Router();
-  const { db } = services;
-  r.get('/dataset/:slug/embed', async (req, res) => {
-    // Public data only, whoever asks: a framed page never shows what a signed-in reader may see.
-    const { dataset, version } = await findVersion(db, null, req.params.slug);
-    const columns = (await versionColumns(db, version.id)).map(presentColumn);
-    const base = baseUrl(services, req);
-    const shown = presentDataset(dataset, { base, lang: req.lang });
-    const builder = await chartBuilderView(db, req, res.locals.t, { slug: dataset.slug, title: shown.display.title, metadata: dataset.metadata as Record<string, unknown> }, columns, base, true);
-    allowFraming(res);
-    res.render('datasets/embed', { layout: 'embed', title: shown.display.title, dataset: shown, builder });
-  });
-  return r;
 }
