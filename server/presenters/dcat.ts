@@ -73,6 +73,8 @@ export interface DcatDataset {
   extent: Extent;
   organization: Pick<OrganizationRow, 'slug' | 'name'> & Partial<OrganizationRow>;
   province: Region | undefined;
+  /** Without a time column: the data-list period the current table delivers (`YYYY-MM-DD` bounds), if known. */
+  period?: { start: string; end: string } | null;
 }
 
 /** Paging of a catalog page, after ckanext-dcat (hydra:PagedCollection). */
@@ -88,8 +90,14 @@ export interface CatalogPage {
 export class DcatGraph {
   readonly store = new N3.Store();
   private typed = new Set<string>();
+  private blanks = 0;
 
   constructor(private readonly ctx: DcatContext) {}
+
+  /** A blank node labelled by its place in this graph (n3's default labels count per process, so the same graph would serialise differently each time and its ETag never match). */
+  private blank(): N3.BlankNode {
+    return blankNode(`b${this.blanks++}`);
+  }
 
   private add(s: Term, p: string, o: N3.Term): void {
     this.store.addQuad(quad(s, namedNode(p), o as N3.Quad_Object));
@@ -204,7 +212,7 @@ export class DcatGraph {
 
   /** A contact point (vcard:Kind). */
   private contact(name: string, email: string | null, url: string | null): N3.BlankNode {
-    const c = blankNode();
+    const c = this.blank();
     this.add(c, `${NS.rdf}type`, namedNode(`${NS.vcard}Kind`));
     this.add(c, `${NS.rdf}type`, namedNode(`${NS.vcard}Organization`));
     this.text(c, `${NS.vcard}fn`, name);
@@ -245,7 +253,7 @@ export class DcatGraph {
     const page = `${base}/dataset/${d.slug}`;
     const n = this.node(page, `${NS.dcat}Dataset`);
     this.typedLiteral(n, `${NS.dct}identifier`, d.uuid, `${NS.xsd}string`);
-    const adms = blankNode();
+    const adms = this.blank();
     this.add(n, `${NS.adms}identifier`, adms);
     this.add(adms, `${NS.rdf}type`, namedNode(`${NS.adms}Identifier`));
     this.text(adms, `${NS.skos}notation`, d.slug);
@@ -271,7 +279,7 @@ export class DcatGraph {
     const regions = x.extent.regions.length ? x.extent.regions : x.province ? [x.province] : [];
     for (const r of regions) this.add(n, `${NS.dct}spatial`, this.location(r));
     if (x.extent.start || x.extent.end) {
-      const period = blankNode();
+      const period = this.blank();
       this.add(n, `${NS.dct}temporal`, period);
       this.add(period, `${NS.rdf}type`, namedNode(`${NS.dct}PeriodOfTime`));
       const put = (p: string, v: Extent['start'], end: boolean) => {
@@ -281,6 +289,13 @@ export class DcatGraph {
       };
       put(`${NS.dcat}startDate`, x.extent.start, false);
       put(`${NS.dcat}endDate`, x.extent.end, true);
+    } else if (x.period) {
+      // No time column: the period its data-list item says this publication delivered.
+      const period = this.blank();
+      this.add(n, `${NS.dct}temporal`, period);
+      this.add(period, `${NS.rdf}type`, namedNode(`${NS.dct}PeriodOfTime`));
+      this.typedLiteral(period, `${NS.dcat}startDate`, x.period.start, `${NS.xsd}date`);
+      this.typedLiteral(period, `${NS.dcat}endDate`, x.period.end, `${NS.xsd}date`);
     }
     const freq = this.periodicity(d.frequency);
     if (freq) this.add(n, `${NS.dct}accrualPeriodicity`, freq);
@@ -294,7 +309,7 @@ export class DcatGraph {
     this.add(n, `${NS.dct}accessRights`, this.accessRights());
     this.add(n, `${NS.dct}language`, this.language('IND'));
     if (d.source) {
-      const prov = blankNode();
+      const prov = this.blank();
       this.add(n, `${NS.dct}provenance`, prov);
       this.add(prov, `${NS.rdf}type`, namedNode(`${NS.dct}ProvenanceStatement`));
       this.text(prov, `${NS.rdfs}label`, d.source, 'id');
@@ -335,7 +350,7 @@ export class DcatGraph {
       if (k.key === 'datapackage') this.add(n, `${NS.dct}conformsTo`, this.node('https://datapackage.org/profiles/2.0/datapackage.json', `${NS.dct}Standard`));
       if (k.key === 'csv' && v.digest) {
         this.typedLiteral(n, `${NS.dcat}byteSize`, String(v.digest.bytes), `${NS.xsd}decimal`);
-        const sum = blankNode();
+        const sum = this.blank();
         this.add(n, `${NS.spdx}checksum`, sum);
         this.add(sum, `${NS.rdf}type`, namedNode(`${NS.spdx}Checksum`));
         this.add(sum, `${NS.spdx}algorithm`, namedNode(`${NS.spdx}checksumAlgorithm_sha256`));

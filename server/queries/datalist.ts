@@ -100,3 +100,28 @@ export async function dataList(db: Knex, actor: Actor | null, p: { year: number;
 export function dataListYears(db: Knex): Promise<number[]> {
   return db('data_list_items').distinct('year').orderBy('year', 'desc').pluck('year');
 }
+
+/**
+ * The latest data-list period each given dataset has delivered (a publication covering it), by
+ * dataset id: what a table without a time column covers, as far as the data list can tell.
+ */
+export async function latestDeliveredPeriods(db: Knex, datasetIds: number[], timeZone: string): Promise<Map<number, { start: string; end: string }>> {
+  const out = new Map<number, { start: string; end: string }>();
+  if (!datasetIds.length) return out;
+  const items: Array<{ dataset_id: number; year: number; frequency: Frequency; due_month: number | null }> = await db('data_list_items')
+    .whereIn('dataset_id', datasetIds)
+    .select('dataset_id', 'year', 'frequency', 'due_month');
+  if (!items.length) return out;
+  const facts = await versionFactsOf(db, [...new Set(items.map((i) => i.dataset_id))]);
+  const today = localDay(new Date(), timeZone);
+  const day = (iso: string) => localDay(new Date(iso), timeZone);
+  for (const i of items) {
+    for (const p of periodsFor(i.year, i.frequency, i.due_month)) {
+      const s = periodStatus(p, facts.get(i.dataset_id) ?? [], today, day);
+      if (s.status !== 'terbit' && s.status !== 'terbit_terlambat') continue;
+      const best = out.get(i.dataset_id);
+      if (!best || p.end > best.end) out.set(i.dataset_id, { start: p.start, end: p.end });
+    }
+  }
+  return out;
+}

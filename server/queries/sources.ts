@@ -11,3 +11,11 @@ export async function sourceOf(db: Knex, datasetId: number): Promise<SourceRow |
 export function runsOf(db: Knex, sourceId: number, limit = 20): Promise<SourceRunRow[]> {
   return db('source_runs').where({ source_id: sourceId }).orderBy('id', 'desc').limit(limit) as Promise<SourceRunRow[]>;
 }
+
+/** The numbers of the given versions, by version id (a run names the version it made). */
+export async function versionNumbers(db: Knex, ids: Array<number | null>): Promise<Map<number, number>> {
+  const wanted = ids.filter((x): x is number => x !== null);
+  if (!wanted.length) return new Map();
+  const rows: Array<{ id: number; number: number }> = await db('versions').whereIn('id', wanted).select('id', 'number');
+  return new Map(rows.map((v) => [v.id, Number(v.number)]));
+}

@@ -78,6 +78,24 @@ export function jsonCached(req: Request, res: Response, value: unknown, modified
 }
 
 /**
+ * Every successful JSON read of a router gets strong validators from its bytes, a 304 when the
+ * client's copy is current, and Cache-Control (public or private, by `fresh()`). A route may set
+ * `res.locals.lastModified` to send Last-Modified too.
+ */
+export function cachedJsonReads(): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    const json = res.json.bind(res);
+    res.json = ((value: unknown) => {
+      if (res.statusCode !== 200 || res.getHeader('Cache-Control') !== undefined) return json(value);
+      jsonCached(req, res, value, (res.locals.lastModified as Date | string | null | undefined) ?? null);
+      return res;
+    }) as Response['json'];
+    next();
+  };
+}
+
+/**
  * A strong ETag names one representation: when compression encodes the body, the encoding is
  * appended to the tag (as Apache's mod_deflate does), and `fresh()` ignores that suffix when
  * comparing. Mount before `compression()` so this runs after it has chosen the encoding.

@@ -8,7 +8,11 @@ import { loadDemo } from '../../server/demo';
 import { NS } from '../../server/presenters/dcat';
 import type { Express } from 'express';
 import { createApp } from '../../server/app';
-import { makeWorld, publishedDataset, type World } from '../support/factories';
+import { perform } from '../../server/actions/action';
+import { createDataListItem, linkDataListItem } from '../../server/actions/datalist';
+import { reviewVersion, submitVersion } from '../../server/actions/versions';
+import { localDay } from '../../server/manage/calendar';
+import { makeDataset, makeWorld, publishedDataset, uploadContent, type World } from '../support/factories';
 import { isolatedDatabase } from '../support/isolated-db';
 import { testServices, type TestServices } from '../support/services';
 
@@ -193,7 +197,29 @@ describe('DCAT-AP 3 of a bare dataset: no tags, no time or region column', () =>
     expect(keywords).toEqual(['Kependudukan@id', 'Population@en']);
     expect(shacl(res.text, ['shapes.ttl', 'range.ttl']).results).toEqual([]);
     const missing = [...new Set(shacl(res.text, ['shapes_recommended.ttl', 'range.ttl']).results.map((r) => r.path))];
-    // No time column: no period can be told (we do not invent one).
+    // No time column and on no data list: no period can be told (we do not invent one), and no
+    // empty dct:PeriodOfTime is written either.
     expect(missing).toEqual(['http://purl.org/dc/terms/temporal']);
+    expect(objects(g, `${BASE}/dataset/${ds.slug}`, `${NS.dct}temporal`)).toEqual([]);
+    expect(g.getSubjects(namedNode(`${NS.rdf}type`), namedNode(`${NS.dct}PeriodOfTime`), null)).toEqual([]);
+  });
+
+  it('takes dct:temporal from the data-list period its publication delivered, and then misses nothing recommended', async () => {
+    const year = Number(localDay(new Date(), t.svc.config.timeZone).slice(0, 4));
+    const ds = await makeDataset(t.svc, t.w.producer, t.w.opd.slug, { tags: ['layanan'], frequency: 'tahunan' });
+    const item = await perform(createDataListItem, t.w.walidata.actor, { year, name: `Layanan publik ${ds.slug}`, organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
+    await perform(linkDataListItem, t.w.producer.actor, { id: item.id, dataset: ds.slug }, t.svc);
+    const v = await uploadContent(t.svc, t.w.producer.actor, ds.slug, 'layanan,jumlah\nKesehatan,5\nPendidikan,7\n');
+    await perform(submitVersion, t.w.producer.actor, { slug: ds.slug, number: v.number }, t.svc);
+    await perform(reviewVersion, t.w.walidata.actor, { slug: ds.slug, number: v.number, decision: 'approve' }, t.svc);
+    const res = await request(t.app).get(`/dataset/${ds.slug}.ttl`).expect(200);
+    const g = parseTurtle(res.text);
+    const [period] = objects(g, `${BASE}/dataset/${ds.slug}`, `${NS.dct}temporal`);
+    // The list of year N asks a yearly table for the data of N-1.
+    const date = (p: string) => g.getObjects(period, namedNode(p), null).map((o) => [o.value, (o as N3.Literal).datatype.value]);
+    expect(date(`${NS.dcat}startDate`)).toEqual([[`${year - 1}-01-01`, `${NS.xsd}date`]]);
+    expect(date(`${NS.dcat}endDate`)).toEqual([[`${year - 1}-12-31`, `${NS.xsd}date`]]);
+    expect(shacl(res.text, ['shapes.ttl', 'range.ttl']).results).toEqual([]);
+    expect(shacl(res.text, ['shapes_recommended.ttl', 'range.ttl']).results).toEqual([]);
   });
 });

@@ -23,8 +23,10 @@ export function managementApi(services: Services): Router {
 
   r.get('/releases', async (req, res) => {
     const q = parseInput(releasesQuery, req.query);
-    const from = q.from ? (q.from.length === 10 ? startOfLocalDay(q.from, services.config.timeZone) : new Date(q.from)) : new Date(Date.now() - 30 * 86_400_000);
-    const to = q.to ? (q.to.length === 10 ? endOfLocalDay(q.to, services.config.timeZone) : new Date(q.to)) : new Date(Date.now() + 366 * 86_400_000);
+    const tz = services.config.timeZone;
+    // By default whole local days (30 back, 366 ahead): the same answer all day, so its ETag holds.
+    const from = q.from ? (q.from.length === 10 ? startOfLocalDay(q.from, tz) : new Date(q.from)) : startOfLocalDay(localDay(new Date(Date.now() - 30 * 86_400_000), tz), tz);
+    const to = q.to ? (q.to.length === 10 ? endOfLocalDay(q.to, tz) : new Date(q.to)) : endOfLocalDay(localDay(new Date(Date.now() + 366 * 86_400_000), tz), tz);
     const rows = await listReleases(db, { from, to });
     res.json({ data: rows.map((row) => presentRelease(row, opts(req))), meta: { from: from.toISOString(), to: to.toISOString(), total: rows.length } });
   });

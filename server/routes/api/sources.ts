@@ -4,7 +4,7 @@ import { requestSourceRun, setSource } from '../../actions/sources';
 import { runSource } from '../../exchange/pull';
 import { presentSource, presentSourceRun } from '../../presenters/source';
 import { findWork } from '../../queries/datasets';
-import { runsOf, sourceOf } from '../../queries/sources';
+import { runsOf, sourceOf, versionNumbers } from '../../queries/sources';
 import type { Services } from '../../services';
 
 /** Pulled sources (SPEC §5): set, show, run now, and the run log. */
@@ -28,7 +28,7 @@ export function sourcesApi(services: Services): Router {
   r.post('/datasets/:slug/source/run', async (req, res) => {
     const source = await perform(requestSourceRun, req.actor, untrusted({ slug: req.params.slug }), services, { ip: req.ip });
     const run = await runSource(services, source.id, 'manual');
-    const number = run.version_id ? (await db('versions').where({ id: run.version_id }).first('number'))?.number : null;
+    const number = run.version_id ? ((await versionNumbers(db, [run.version_id])).get(run.version_id) ?? null) : null;
     res.json({ data: presentSourceRun(run, req.lang, number) });
   });
 
@@ -36,9 +36,7 @@ export function sourcesApi(services: Services): Router {
     const ds = await findWork(db, req.actor, req.params.slug);
     const source = await sourceOf(db, ds.id);
     const runs = source ? await runsOf(db, source.id, 50) : [];
-    const numbers = new Map<number, number>(
-      (await db('versions').whereIn('id', runs.map((x) => x.version_id).filter((x): x is number => x !== null)).select('id', 'number')).map((v) => [v.id, v.number]),
-    );
+    const numbers = await versionNumbers(db, runs.map((x) => x.version_id));
     res.json({ data: runs.map((x) => presentSourceRun(x, req.lang, x.version_id ? numbers.get(x.version_id) : null)) });
   });
 

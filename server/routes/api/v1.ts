@@ -24,6 +24,7 @@ import type { Services } from '../../services';
 import { filterParam, parseInput } from '../parse';
 import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../upload';
 import { baseUrl } from '../base-url';
+import { cachedJsonReads } from '../http-cache';
 import { openApiDocument } from './openapi';
 import { unfiltered } from '../search';
 import { aggregateQuery, createDatasetBody, diffQuery, reviewBody, rowsQuery, searchQuery, tokenBody, versionNumber } from './contract';
@@ -37,6 +38,8 @@ export function apiRouter(services: Services): Router {
   const r = express.Router();
   const { db } = services;
   r.use(express.json({ limit: '1mb' }));
+  // Reads carry strong validators and answer 304 (HTTP manners, issue 9), like the other interfaces.
+  r.use(cachedJsonReads());
   // Writes need a bearer token: a browser session cookie alone never changes state here (no CSRF).
   r.use((req, _res, next) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(req.method)) return next();
@@ -71,6 +74,7 @@ export function apiRouter(services: Services): Router {
     const d = await findDataset(db, req.actor, req.params.slug);
     const columns = d.current_version_id ? await versionColumns(db, d.current_version_id) : [];
     const versions = await listVersions(db, req.actor, d);
+    res.locals.lastModified = d.updated_at;
     res.json({ data: presentDatasetDetail(d, columns, versions, opts(req)) });
   });
 

@@ -67,7 +67,7 @@ export function dcatRouter(services: Services): Router {
       q: null, fq, sort: [{ field: 'metadata_modified', dir: 'desc' }], rows: CATALOG_PAGE_SIZE, start: (p.page - 1) * CATALOG_PAGE_SIZE,
       facetFields: [], facetLimit: 0, facetMinCount: 1, includePrivate: false,
     });
-    const [sources, publisher, topics, province, issued] = await Promise.all([dcatSources(db, found.rows), catalogPublisher(db), listTopics(db), provinceRegion(db), catalogIssued(db)]);
+    const [sources, publisher, topics, province, issued] = await Promise.all([dcatSources(db, found.rows, services.config.timeZone), catalogPublisher(db), listTopics(db), provinceRegion(db), catalogIssued(db)]);
     const graph = new DcatGraph({ base });
     const datasets = sources.map((s) => graph.dataset(s));
     const url = (page: number) => {
@@ -88,7 +88,7 @@ export function dcatRouter(services: Services): Router {
   async function dataset(req: Request, res: Response, slug: string, format: RdfFormat) {
     const d = await findDataset(db, null, slug);
     if (!d.current_version_id || d.retracted_at || d.access_level !== 'terbuka') throw new NotFound('Dataset tidak ditemukan.', 'Dataset not found.');
-    const [source] = await dcatSources(db, [d]);
+    const [source] = await dcatSources(db, [d], services.config.timeZone);
     const graph = new DcatGraph({ base: baseUrl(services, req), standalone: true });
     graph.dataset(source);
     res.vary('Accept');
