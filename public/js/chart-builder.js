@@ -30,6 +30,9 @@
     var tableBox = root.querySelector('[data-builder-table]');
     var details = root.querySelector('[data-builder-details]');
     var legend = root.querySelector('[data-builder-legend]');
+    var figure = root.querySelector('[data-builder-figure]');
+    // The boundaries under their fingerprinted name (cached for a year), from the page.
+    var geoUrl = (figure && figure.getAttribute('data-geo-url')) || '/static/geo/lampung_kabupaten_kota.geojson';
     var credit = root.querySelector('[data-map-credit]');
     var columns = {};
     cfg.measures.concat(cfg.groups).forEach(function (c) { columns[c.name] = c; });
@@ -350,7 +353,7 @@
       return geo;
     }
     function loadGeo() {
-      if (!geoCache) geoCache = getJson('/static/geo/lampung_kabupaten_kota.geojson').then(rewind);
+      if (!geoCache) geoCache = getJson(geoUrl).then(rewind);
       return geoCache;
     }
 

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { listen } from '../support/browser';
 import { testWorld } from '../support/world';
 import { publishedDataset } from '../support/factories';
+import { REGION_YEARS_CSV } from '../support/chart-data';
 
 const t = testWorld();
 const ROOT = path.join(__dirname, '../..');
@@ -79,6 +80,23 @@ describe('static assets', () => {
     for (const url of ['/static/vendor/chart.umd.js', '/static/vendor/chartjs-chart-geo.js', '/static/geo/LICENSE-wilayah_boundaries.txt', '/static/favicon.svg']) {
       const res = await request(t.app).get(url).expect(200);
       expect(res.headers['cache-control']).toBe('public, no-cache');
+    }
+  });
+
+  it('links every asset of a dataset page with a map, and of its embed, by its fingerprinted name', async () => {
+    const { ds } = await publishedDataset(t.svc, t.w, REGION_YEARS_CSV, { title: 'Aset Peta Uji' });
+    for (const page of [`/dataset/${ds.slug}`, `/dataset/${ds.slug}/embed?view=map`]) {
+      const html = (await request(t.app).get(page).expect(200)).text;
+      const urls = [...html.matchAll(/(?:src|href|data-geo-url)="(\/static\/[^"]+)"/g)].map((m) => m[1]);
+      // The page's styles, Chart.js and its map plugin, the builder's scripts, the boundaries and their licence.
+      for (const name of ['css/site', 'css/chart-builder', 'vendor/chart.umd', 'vendor/chartjs-chart-geo', 'js/chart-periods', 'js/chart-builder', 'geo/lampung_kabupaten_kota', 'geo/LICENSE-wilayah_boundaries']) {
+        expect(urls.some((u) => u.startsWith(`/static/${name}.`))).toBe(true);
+      }
+      for (const url of urls) {
+        expect(url).toMatch(/\.[0-9a-f]{10}\.[A-Za-z0-9]+$/);
+        const res = await request(t.app).get(url).expect(200);
+        expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      }
     }
   });
 });
