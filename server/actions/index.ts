@@ -8,6 +8,7 @@ import { answerRequest, createRequest, hideRequest, routeRequest } from './reque
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
 import { requestSourceRun, setSource } from './sources';
 import { createWebhook, deleteWebhook } from './webhooks';
+import { createHarvestSource, harvestDataset, publishHarvestedVersion, requestHarvestRun } from './harvest';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
 
 /** Every action of the portal. A test walks this list: each must name a policy and fail closed. */
@@ -52,4 +53,8 @@ export const actions = {
   createWebhook,
   deleteWebhook,
   setHeadlineIndicators,
+  createHarvestSource,
+  requestHarvestRun,
+  harvestDataset,
+  publishHarvestedVersion,
 };

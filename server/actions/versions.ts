@@ -247,7 +247,7 @@ export type Decision = (typeof DECISIONS)[number];
  * Makes version `v` the dataset's current published version, in the caller's transaction: the
  * previous one becomes `superseded`. Guarded: only from one of `from`, else a 409.
  */
-async function publish(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow, from: VersionState[]): Promise<void> {
+export async function publish(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow, from: VersionState[]): Promise<void> {
   await tx('versions').where({ dataset_id: ds.id, state: 'published' }).whereNot({ id: v.id }).update({ state: 'superseded', updated_at: tx.fn.now() });
   await transition(tx, v, from, 'published', { published_at: tx.fn.now() });
   await tx('datasets').where({ id: ds.id }).update({ current_version_id: v.id, updated_at: tx.fn.now() });

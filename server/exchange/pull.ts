@@ -54,7 +54,7 @@ const EXT_BY_TYPE: Array<[RegExp, string]> = [
 ];
 
 /** A file name for the fetched file: the URL's own when it names a table, else by content type. */
-function fileNameOf(url: string, contentType: string | undefined): string {
+export function fileNameOf(url: string, contentType: string | undefined): string {
   const base = decodeURIComponent(path.posix.basename(new URL(url).pathname || '')).replace(/[^\w.\- ]+/g, '_');
   if (/\.(csv|xlsx|tsv|txt)$/i.test(base)) return base;
   const ext = EXT_BY_TYPE.find(([re]) => re.test(contentType ?? ''))?.[1] ?? '.csv';

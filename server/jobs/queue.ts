@@ -6,6 +6,7 @@ import type { Jobs, Services } from '../services';
 import { createReleaseQueue, sendRelease, workReleases } from './releases';
 import { pullDueSources } from '../exchange/pull';
 import { sweepWebhooks } from '../exchange/webhooks';
+import { harvestDueSources } from '../exchange/harvest';
 
 const LOAD_QUEUE = 'load-version';
 
@@ -76,7 +77,7 @@ export class JobQueue implements Jobs {
     this.sweeper = setInterval(sweep, Math.min(30, services.config.loadStallSeconds) * 1000);
     this.sweeper.unref();
     this.releaseSweeper = await workReleases(this.boss, services, services.config.releaseSweepSeconds);
-    // Pulled sources and webhooks: every worker looks for due work as often as for due
+    // Pulled sources, harvests and webhooks: every worker looks for due work as often as for due
     // releases; claims in the database make each run and each delivery happen once.
     let pulling = false;
     const pull = async () => {
@@ -84,6 +85,7 @@ export class JobQueue implements Jobs {
       pulling = true;
       try {
         await pullDueSources(services);
+        await harvestDueSources(services);
         await sweepWebhooks(services);
       } catch (err) {
         log.error({ err }, 'pulling due sources or sending webhooks failed');

@@ -27,5 +27,5 @@ export type VersionState = (typeof VERSION_STATES)[number];
 
 export interface OrganizationRecord {
   id: number;
-  kind: 'opd' | 'walidata' | 'pembina';
+  kind: 'opd' | 'walidata' | 'pembina' | 'kabkota';
 }

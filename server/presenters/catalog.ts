@@ -7,7 +7,7 @@ export function presentOrganization(o: Pick<OrganizationRow, 'slug' | 'name' | '
     slug: o.slug as string,
     name: o.name as string,
     short_name: (o.short_name ?? null) as string | null,
-    kind: o.kind as 'opd' | 'walidata' | 'pembina',
+    kind: o.kind as 'opd' | 'walidata' | 'pembina' | 'kabkota',
     description: (o.description ?? null) as string | null,
     contact_email: (o.contact_email ?? null) as string | null,
     website: (o.website ?? null) as string | null,

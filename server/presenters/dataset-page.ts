@@ -5,6 +5,7 @@ import { presentChartBuilder } from './chart-builder';
 import { presentDataset, presentDatasetDetail } from './dataset';
 import { pagination } from './pagination';
 import type { ColumnView } from './version';
+import { presentHarvestOrigin } from './harvest';
 
 interface TableState {
   sort?: string;
@@ -126,6 +127,7 @@ export function presentDatasetPage(page: DatasetPage, p: PreviewParams, opts: Da
     ],
     apiRows: `${opts.base}/api/v1/datasets/${dataset.slug}/rows?limit=100`,
     apiDataset: `${opts.base}/api/v1/datasets/${dataset.slug}`,
+    harvest: page.harvest ? presentHarvestOrigin(page.harvest) : null,
     builder:
       live && page.regions
         ? presentChartBuilder({ query: opts.query, lang: opts.lang, t: opts.t, base: opts.base }, { slug: dataset.slug, title: dataset.display.title, metadata: dataset.metadata }, dataset.columns, page.regions)

@@ -48,7 +48,7 @@ export const organizationSchema = id(
     slug: z.string(),
     name: z.string(),
     short_name: z.string().nullable(),
-    kind: z.enum(['opd', 'walidata', 'pembina']).meta(doc('Jenis: OPD produsen data, walidata atau pembina data.', 'Kind: producing OPD, walidata (data steward) or pembina (statistics office).')),
+    kind: z.enum(['opd', 'walidata', 'pembina', 'kabkota']).meta(doc('Jenis: OPD produsen data, walidata, pembina data, atau kabupaten/kota yang datanya dipanen dari portalnya.', 'Kind: producing OPD, walidata (data steward), pembina (statistics office), or a kabupaten/kota whose data is harvested from its portal.')),
     description: z.string().nullable(),
     contact_email: z.string().nullable(),
     website: z.string().nullable(),
@@ -469,4 +469,45 @@ export const deliverySchema = id(
   }),
   'Satu pengiriman webhook.',
   'One webhook delivery.',
+);
+
+export const harvestSourceSchema = id(
+  'HarvestSource',
+  z.object({
+    id: z.number().int(),
+    kind: z.enum(['ckan', 'dcat']).meta(doc('`ckan`: API aksi CKAN (package_search); `dcat`: katalog DCAT (Turtle/JSON-LD, halaman hydra).', '`ckan`: a CKAN action API (package_search); `dcat`: a DCAT catalog (Turtle/JSON-LD, hydra pages).')),
+    url: z.string(),
+    name: z.string().meta(doc('Nama portal kabupaten/kota, mis. "Kabupaten Lampung Selatan".', 'The kabupaten/kota portal’s name, e.g. "Kabupaten Lampung Selatan".')),
+    review: z.boolean().meta(doc('Benar: hasil panen menunggu di antrean walidata; salah: langsung terbit.', 'True: what is harvested waits in the walidata’s queue; false: published at once.')),
+    schedule: z.string(),
+    organization: z.object({ slug: z.string(), name: z.string() }).meta(doc('Organisasi "hasil panen" tempat datasetnya disimpan.', 'The "harvested" organization its datasets are filed under.')),
+    enabled: z.boolean(),
+    next_run_at: timestamp.nullable(),
+    failures: z.number().int().meta(doc('Panen gagal berturut-turut.', 'Failed harvests in a row.')),
+    created_at: timestamp.nullable(),
+  }),
+  'Portal kabupaten/kota yang dipanen ke katalog provinsi.',
+  'A kabupaten/kota portal harvested into the province catalog.',
+);
+
+export const harvestRunSchema = id(
+  'HarvestRun',
+  z.object({
+    id: z.number().int(),
+    trigger: z.enum(['schedule', 'manual']),
+    started_at: timestamp.nullable(),
+    finished_at: timestamp.nullable(),
+    duration_ms: z.number().int().nullable(),
+    result: z.enum(['running', 'ok', 'partial', 'failed']).meta(doc('`partial`: sebagian dataset gagal atau daftar sumber tidak utuh.', '`partial`: some datasets failed or the remote listing was not whole.')),
+    seen: z.number().int(),
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    retracted: z.number().int(),
+    failed: z.number().int(),
+    error: z.string().nullable().meta(doc('Mengapa gagal, dalam bahasa pembaca.', 'Why it failed, in the reader’s language.')),
+    problems: z.array(z.object({ dataset: z.string().nullable(), message: z.string() })),
+  }),
+  'Satu panen sebuah sumber.',
+  'One harvest of a source.',
 );

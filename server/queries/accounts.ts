@@ -68,7 +68,7 @@ export interface AdminOrgRow {
   slug: string;
   name: string;
   short_name: string | null;
-  kind: 'opd' | 'walidata' | 'pembina';
+  kind: 'opd' | 'walidata' | 'pembina' | 'kabkota';
   description: string | null;
   contact_email: string | null;
   website: string | null;

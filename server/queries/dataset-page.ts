@@ -5,6 +5,7 @@ import type { Actor } from '../policies/actor';
 import { presentColumn } from '../presenters/version';
 import { datasetQuery, findDataset, findVersion, listVersions, versionColumns } from './datasets';
 import { regionNames, type RegionNames } from './region-names';
+import { harvestOriginOf } from './harvest';
 import { queryRows, type RowParams } from './rows';
 
 export const PREVIEW_ROWS = 20;
@@ -26,6 +27,8 @@ export interface DatasetPage {
   preview: { rows: Record<string, unknown>[]; total: number } | { error: AppError } | null;
   /** Region names for the chart builder's labels and map, when the dataset is live. */
   regions: RegionNames | null;
+  /** Where a harvested dataset came from (its kabupaten/kota portal), else null. */
+  harvest: Awaited<ReturnType<typeof harvestOriginOf>>;
 }
 
 /** A dataset taken off the public site, whose page says so (410) instead of pretending it never existed. */
@@ -62,8 +65,8 @@ export async function loadDatasetPage(db: Knex, actor: Actor | null, slug: strin
       preview = { error: err };
     }
   }
-  const regions = current ? await regionNames(db) : null;
-  return { dataset, columns, versions, current, preview, regions };
+  const [regions, harvest] = await Promise.all([current ? regionNames(db) : null, harvestOriginOf(db, dataset.id)]);
+  return { dataset, columns, versions, current, preview, regions, harvest };
 }
 
 /** An open dataset that was published and then retracted; NotFound for anything else. */

@@ -5,6 +5,7 @@ import { createDataListItem } from '../../server/actions/datalist';
 import { createRequest, routeRequest } from '../../server/actions/requests';
 import { issueToken } from '../../server/actions/accounts';
 import { createWebhook } from '../../server/actions/webhooks';
+import { createHarvestSource } from '../../server/actions/harvest';
 import { requestPasswordReset } from '../../server/actions/passwords';
 import { AppError, NotFound } from '../../server/errors';
 import type { Actor } from '../../server/policies/actor';
@@ -43,6 +44,7 @@ beforeAll(async () => {
   await perform(routeRequest, t.w.walidata.actor, { id: routed.id, organization: t.w.opd.slug }, t.svc);
   const token = await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email }, t.svc);
   const hook = await perform(createWebhook, t.w.producer.actor, { url: 'https://aplikasi.example.id/hook', events: ['published'], organization: t.w.opd.slug }, t.svc);
+  const harvest = await perform(createHarvestSource, t.w.walidata.actor, { kind: 'ckan', url: 'https://data.kab-registry.example.id/api/3/action', name: 'Kabupaten Registry' }, t.svc);
   const reset = await perform(requestPasswordReset, requesterActor, { email: t.w.producer.email }, t.svc);
   const file = { key: `raw/ab/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), size: 10, filename: 'x.csv' };
   const orgSlug = t.w.opd.slug;
@@ -91,6 +93,10 @@ beforeAll(async () => {
     createWebhook: { url: 'https://aplikasi.example.id/hook', events: ['published'], organization: orgSlug },
     deleteWebhook: { id: hook.id },
     setHeadlineIndicators: { indicators: [{ dataset: published, measure: 'jumlah', fn: 'sum' }] },
+    createHarvestSource: { kind: 'dcat', url: 'https://data.kota-registry.example.id/catalog.ttl', name: 'Kota Registry' },
+    requestHarvestRun: { id: harvest.id },
+    harvestDataset: { source_id: harvest.id, remote_id: 'registry', remote_name: null, remote_url: null, title: 'Judul registry' },
+    publishHarvestedVersion: { slug: published, number: 1 },
   };
 });
 
@@ -149,6 +155,12 @@ const EXPECTED: Record<string, Who[]> = {
   createWebhook: ['owner', 'walidata', 'admin'],
   deleteWebhook: ['owner', 'admin'],
   setHeadlineIndicators: ['walidata', 'admin'],
+  // Bringing another portal's catalog in is the custodian's decision (SPEC §5).
+  createHarvestSource: ['walidata', 'admin'],
+  requestHarvestRun: ['walidata', 'admin'],
+  // Only the harvester itself (sistem:panen) files harvested datasets and publishes what a source without review brings.
+  harvestDataset: [],
+  publishHarvestedVersion: [],
 };
 
 const actorOf = (who: Who): Actor | null =>

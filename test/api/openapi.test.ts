@@ -189,6 +189,12 @@ describe('real answers match the document', () => {
     await get('/webhooks', '/webhooks', producer);
     await get('/webhooks/{id}/deliveries', `/webhooks/${hook.body.data.id}/deliveries`, producer);
     conforms('DELETE', '/webhooks/{id}', await request(t.app).delete(`/api/v1/webhooks/${hook.body.data.id}`).set(producer));
+    // A harvest source (also refused by the SSRF guard at once) with its run log.
+    const harvest = await post('/harvest-sources', '/harvest-sources', walidata, { kind: 'ckan', url: 'http://127.0.0.1:9/api/3/action', name: 'Kabupaten Uji OpenAPI', review: true });
+    await get('/harvest-sources', '/harvest-sources', walidata);
+    const harvested = await post('/harvest-sources/{id}/run', `/harvest-sources/${harvest.body.data.id}/run`, walidata);
+    expect(harvested.body.data.result).toBe('failed');
+    await get('/harvest-sources/{id}/runs', `/harvest-sources/${harvest.body.data.id}/runs`, walidata);
 
     const asked = await post('/requests', '/requests', {}, { title: 'Data curah hujan bulanan', name: 'Sari Dewi', email: 'sari@contoh.id', purpose: 'Penelitian' });
     expect(asked.body.data.requester).toEqual({ name: 'Sari' });

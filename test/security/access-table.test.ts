@@ -10,6 +10,7 @@ import { createRequest } from '../../server/actions/requests';
 import { requesterActor } from '../../server/policies/actor';
 import { issueToken } from '../../server/actions/accounts';
 import { createWebhook } from '../../server/actions/webhooks';
+import { createHarvestSource } from '../../server/actions/harvest';
 import { ACTIONS as CKAN_ACTIONS } from '../../server/routes/api/ckan/actions';
 import { makeDataset, makeOrg, makeUser, publishedDataset, SMALL_CSV, uid, uploadContent, type TestUser } from '../support/factories';
 import { setOrganizationActive, setUserActive } from '../../server/actions/users';
@@ -122,6 +123,7 @@ beforeAll(async () => {
   dataRequest = await perform(createRequest, requesterActor, { title: `Permintaan tabel akses ${uid()}`, name: 'Warga', email: 'warga@uji.id' }, t.svc);
   for (const w of WHO) clients[w] = await clientFor(w);
   for (const w of WHO) victims[`webhook:${w}`] = (await perform(createWebhook, t.w.producer.actor, { url: 'http://127.0.0.1:9/korban', events: ['published'], organization: t.w.opd.slug }, t.svc)).id;
+  victims['harvest-source'] = (await perform(createHarvestSource, t.w.walidata.actor, { kind: 'ckan', url: `http://127.0.0.1:9/akses-${uid()}/api/3/action`, name: `Kabupaten Tabel Akses ${uid()}` }, t.svc)).id;
   victims['webhook-log'] = (await perform(createWebhook, t.w.producer.actor, { url: 'http://127.0.0.1:9/log', events: ['published'], organization: t.w.opd.slug }, t.svc)).id;
   for (const route of ['api', 'account', 'admin']) {
     for (const w of WHO) victims[`${route}:${w}`] = (await perform(issueToken, t.w.producer.actor, { email: t.w.producer.email, name: `korban ${route} ${w}` }, t.svc)).id;
@@ -479,6 +481,20 @@ const ROWS: Row[] = [
     call: (c) => ({ method: 'delete', url: `/api/v1/webhooks/${victims[`webhook:${c.who}`]}` }),
     expect: (w) => (w === 'owner' || w === 'admin' ? 'ok' : 'hidden'),
   },
+  // Harvest sources (issue 12): the custodian's. Each source made here points at an address the
+  // SSRF guard refuses at once (no FETCH_ALLOW_HOSTS in this file), so a run fails without leaving the machine.
+  {
+    route: 'POST /api/v1/harvest-sources', write: true,
+    call: () => ({ method: 'post', url: '/api/v1/harvest-sources', body: { kind: 'ckan', url: `http://127.0.0.1:9/akses-${uid()}/api/3/action`, name: `Kabupaten Akses ${uid()}` } }),
+    expect: (w) => (w === 'public' ? 'login' : custodian(w) ? 'ok' : 'forbidden'),
+  },
+  { route: 'GET /api/v1/harvest-sources', call: () => ({ method: 'get', url: '/api/v1/harvest-sources' }), expect: (w) => (w === 'public' ? 'login' : custodian(w) ? 'ok' : 'forbidden') },
+  {
+    route: 'POST /api/v1/harvest-sources/:id/run', write: true,
+    call: () => ({ method: 'post', url: `/api/v1/harvest-sources/${victims['harvest-source']}/run` }),
+    expect: (w) => (w === 'public' ? 'login' : custodian(w) ? 'ok' : 'forbidden'),
+  },
+  { route: 'GET /api/v1/harvest-sources/:id/runs', call: () => ({ method: 'get', url: `/api/v1/harvest-sources/${victims['harvest-source']}/runs` }), expect: (w) => (w === 'public' ? 'login' : custodian(w) ? 'ok' : 'forbidden') },
   { route: 'GET /account', call: () => ({ method: 'get', url: '/account' }), expect: page(signed) },
   { route: 'GET /account/tokens', call: () => ({ method: 'get', url: '/account/tokens' }), expect: page(signed) },
   { route: 'POST /account/tokens', write: true, call: () => ({ method: 'post', url: '/account/tokens', body: { name: `Uji ${uid()}`, scope: 'read' } }), expect: page(signed) },

@@ -30,7 +30,10 @@ import {
   sourceRunSchema,
   webhookSchema,
   deliverySchema,
+  harvestSourceSchema,
+  harvestRunSchema,
 } from '../../presenters/schemas';
+import { harvestSourceInput } from '../../actions/harvest';
 import { sourceInput } from '../../actions/sources';
 import { WEBHOOK_EVENTS } from '../../actions/webhooks';
 import { AGGREGATE_FUNCTIONS, MAX_LIMIT } from '../../queries/rows';
@@ -319,6 +322,25 @@ export const OPERATIONS: ApiOperation[] = [
     method: 'delete', path: '/webhooks/{id}', tag: 'harvest', auth: 'token', summary: t('Hapus webhook', 'Remove a webhook'),
     params: z.object({ id: z.coerce.number().int().positive().meta(doc('Nomor webhook.', 'The webhook’s id.')) }),
     responses: { 200: ok('Terhapus, dengan pengirimannya.', 'Removed, with its deliveries.', data(z.object({ id: z.number().int(), deleted: z.literal(true) }))) }, errors: [400, 401, 404],
+  },
+  {
+    method: 'post', path: '/harvest-sources', tag: 'harvest', auth: 'token', summary: t('Daftarkan portal kabupaten/kota untuk dipanen (walidata)', 'Register a kabupaten/kota portal to harvest (walidata)'),
+    body: { type: 'application/json', schema: harvestSourceInput },
+    responses: { 201: ok('Sumber panen, dengan organisasi "hasil panen"-nya.', 'The harvest source, with its "harvested" organization.', data(harvestSourceSchema)) }, errors: [400, 401, 403, 404, 409],
+  },
+  {
+    method: 'get', path: '/harvest-sources', tag: 'harvest', auth: 'token', summary: t('Sumber panen (walidata)', 'Harvest sources (walidata)'),
+    responses: { 200: ok('Sumber panen, menurut nama.', 'Harvest sources, by name.', data(z.array(harvestSourceSchema))) }, errors: [401, 403],
+  },
+  {
+    method: 'post', path: '/harvest-sources/{id}/run', tag: 'harvest', auth: 'token', summary: t('Panen sekarang', 'Harvest now'),
+    params: z.object({ id: z.coerce.number().int().positive().meta(doc('Nomor sumber panen.', 'The harvest source’s id.')) }),
+    responses: { 200: ok('Hasil panen (result: ok, partial atau failed) dengan jumlahnya.', 'The run (result: ok, partial or failed) with its counts.', data(harvestRunSchema)) }, errors: [400, 401, 403, 404],
+  },
+  {
+    method: 'get', path: '/harvest-sources/{id}/runs', tag: 'harvest', auth: 'token', summary: t('Riwayat panen sebuah sumber', 'A harvest source’s run log'),
+    params: z.object({ id: z.coerce.number().int().positive().meta(doc('Nomor sumber panen.', 'The harvest source’s id.')) }),
+    responses: { 200: ok('Panen, terbaru dulu.', 'Runs, newest first.', data(z.array(harvestRunSchema))) }, errors: [400, 401, 403, 404],
   },
   {
     method: 'get', path: '/organizations', tag: 'read', summary: t('Organisasi', 'Organizations'),

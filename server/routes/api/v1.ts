@@ -32,6 +32,7 @@ import { changesRouter } from './feeds';
 import { managementApi } from './management';
 import { sourcesApi } from './sources';
 import { webhooksApi } from './webhooks';
+import { harvestApi } from './harvest';
 
 /** The read and write JSON API of SPEC §5 (`/api/v1`). */
 export function apiRouter(services: Services): Router {
@@ -248,6 +249,7 @@ export function apiRouter(services: Services): Router {
   r.use(managementApi(services));
   r.use(sourcesApi(services));
   r.use(webhooksApi(services));
+  r.use(harvestApi(services));
 
   r.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: req.lang === 'en' ? 'Unknown API endpoint.' : 'Endpoint API tidak dikenal.' } });
