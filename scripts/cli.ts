@@ -13,6 +13,12 @@ import { demoAccounts, loadDemo } from '../server/demo';
 import { AppError } from '../server/errors';
 import { InlineJobs } from '../server/jobs/inline';
 import { systemActor } from '../server/policies/actor';
+import { backup } from '../server/ops/backup';
+import { localFiles } from '../server/ops/files';
+import { restore } from '../server/ops/restore';
+import { Storage } from '../server/storage';
+import type { Config } from '../server/config';
+import fs from 'node:fs';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -33,6 +39,10 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 As the database's owner (DATABASE_URL of the owner, or the embedded cluster's):
   db:app-role  [--role <name>] [--password <pw>]   migrate, then create/grant the app's role
                (default satudata_app; a new role without --password gets a generated one, printed once)
+  backup       [--file <path>]   the database and the stored files in one archive
+               (default ./satudata-backup-<UTC time>.tar.gz; see README, "Backups")
+  restore      --file <path> [--force] [--app-role <name>]   into an empty database (--force: replace
+               what is there); the portal and its workers must be stopped
 
 Uses DATABASE_URL, or the embedded PostgreSQL under DATA_DIR (attaching to it while the portal runs).
 Prints JSON; exits non-zero with a message on failure.`;
@@ -117,9 +127,25 @@ async function run(command: string, args: string[], svc: Booted): Promise<unknow
 }
 
 /** Commands that work on the database itself, as its owner, without booting the services. */
-async function runAsOwner(command: string, args: string[], ownerUrl: string): Promise<unknown> {
+async function runAsOwner(command: string, args: string[], ownerUrl: string, config: Config, embedded: boolean): Promise<unknown> {
   const opt = (spec: Record<string, { type: 'string' }>) => parseArgs({ args, options: spec, strict: true }).values as Record<string, string | undefined>;
   switch (command) {
+    case 'backup': {
+      const v = opt({ file: { type: 'string' } });
+      const now = new Date();
+      const file = v.file ?? `satudata-backup-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.tar.gz`;
+      const m = await backup({ url: ownerUrl, files: localFiles(new Storage(config.storageDir)), file, now });
+      return { file, bytes: fs.statSync(file).size, created_at: m.created_at, source: m.source, counts: m.counts, missing_files: m.missing_files };
+    }
+    case 'restore': {
+      const v = parseArgs({ args, options: { file: { type: 'string' }, force: { type: 'boolean' }, 'app-role': { type: 'string' } }, strict: true }).values;
+      if (!v.file) throw new UsageError('restore needs --file <archive>.');
+      if (!fs.existsSync(v.file)) throw new UsageError(`No file ${v.file}.`);
+      const out = await restore({ url: ownerUrl, files: localFiles(new Storage(config.storageDir)), file: v.file, force: v.force === true, appRole: v['app-role'] });
+      // The embedded default makes its app role itself (password in DATA_DIR) and grants it.
+      if (embedded) return { ...out, app_role: { role: APP_ROLE, granted: Boolean(await prepareEmbeddedAppRole(ownerUrl, config.dataDir)) } };
+      return out;
+    }
     case 'db:app-role': {
       const v = opt({ role: { type: 'string' }, password: { type: 'string' } });
       const role = v.role ?? APP_ROLE;
@@ -138,7 +164,7 @@ async function runAsOwner(command: string, args: string[], ownerUrl: string): Pr
       return undefined;
   }
 }
-const OWNER_COMMANDS = new Set(['db:app-role']);
+const OWNER_COMMANDS = new Set(['db:app-role', 'backup', 'restore']);
 
 async function roleExists(url: string, role: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url });
@@ -177,7 +203,7 @@ async function main(): Promise<number> {
     let url = config.databaseUrl;
     if (!url) embedded = await startEmbeddedPostgres(config.dataDir, 'satudata', { attach: true });
     if (OWNER_COMMANDS.has(command)) {
-      const result = await runAsOwner(command, args, url ?? embedded!.url);
+      const result = await runAsOwner(command, args, url ?? embedded!.url, config, embedded !== null);
       process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       return 0;
     }
