@@ -8,7 +8,6 @@ import crypto from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { seedReference } from '../../seeds';
 import { createDb, migrate, migrationConfig } from '../db/knex';
 import { APP_ROLE, grantAppRole } from '../db/roles';
 import { JobQueue } from '../jobs/queue';
@@ -159,13 +158,13 @@ export async function restore(opts: { url: string; files: FileStore; file: strin
     await client.end().catch(() => undefined);
   }
 
-  // The rest of the schema (when this portal is newer than the backup), reference rows, the job
-  // queue, and the app's grants on what the restore made.
+  // The rest of the schema (when this portal is newer than the backup), the job queue, and the
+  // app's grants on what the restore made. Reference rows are the backup's (the next start adds
+  // what a newer portal has more).
   const db = createDb(opts.url, 2);
   let granted = false;
   try {
     await migrate(db);
-    await seedReference(db);
     await JobQueue.install(opts.url);
     if ((await db.raw('SELECT 1 FROM pg_roles WHERE rolname = ?', [appRole])).rows.length) {
       await grantAppRole(db, appRole);
