@@ -14,9 +14,8 @@ import { AppError } from '../server/errors';
 import { InlineJobs } from '../server/jobs/inline';
 import { systemActor } from '../server/policies/actor';
 import { backup } from '../server/ops/backup';
-import { localFiles } from '../server/ops/files';
 import { restore } from '../server/ops/restore';
-import { Storage } from '../server/storage';
+import { createStorage } from '../server/storage-create';
 import type { Config } from '../server/config';
 import fs from 'node:fs';
 
@@ -134,14 +133,14 @@ async function runAsOwner(command: string, args: string[], ownerUrl: string, con
       const v = opt({ file: { type: 'string' } });
       const now = new Date();
       const file = v.file ?? `satudata-backup-${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}.tar.gz`;
-      const m = await backup({ url: ownerUrl, files: localFiles(new Storage(config.storageDir)), file, now });
+      const m = await backup({ url: ownerUrl, files: await createStorage(config), file, now });
       return { file, bytes: fs.statSync(file).size, created_at: m.created_at, source: m.source, counts: m.counts, missing_files: m.missing_files };
     }
     case 'restore': {
       const v = parseArgs({ args, options: { file: { type: 'string' }, force: { type: 'boolean' }, 'app-role': { type: 'string' } }, strict: true }).values;
       if (!v.file) throw new UsageError('restore needs --file <archive>.');
       if (!fs.existsSync(v.file)) throw new UsageError(`No file ${v.file}.`);
-      const out = await restore({ url: ownerUrl, files: localFiles(new Storage(config.storageDir)), file: v.file, force: v.force === true, appRole: v['app-role'] });
+      const out = await restore({ url: ownerUrl, files: await createStorage(config), file: v.file, force: v.force === true, appRole: v['app-role'] });
       // The embedded default makes its app role itself (password in DATA_DIR) and grants it.
       if (embedded) return { ...out, app_role: { role: APP_ROLE, granted: Boolean(await prepareEmbeddedAppRole(ownerUrl, config.dataDir)) } };
       return out;

@@ -7,8 +7,14 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { ArchiveWriter } from './archive';
 import { UNSAVED_TABLES, columnsOf, dependencyOrder, foreignKeyEdges, indexesOf, listTables, sequenceValues, setDumpSettings } from './catalog';
-import { TRANSIENT_PREFIXES, type FileStore } from './files';
+import type { Storage } from '../storage';
 import { FORMAT, FORMAT_VERSION, MANIFEST_ENTRY, filePartName, tablePartName, type Manifest, type ManifestTable } from './manifest';
+
+/** What a backup needs of the portal's storage (local disk or the bucket). */
+export type BackupFiles = Pick<Storage, 'list' | 'open' | 'stat' | 'put'>;
+
+/** Uploads not yet adopted by a version are not kept (a refused or unfinished request's). */
+const TRANSIENT_PREFIXES = ['incoming/'];
 
 /** Rows are written in parts of about this size (the archive's entries need their size up front). */
 const PART_BYTES = 8 * 1024 * 1024;
@@ -23,7 +29,7 @@ export function portalVersion(): string {
  * rows come from one REPEATABLE READ snapshot, so they are consistent with each other; files
  * are read after it was taken (raw files are never changed, only added). Returns the manifest.
  */
-export async function backup(opts: { url: string; files: FileStore; file: string; now?: Date }): Promise<Manifest> {
+export async function backup(opts: { url: string; files: BackupFiles; file: string; now?: Date }): Promise<Manifest> {
   const now = opts.now ?? new Date();
   if (fs.existsSync(opts.file)) throw new Error(`${opts.file} exists already; choose another file name.`);
   const client = new pg.Client({ connectionString: opts.url, application_name: 'satudata-backup' });

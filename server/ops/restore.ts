@@ -13,7 +13,7 @@ import { APP_ROLE, grantAppRole } from '../db/roles';
 import { JobQueue } from '../jobs/queue';
 import { DamagedArchive, readArchive, type PartDigest } from './archive';
 import { REFERENCE_TABLES, UNSAVED_TABLES, columnsOf, listTables, setDumpSettings } from './catalog';
-import type { FileStore } from './files';
+import type { BackupFiles } from './backup';
 import { MANIFEST_ENTRY, manifestSchema, type DataTableDefinition, type Manifest, type ManifestTable } from './manifest';
 
 /** Refused before anything was changed: the target is not empty, in use, or of another schema. */
@@ -82,7 +82,7 @@ export async function verifyArchive(file: string): Promise<{ manifest: Manifest;
  * the manifest's counts, foreign keys validated), then the remaining migrations run, the job
  * queue is installed and the app's role (if it exists here) gets its grants again.
  */
-export async function restore(opts: { url: string; files: FileStore; file: string; force?: boolean; appRole?: string }): Promise<RestoreResult> {
+export async function restore(opts: { url: string; files: BackupFiles; file: string; force?: boolean; appRole?: string }): Promise<RestoreResult> {
   const { manifest, digests } = await verifyArchive(opts.file);
   const appRole = opts.appRole ?? APP_ROLE;
   const client = new pg.Client({ connectionString: opts.url, application_name: 'satudata-restore' });

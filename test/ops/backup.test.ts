@@ -11,9 +11,8 @@ import { reviewVersion, submitVersion } from '../../server/actions/versions';
 import { createApp } from '../../server/app';
 import { prepareAppRole, urlAs } from '../../server/db/roles';
 import { DamagedArchive } from '../../server/ops/archive';
-import { localFiles } from '../../server/ops/files';
 import { restore, RestoreRefused } from '../../server/ops/restore';
-import { Storage } from '../../server/storage';
+import { LocalStorage } from '../../server/storage-local';
 import { withDatabase } from '../support/db-url';
 import { makeDataset, makeWorld, publishedDataset, uploadContent, type World } from '../support/factories';
 import { tokenFor } from '../support/http';
@@ -170,16 +169,15 @@ describe('backup and restore into an empty database', () => {
     const { rows } = await c.query<{ raw_path: string; raw_sha256: string }>('SELECT raw_path, raw_sha256 FROM versions');
     await c.end();
     expect(rows.length).toBe(before.tables['public.versions'].rows);
-    const storage = new Storage(path.join(dstDir, 'uploads'));
     for (const r of rows) {
-      const bytes = fs.readFileSync(storage.path(r.raw_path));
+      const bytes = fs.readFileSync(path.join(dstDir, 'uploads', r.raw_path));
       expect(sha256(bytes)).toBe(r.raw_sha256);
-      expect(bytes.equals(fs.readFileSync(svc.storage.path(r.raw_path)))).toBe(true);
+      expect(bytes.equals(fs.readFileSync(path.join(svc.config.storageDir, r.raw_path)))).toBe(true);
     }
   });
 
   it('refuses to restore over a database that has content, unless forced', async () => {
-    const files = localFiles(new Storage(path.join(dstDir, 'uploads')));
+    const files = new LocalStorage(path.join(dstDir, 'uploads'));
     await expect(restore({ url: dst, files, file: archive, appRole: role })).rejects.toThrow(RestoreRefused);
     await expect(restore({ url: dst, files, file: archive, appRole: role })).rejects.toThrow(/not empty.*--force/);
     const again = await restore({ url: dst, files, file: archive, appRole: role, force: true });
@@ -214,7 +212,7 @@ describe('backup and restore into an empty database', () => {
 describe('a changed archive', () => {
   it('is refused before the database is touched, whichever byte changed', async () => {
     const dst = await emptyDatabase();
-    const files = localFiles(new Storage(fs.mkdtempSync(path.join(work, 'tampered-'))));
+    const files = new LocalStorage(fs.mkdtempSync(path.join(work, 'tampered-')));
     const bytes = fs.readFileSync(archive);
     // The gzip header (its time and OS bytes are outside gzip's checksum), the compressed data
     // throughout, the checksum and length at the end.
