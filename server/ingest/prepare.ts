@@ -94,6 +94,10 @@ export async function prepare(input: PrepareInput): Promise<Staged<PreparedSourc
     encoding = 'utf-8';
     size = (await fs.promises.stat(file)).size;
     head = await readRange(file, 0, Math.min(size, HEAD_BYTES));
+    // UTF-16 is full of zero bytes, so it is checked for binary content once it is UTF-8 (a NUL
+    // character would otherwise reach the header's label and PostgreSQL, which refuses it).
+    const binary = detectBinary(head);
+    if (binary) return failedWith('prepare', binary);
   }
 
   const tailOffset = size > HEAD_BYTES ? size - TAIL_BYTES : 0;

@@ -2,7 +2,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Delimiter } from '../options';
 import { DELIMITERS } from '../options';
-import { filledCount } from './shape';
+import { filledCount, LABELLED_NOTE } from './shape';
 
 /** One parsed record with the physical lines it spans (1-based). */
 export interface RawRecord {
@@ -84,12 +84,15 @@ export function detectDelimiter(text: string): Delimiter {
   const head = cut > 0 ? text.slice(0, cut) : text;
   let best: { d: Delimiter; score: number; width: number } = { d: ',', score: -1, width: 1 };
   for (const d of DELIMITERS) {
-    const recs = parseRecords(head, d, 200).filter((r) => filledCount(r.cells) > 0);
+    // Notes that name themselves (`Sumber: BPS, 2024`) are not the table: in a short file their
+    // commas would outvote the rows' own delimiter.
+    const recs = parseRecords(head, d, 200).filter((r) => filledCount(r.cells) > 0 && !LABELLED_NOTE.test(r.cells[0] ?? ''));
     if (recs.length === 0) continue;
+    // Records of one field (titles, notes) do not vote: in a short file they can outnumber the rows.
     const counts = new Map<number, number>();
-    for (const r of recs) counts.set(r.cells.length, (counts.get(r.cells.length) ?? 0) + 1);
+    for (const r of recs) if (r.cells.length >= 2) counts.set(r.cells.length, (counts.get(r.cells.length) ?? 0) + 1);
+    if (counts.size === 0) continue;
     const [width, hits] = [...counts.entries()].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0];
-    if (width < 2) continue;
     const score = hits / recs.length;
     if (score > best.score + 1e-9 || (Math.abs(score - best.score) < 1e-9 && width > best.width)) {
       best = { d, score, width };

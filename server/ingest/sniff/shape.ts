@@ -50,13 +50,19 @@ function mode(values: number[]): number {
   return best;
 }
 
-/** The body's shape from a run of records (blank ones left out). */
+/**
+ * The body's shape from a run of records (blank ones and labelled notes left out). In a short
+ * file, titles and notes of one cell can outnumber the rows: the rows of two or more filled cells
+ * make the shape when there are at least two of them (a header and a row).
+ */
 export function bodyShape(records: string[][]): BodyShape {
-  const filled = records.filter((cells) => filledCount(cells) > 0);
+  const filled = records.filter((cells) => filledCount(cells) > 0 && !LABELLED_NOTE.test(cells.find((c) => c.trim() !== '') ?? ''));
+  const wide = filled.filter((cells) => filledCount(cells) >= 2);
+  const rows = wide.length >= 2 ? wide : filled;
   return {
-    fields: mode(filled.map((c) => c.length)),
-    filled: mode(filled.map(filledCount)),
-    values: mode(filled.map(valueCount)),
+    fields: mode(rows.map((c) => c.length)),
+    filled: mode(rows.map(filledCount)),
+    values: mode(rows.map(valueCount)),
   };
 }
 
@@ -68,23 +74,40 @@ export function lineText(cells: string[], delimiter: string): string {
 
 /**
  * A title line above the header, judged by its shape against the body's and by its text: one
- * filled cell over a wider table; or fewer filled cells than the body's and words rather than
- * values, with either a blank line under it and at most half the body's cells, or a field count
- * of its own and, past other lines like it, a blank line or a header (as full as the body, with
- * fewer values than its rows) before the data. `following` are the records under it.
+ * filled cell over a wider table; or words rather than values, with a blank line under it and
+ * either at most half the body's cells or a header after the blank; or fewer filled cells than
+ * the body's and a field count of its own and, past other lines like it, a blank line or a header
+ * (as full as the body, with fewer values than the rows under it) before the data. `following`
+ * are the records under it.
  */
 export function isTitle(cells: string[], following: string[][], body: BodyShape): boolean {
   const filled = filledCount(cells);
   if (filled === 0 || body.filled < 2) return false;
   if (filled === 1) return true;
-  if (filled >= body.filled || !startsWithWords(cells)) return false;
+  if (!startsWithWords(cells)) return false;
+  // The header is the full row with fewer values than the rows under it (in a short file the
+  // body's usual count of values is the title's and the header's own, so the rows say it).
+  const isHeader = (i: number) => {
+    const r = following[i];
+    if (!r) return false;
+    const below = following.slice(i + 1, i + 6).filter((x) => filledCount(x) > 0);
+    // Full, or as wide as the body and fuller than this line (a header with some empty names).
+    const full = filledCount(r) >= body.filled || (r.length === body.fields && filledCount(r) > filled);
+    return full && valueCount(r) < Math.max(body.values, ...below.map(valueCount));
+  };
   const nextBlank = following.length > 0 && filledCount(following[0]) === 0;
-  if (nextBlank && filled * 2 <= body.filled) return true;
+  if (nextBlank) {
+    const after = following.findIndex((r) => filledCount(r) > 0);
+    // As full as the rows (the title's text holds the delimiter): a header of words must follow.
+    if (filled * 2 <= body.filled || (after > 0 && isHeader(after))) return true;
+  }
+  if (filled >= body.filled) return false;
   if (cells.length === body.fields) return false;
-  for (const r of following.slice(0, 10)) {
+  for (let i = 0; i < Math.min(10, following.length); i++) {
+    const r = following[i];
     const f = filledCount(r);
     if (f === 0) return true;
-    if (f >= body.filled) return valueCount(r) < body.values;
+    if (f >= body.filled || (r.length === body.fields && f > filled)) return isHeader(i);
     const titleLike = startsWithWords(r) && (f === 1 || r.length !== body.fields);
     if (!titleLike) return false;
   }
@@ -92,15 +115,17 @@ export function isTitle(cells: string[], following: string[][], body: BodyShape)
 }
 
 /** Marked notes: `Sumber …`, `Keterangan …`, `*) …`, `1) …`. */
-const NOTE_MARK = /^\s*(sumber|source|keterangan|ket\.?|catatan|note|notes|\*|\d{1,2}[).]|[a-z]\))/i;
+// `1.` and `2)` mark notes; `12.5` and `1.234` are values, so a digit may not follow the mark.
+const NOTE_MARK = /^\s*(sumber|source|keterangan|ket\.?|catatan|note|notes|\*|\d{1,2}[).](?!\d)|[a-z]\))/i;
 /** A note that names itself ("Sumber: BPS, diolah"): a note however many cells it fills. */
-const LABELLED_NOTE = /^\s*(sumber|source|keterangan|ket\.|catatan|note|notes)\s*:/i;
+export const LABELLED_NOTE = /^\s*(sumber|source|keterangan|ket\.|catatan|note|notes)\s*:/i;
 
 /**
  * A footnote below the data (read upwards from the end; `belowIsNote` when a footnote lies under
- * it), judged by its text and shape: a labelled note; a single filled cell that is marked, lies
- * above another note, or has fewer fields than the header; or a marked line (or one above
- * another note) of words with fewer fields and cells than the body's and no values.
+ * it), judged by its text and shape: a labelled note; a single filled cell that is not a value and
+ * is marked, or (in a table wider than one column) lies above another note or has fewer fields
+ * than the header; or a marked line (or one above another note) of words with fewer fields and
+ * cells than the body's and no values.
  */
 export function isFootnote(cells: string[], headerFields: number, belowIsNote: boolean, body: BodyShape): boolean {
   const filled = filledCount(cells);
@@ -108,7 +133,12 @@ export function isFootnote(cells: string[], headerFields: number, belowIsNote: b
   const first = cells.find((c) => c.trim() !== '') ?? '';
   if (LABELLED_NOTE.test(first)) return true;
   const marked = NOTE_MARK.test(first);
-  if (filled === 1 && cells[0].trim() !== '') return marked || belowIsNote || cells.length < headerFields;
+  // In a one-column table every row has one filled cell: there only a mark makes a note. A value
+  // (a number, a date) alone in its row is data, whatever lies below it.
+  if (filled === 1 && cells[0].trim() !== '') {
+    if (valueCount(cells) > 0) return false;
+    return marked || (headerFields > 1 && (belowIsNote || cells.length < headerFields));
+  }
   const ownShape = cells.length !== body.fields && filled < body.filled && valueCount(cells) === 0;
   return ownShape && startsWithWords(cells) && (marked || belowIsNote);
 }
