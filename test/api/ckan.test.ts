@@ -4,6 +4,7 @@ import { perform } from '../../server/actions/action';
 import { updateDataset } from '../../server/actions/datasets';
 import { publishedDataset, uploadContent, uid } from '../support/factories';
 import { reviewVersion, submitVersion } from '../../server/actions/versions';
+import { tokenFor } from '../support/http';
 import { testWorld } from '../support/world';
 
 // A fixed public address: absolute links (and so the bytes and ETags) do not change between requests.
@@ -311,5 +312,63 @@ describe('HTTP manners of the CKAN API', () => {
     const etag = first.headers.etag;
     expect(etag).toMatch(/^"[^"]+"$/);
     await request(t.app).get(`/api/3/action/package_show?id=${slug}`).set('If-None-Match', etag).expect(304);
+  });
+});
+
+describe('include_private', () => {
+  let restricted: string;
+  let closed: string;
+  let keys: Record<'walidata' | 'producer' | 'otherProducer', string>;
+  beforeAll(async () => {
+    const rtag = `priv${uid()}`;
+    restricted = (await publishedDataset(t.svc, t.w, undefined, { tags: [rtag], access_level: 'terbatas' })).ds.slug;
+    closed = (await publishedDataset(t.svc, t.w, undefined, { tags: [rtag], access_level: 'tertutup' })).ds.slug;
+    keys = {
+      walidata: await tokenFor(t.app, t.w.walidata.email, t.w.walidata.password),
+      producer: await tokenFor(t.app, t.w.producer.email, t.w.producer.password),
+      otherProducer: await tokenFor(t.app, t.w.otherProducer.email, t.w.otherProducer.password),
+    };
+  });
+  const names = async (key: string | undefined, include_private: boolean) => {
+    const r = (await remoteCkan('package_search', { fq: `name:(${restricted} OR ${closed})`, include_private, rows: 1000 }, key).expect(200)).body.result;
+    expect(r.count).toBe(r.results.length);
+    return r.results.map((p: { name: string; private: boolean }) => `${p.name === restricted ? 'terbatas' : 'tertutup'}:${p.private}`).sort();
+  };
+
+  it('shows private datasets only to callers who may see them, marked private, and only when asked', async () => {
+    expect(await names(undefined, true)).toEqual([]);
+    expect(await names(keys.walidata, false)).toEqual([]);
+    expect(await names(keys.walidata, true)).toEqual(['terbatas:true', 'tertutup:true']);
+    expect(await names(keys.producer, true)).toEqual(['terbatas:true', 'tertutup:true']);
+    // Another OPD's producer is a signed-in government user: restricted yes, closed no.
+    expect(await names(keys.otherProducer, true)).toEqual(['terbatas:true']);
+  });
+
+  it('package_show and datastore_search answer a caller who may see the dataset, and Not Found to others', async () => {
+    const p = (await remoteCkan('package_show', { id: closed }, keys.producer).expect(200)).body.result;
+    expect(p.private).toBe(true);
+    const rows = (await remoteCkan('datastore_search', { resource_id: p.resources[0].id }, keys.producer).expect(200)).body.result;
+    expect(rows.total).toBe(2);
+    for (const key of [undefined, keys.otherProducer]) {
+      expect((await remoteCkan('package_show', { id: closed }, key).expect(404)).body.error.__type).toBe('Not Found Error');
+      expect((await remoteCkan('datastore_search', { resource_id: p.resources[0].id }, key).expect(404)).body.error.__type).toBe('Not Found Error');
+    }
+  });
+});
+
+describe('CKAN field types and extras', () => {
+  it('names numeric, date and bool columns with CKAN’s datastore types and keeps their values typed', async () => {
+    const { ds } = await publishedDataset(t.svc, t.w, 'kode,tanggal,persen,aktif,jumlah\n0012,2025-03-01,12.5,ya,3\n0013,2025-06-30,7.25,tidak,4\n', {
+      statistics_class: 'sektoral',
+    });
+    const p = (await remoteCkan('package_show', { id: ds.slug })).body.result;
+    const extras = Object.fromEntries(p.extras.map((e: { key: string; value: string }) => [e.key, e.value]));
+    expect(extras.satudata_statistics_class).toBe('sektoral');
+    const r = (await remoteCkan('datastore_search', { resource_id: p.resources[0].id, sort: 'kode asc' })).body.result;
+    const types = Object.fromEntries(r.fields.map((f: { id: string; type: string }) => [f.id, f.type]));
+    expect(types).toEqual({ _id: 'int', kode: 'text', tanggal: 'date', persen: 'numeric', aktif: 'bool', jumlah: 'int' });
+    expect(r.records[0]).toMatchObject({ kode: '0012', persen: 12.5, aktif: true, jumlah: 3 });
+    expect(r.records[1].aktif).toBe(false);
+    expect(String(r.records[0].tanggal)).toMatch(/^2025-03-01/);
   });
 });

@@ -173,6 +173,26 @@ describe('hidden datasets appear nowhere for the public', () => {
     const res = await request(t.app).get('/api/v1/datasets').query({ organization: org.slug }).expect(200);
     expect(res.body.meta.total).toBe(0);
   });
+
+  it('CKAN group_list counts and group_show: the topic counts only what the public sees', async () => {
+    const inTopic = (await ckan('package_search', { fq: 'groups:kependudukan', rows: 1000 })).body.result;
+    const groups = (await ckan('group_list', { all_fields: true })).body.result;
+    expect(groups.find((g: { name: string }) => g.name === 'kependudukan').package_count).toBe(inTopic.count);
+    const shown = (await ckan('group_show', { id: 'kependudukan', include_datasets: true })).body.result;
+    const names = shown.packages.map((p: { name: string }) => p.name);
+    expect(names).toContain(control.slug);
+    for (const h of all()) expect(names).not.toContain(h.slug);
+  });
+
+  it('the read API v1 dataset, rows, aggregate and organization counts', async () => {
+    for (const h of all()) {
+      for (const path of ['', '/rows', '/aggregate?group=tahun&measure=jumlah&fn=sum', '/versions/1', '/versions/1/rows']) {
+        expect({ path: `${h.slug}${path}`, status: (await request(t.app).get(`/api/v1/datasets/${h.slug}${path}`)).status }).toEqual({ path: `${h.slug}${path}`, status: 404 });
+      }
+    }
+    const orgs = (await request(t.app).get('/api/v1/organizations').expect(200)).body.data;
+    expect(orgs.find((o: { slug: string }) => o.slug === org.slug).dataset_count).toBe(0);
+  });
 });
 
 describe('a scheduled next version of a published dataset shows nowhere before its time', () => {

@@ -116,6 +116,15 @@ describe('the management side in the browser', () => {
     expect(await chartsDrawn(page)).toBe(1);
     expect(await page.textContent('table.misses')).toContain('jumlah nelayan');
     await shoot(page, 'usage-walidata');
+    // On a phone the per-dataset table scrolls sideways in its own box, and says so; on a desktop it fits and says nothing.
+    const perDataset = async () => {
+      await page.goto(`${base}/manage/penggunaan`);
+      return page.evaluate(`(() => { const b = document.querySelector('table.usage-per-dataset').closest('.table-scroll'); const cue = b.previousElementSibling; return { scrolls: b.scrollWidth > b.clientWidth, cue: cue.matches('[data-scroll-cue]') && getComputedStyle(cue).display !== 'none' ? cue.textContent.trim() : null }; })()`);
+    };
+    await page.setViewportSize(PHONE);
+    expect(await perDataset()).toEqual({ scrolls: true, cue: 'Geser tabel ke samping →' });
+    await page.setViewportSize(DESKTOP);
+    expect(await perDataset()).toEqual({ scrolls: false, cue: null });
     await page.goto(`${base}/manage`);
     await shoot(page, 'manage-walidata');
     await ctx.close();
