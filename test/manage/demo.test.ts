@@ -100,6 +100,21 @@ describe('a fresh demo', () => {
     expect(manage.text).toContain('Kepadatan Penduduk Kabupaten/Kota di Provinsi Lampung 2025');
   });
 
+  it('starts every custodian’s inbox without unread notices of submissions already decided', async () => {
+    const stale = await t.svc.db('notifications as n')
+      .join('users as u', 'u.id', 'n.user_id')
+      .join('versions as v', 'v.id', 'n.version_id')
+      .whereIn('u.role', ['walidata', 'pembina', 'admin'])
+      .whereIn('n.kind', ['submitted', 'verified'])
+      .whereNull('n.read_at')
+      .whereNotIn('v.state', ['submitted', 'verified'])
+      .select('u.email', 'n.kind', 'v.state');
+    expect(stale).toEqual([]);
+    // What the walidata's inbox does show is real work: requests still to route, and answers.
+    const unread = await t.svc.db('notifications as n').join('users as u', 'u.id', 'n.user_id').where('u.email', 'walidata@demo.satudata.id').whereNull('n.read_at').pluck('n.kind');
+    expect(new Set(unread)).toEqual(new Set(['request', 'request_answered']));
+  });
+
   it('loads again without making anything twice', async () => {
     const again = await loadDemo(t.svc, PASSWORD, { year: YEAR });
     expect(again).toEqual({ organizations: 0, users: 0, datasets: 0, data_list_items: 0, requests: 0 });
