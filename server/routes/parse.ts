@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { zodIssues } from '../actions/action';
 import { Invalid } from '../errors';
 
@@ -19,3 +19,16 @@ export function filterParam(q: unknown): Record<string, string | string[]> | und
   }
   return out;
 }
+
+/** A `modified_since` parameter: an ISO 8601 date or time, as a Date (DCAT catalog, CKAN package_search). */
+export const modifiedSince = z
+  .string()
+  .max(40)
+  .transform((s, ctx) => {
+    const d = /^\d{4}-\d{2}-\d{2}/.test(s) ? new Date(s) : new Date(NaN);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: 'custom', message: 'modified_since must be an ISO 8601 date or time' });
+      return z.NEVER;
+    }
+    return d;
+  });

@@ -193,6 +193,15 @@ describe('package_search', () => {
     await remoteCkan('package_search', { rows: 1001 }).expect(409);
   });
 
+  it('takes modified_since, as the DCAT catalog does, and refuses one that is not a time', async () => {
+    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    expect((await remoteCkan('package_search', { fq: `tags:${tag}`, modified_since: hourAgo }).expect(200)).body.result.count).toBe(1);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString();
+    expect((await request(t.app).get('/api/3/action/package_search').query({ fq: `tags:${tag}`, modified_since: tomorrow }).expect(200)).body.result.count).toBe(0);
+    const bad = await remoteCkan('package_search', { modified_since: 'kemarin' }).expect(409);
+    expect(bad.body.error).toMatchObject({ __type: 'Validation Error', modified_since: expect.any(Array) });
+  });
+
   it('searches text in q and sorts by title_string', async () => {
     const p = (await remoteCkan('package_show', { id: slug })).body.result;
     const res = await remoteCkan('package_search', { q: p.title, sort: 'title_string asc', fq: `tags:${tag}` }).expect(200);

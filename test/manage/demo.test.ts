@@ -18,7 +18,7 @@ beforeAll(async () => {
   t.svc = testServices({ url: db.url });
   t.app = createApp(t.svc);
   t.made = await loadDemo(t.svc, PASSWORD, { year: YEAR });
-});
+}, 240_000); // the whole demo through the real upload and review path: slow on a loaded machine
 afterAll(async () => {
   await t.svc.close();
   await t.drop();

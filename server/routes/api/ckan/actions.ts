@@ -101,7 +101,9 @@ export const ACTIONS: Record<string, CkanAction> = {
     const p = parseInput(S.packageSearchInput, input);
     const q = parseQ(p.q);
     const fqs = [p.fq, ...(p.fq_list ?? [])].filter((s): s is string => Boolean(s?.trim()));
-    const fq: Expr | null = fqs.length ? { kind: 'and', items: fqs.map((s) => parseSolr(s)) } : null;
+    const filters: Expr[] = fqs.map((s) => parseSolr(s));
+    if (p.modified_since) filters.push({ kind: 'range', field: 'metadata_modified', from: p.modified_since, to: null });
+    const fq: Expr | null = filters.length ? { kind: 'and', items: filters } : null;
     const sortText = p.sort?.trim() || DEFAULT_SORT;
     const out = await searchPackages(services.db, req.actor, {
       q,
@@ -256,7 +258,7 @@ export const ACTIONS: Record<string, CkanAction> = {
 const HELP: Record<string, string> = {
   status_show: 'Return the site title, URL, CKAN API version it answers as, and extensions.',
   package_list: 'Return the names of the public datasets, by name. :param limit: :param offset:',
-  package_search: 'Search public datasets. :param q: text or Solr-style fields :param fq: filters (organization:, groups:, tags:, res_format:, license_id:, metadata_modified:[a TO b]) :param rows: default 10, max 1000 :param start: :param sort: e.g. "metadata_modified desc" :param facet.field: JSON list :param facet.limit: default 50 :param include_private:',
+  package_search: 'Search public datasets. :param q: text or Solr-style fields :param fq: filters (organization:, groups:, tags:, res_format:, license_id:, metadata_modified:[a TO b]) :param rows: default 10, max 1000 :param start: :param sort: e.g. "metadata_modified desc" :param facet.field: JSON list :param facet.limit: default 50 :param include_private: :param modified_since: ISO 8601 time, only datasets changed since',
   package_show: 'Return one dataset by name or id, with its resources (one per published version).',
   resource_show: 'Return one resource (a published version) by id.',
   organization_list: 'Return organization names, or dictionaries with all_fields. :param sort: "title asc" :param limit: :param offset:',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FACET_FIELDS } from '../../../queries/package-search';
+import { modifiedSince } from '../../parse';
 
 // The inputs of the CKAN actions. Values come as strings from a query string or typed from a
 // JSON body (ckanapi's POST), so numbers, booleans and lists accept both forms, as CKAN does.
@@ -52,6 +53,8 @@ export const packageSearchInput = z.object({
   facet: bool.default(true),
   include_private: bool.default(false),
   include_drafts: bool.optional(),
+  /** Like the DCAT catalog's: only datasets changed since then (an fq metadata_modified range in CKAN terms). */
+  modified_since: modifiedSince.optional(),
 });
 
 export const idInput = z.object({ id });

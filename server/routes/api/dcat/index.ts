@@ -10,7 +10,7 @@ import { searchPackages, type Expr } from '../../../queries/package-search';
 import type { Services } from '../../../services';
 import { baseUrl } from '../../base-url';
 import { sendCached } from '../../http-cache';
-import { parseInput } from '../../parse';
+import { modifiedSince, parseInput } from '../../parse';
 import { RDF_TYPES, toJsonLd, toRdfXml, toTurtle, type RdfFormat } from './serialize';
 
 // DCAT-AP 3 at /catalog(.ttl|.jsonld|.rdf) and /dataset/:slug(.ttl|.jsonld|.rdf), and by content
@@ -20,18 +20,7 @@ export const CATALOG_PAGE_SIZE = 100;
 
 const catalogQuery = z.object({
   page: z.coerce.number().int().min(1).max(100_000).default(1),
-  modified_since: z
-    .string()
-    .max(40)
-    .transform((s, ctx) => {
-      const d = new Date(s);
-      if (Number.isNaN(d.getTime())) {
-        ctx.addIssue({ code: 'custom', message: 'modified_since must be an ISO 8601 date or time' });
-        return z.NEVER;
-      }
-      return d;
-    })
-    .optional(),
+  modified_since: modifiedSince.optional(),
 });
 
 /** The RDF format an Accept header asks for over HTML, if any. */
