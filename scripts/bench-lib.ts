@@ -1,0 +1,235 @@
+/**
+ * What the benchmarks share: a fresh database (on the given or the machine's PostgreSQL, else an
+ * embedded one), the portal started as a child process, its CLI, JSON API calls, a streamed
+ * upload, resident memory, load averages and medians.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { startEmbeddedPostgres } from '../server/db/embedded';
+
+/** The machine's PostgreSQL as every machine of this project has it (trust auth on loopback). */
+export const MACHINE_POSTGRES = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** The 1, 5 and 15-minute load averages, rounded. */
+export function loadAverage(): number[] {
+  return os.loadavg().map((l) => Math.round(l * 100) / 100);
+}
+
+/** Rounds to `digits` decimals (3 by default). */
+export function round(n: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+/** The median (of an even count, the mean of the middle two): not the best, so noise cannot flatter. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((x, y) => x - y);
+  if (!s.length) return NaN;
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** The p-th percentile (0–100) by the nearest-rank method. */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((x, y) => x - y);
+  if (!s.length) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident memory of a process in MB (0 once it is gone). */
+export function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Peak resident memory of a process in MB (VmHWM). */
+export function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+export function hasCommand(cmd: string, arg = '--version'): boolean {
+  return spawnSync(cmd, [arg], { stdio: 'ignore' }).status === 0;
+}
+
+async function answers(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A database of the benchmark's own, and how to remove it. */
+export interface BenchDatabase {
+  url: string;
+  /** Where it runs: `DATABASE_URL`, the machine's PostgreSQL, or an embedded one. */
+  server: 'DATABASE_URL' | 'machine' | 'embedded';
+  stop(): Promise<void>;
+}
+
+/**
+ * A fresh database: on `DATABASE_URL` when set, else on the machine's PostgreSQL when it answers,
+ * else an embedded PostgreSQL under `work` (`embedded` forces the last).
+ */
+export async function freshDatabase(work: string, prefix: string, embedded = false): Promise<BenchDatabase> {
+  let server: BenchDatabase['server'] = process.env.DATABASE_URL ? 'DATABASE_URL' : 'machine';
+  const adminUrl = process.env.DATABASE_URL ?? MACHINE_POSTGRES;
+  if (embedded || (server === 'machine' && !(await answers(adminUrl)))) {
+    server = 'embedded';
+    const e = await startEmbeddedPostgres(path.join(work, 'data'), 'satudata');
+    return {
+      url: e.url,
+      server,
+      stop: async () => {
+        await e.stop();
+        // Kept outside the scratch directory when running as root: remove it too.
+        if (e.clusterDir.startsWith('/var/lib/satudata/clusters/')) fs.rmSync(e.clusterDir, { recursive: true, force: true });
+      },
+    };
+  }
+  const name = `${prefix}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    server,
+    stop: async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error('the portal exited during start-up');
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no answer from ${url}`);
+}
+
+/** The portal running as a child process on a free port. */
+export interface Portal {
+  base: string;
+  child: ChildProcess;
+  /** Runs `scripts/cli.ts` against the portal's database; resolves with its output. */
+  cli(cmd: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts `server/main.ts` on `url`'s database without demo data and waits for `/healthz`. */
+export async function startPortal(url: string, work: string, opts: { verbose?: boolean; env?: Record<string, string> } = {}): Promise<Portal> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const root = path.join(__dirname, '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'main.ts')], {
+    env: { ...process.env, DATABASE_URL: url, PORT: String(port), DATA_DIR: path.join(work, 'app'), LOAD_DEMO: 'no', LOG_LEVEL: opts.verbose ? 'info' : 'warn', MAX_UPLOAD_MB: '2000', ...opts.env },
+    stdio: ['ignore', opts.verbose ? 'inherit' : 'ignore', 'inherit'],
+  });
+  await waitFor(`${base}/healthz`, child);
+  return {
+    base,
+    child,
+    cli: (cmd) =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'cli.ts'), ...cmd], { env: { ...process.env, DATABASE_URL: url } });
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (err += d));
+        p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+      }),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** A JSON API call; throws with the answer on a status other than 2xx. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function api(base: string, pathname: string, init: RequestInit & { token?: string } = {}): Promise<any> {
+  const res = await fetch(`${base}${pathname}`, {
+    ...init,
+    headers: { ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}), ...(init.body && !(init.body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} → ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Streams `file` as a multipart upload of a new version (text fields first), no whole-file buffering. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function uploadVersion(base: string, slug: string, token: string, file: string, fields: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const boundary = `----bench${crypto.randomBytes(8).toString('hex')}`;
+  const text = Object.entries(fields)
+    .map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+    .join('');
+  const head = Buffer.from(`${text}--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const size = fs.statSync(file).size;
+  async function* body() {
+    yield head;
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
+    yield tail;
+  }
+  const res = await fetch(`${base}/api/v1/datasets/${slug}/versions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
+    body: body() as unknown as RequestInit['body'],
+    duplex: 'half',
+  } as RequestInit);
+  return { status: res.status, body: await res.json() };
+}
+
+/** Waits until no index build runs in the database of `url`. */
+export async function untilIndexed(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (;;) {
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND query ILIKE 'create index%'`,
+      );
+      if (rows[0].n === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await client.end();
+  }
+}
