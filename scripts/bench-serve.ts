@@ -120,7 +120,7 @@ function psqlCopy(url: string, sql: string): Promise<number> {
     const t0 = process.hrtime.bigint();
     const p = spawn('psql', ['--no-psqlrc', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', `\\copy (${sql}) to stdout with (format csv, header)`], { stdio: ['ignore', devNull, 'pipe'] });
     let err = '';
-    p.stderr.on('data', (d) => (err += d));
+    p.stderr!.on('data', (d) => (err += d));
     p.on('error', reject);
     p.on('close', (code) => {
       fs.closeSync(devNull);
