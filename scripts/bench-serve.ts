@@ -5,6 +5,7 @@
  * year), starts the portal on a fresh database (on `DATABASE_URL`, else the machine's PostgreSQL,
  * else an embedded one; `--embedded` forces the last), and publishes the file the way a user
  * does: a producer uploads it through the HTTP API, submits the draft, the walidata approves.
+ * The portal runs as deployed (`NODE_ENV=production`).
  * Then, each against a baseline measured in the same run, baseline and measurement alternating
  * (`--pairs` times), every pair reported with the median ratio:
  *   - `page`, `search`, `rows` (a region filter and a value sort, the region and the page
@@ -20,6 +21,7 @@
  * from a busy machine are noise, whatever they say.
  */
 import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -158,7 +160,8 @@ async function main(): Promise<void> {
   const file = path.join(work, 'bench.csv');
   const bytes = await generate(file, ROWS);
   const db = await freshDatabase(work, 'satudata_bench_serve', args.embedded);
-  const portal = await startPortal(db.url, work, { verbose: args.verbose });
+  // As deployed: production mode (templates compiled once, not per request).
+  const portal = await startPortal(db.url, work, { verbose: args.verbose, env: { NODE_ENV: 'production', SESSION_SECRET: crypto.randomBytes(36).toString('base64') } });
   const { base, child } = portal;
   const loadAtStart = loadAverage();
   const pid = child.pid!;
@@ -288,6 +291,7 @@ async function main(): Promise<void> {
         rows: ROWS,
         bytes,
         database: db.server,
+        server_env: 'production',
         requests_per_side: REQUESTS,
         setup: { draft_s: round(draftS), publish_s: round(publishS) },
         cold_ms: cold,

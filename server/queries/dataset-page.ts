@@ -7,6 +7,7 @@ import { datasetQuery, findDataset, findVersion, listVersions, versionColumns } 
 import { regionNames, type RegionNames } from './region-names';
 import { harvestOriginOf } from './harvest';
 import { queryRows, type RowParams } from './rows';
+import { versionCacheKey } from './version-cache';
 
 export const PREVIEW_ROWS = 20;
 
@@ -59,7 +60,7 @@ export async function loadDatasetPage(db: Knex, actor: Actor | null, slug: strin
   if (current) {
     const params: RowParams = { limit: PREVIEW_ROWS, offset: (p.page - 1) * PREVIEW_ROWS, sort: p.sort, q: p.q, filter: p.filter };
     try {
-      preview = await queryRows(db, current.table_name, columns.map(presentColumn), params, current.row_count);
+      preview = await queryRows(db, current.table_name, columns.map(presentColumn), params, current.row_count, versionCacheKey(current));
     } catch (err) {
       if (!(err instanceof AppError) || err.status !== 400) throw err;
       preview = { error: err };

@@ -46,10 +46,11 @@ export async function streamExport(
   columns: QueryColumn[],
   out: Writable,
   s: ExportSelection = {},
+  cacheKey?: string | null,
 ): Promise<void> {
   if (format === 'csv') {
     if (s.dialect === 'excel') out.write('\ufeff');
-    await streamCsvExport(db, table, columns, out, s);
+    await streamCsvExport(db, table, columns, out, s, cacheKey);
     return;
   }
   const rows = rowStream(db, table, columns, s);

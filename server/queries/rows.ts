@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { qualified } from '../db/datastore';
 import { Conflict, Invalid } from '../errors';
+import { cachedAnswer } from './version-cache';
 
 /** A column of a loaded version, as queries need it. */
 export interface QueryColumn {
@@ -100,13 +101,19 @@ export function parseSort(columns: QueryColumn[], sort: string | undefined): Arr
     });
 }
 
-/** Rows of a version's table: filtered, sorted (file order by default), paged, with the total. */
+/**
+ * Rows of a version's table: filtered, sorted (file order by default), paged, with the total.
+ * With `cacheKey` (a published version's, see version-cache.ts) the page and the filtered count
+ * are kept apart, so paging through one filter counts its rows once. The rows given back are
+ * frozen: they may be shared with other requests.
+ */
 export async function queryRows(
   db: Knex,
   table: string | null,
   columns: QueryColumn[],
   p: RowParams,
   knownTotal?: number | string | null,
+  cacheKey?: string | null,
 ): Promise<{ rows: Record<string, unknown>[]; total: number }> {
   if (!table) throw new Conflict('Versi ini belum memiliki tabel data.', 'This version has no data table.');
   if (p.limit < 0 || p.limit > MAX_LIMIT) throw new Invalid(`limit harus 0–${MAX_LIMIT}.`, `limit must be 0–${MAX_LIMIT}.`);
@@ -120,11 +127,16 @@ export async function queryRows(
     .limit(p.limit)
     .offset(p.offset);
   const unfiltered = !p.q && Object.keys(p.filter ?? {}).length === 0;
+  const selection = JSON.stringify([p.filter ?? {}, p.q ?? '']);
   const [rows, total] = await Promise.all([
-    list,
+    cachedAnswer(db, cacheKey, `rows:${JSON.stringify([selection, p.sort ?? '', p.limit, p.offset])}`, async () =>
+      ((await list) as Record<string, unknown>[]).map((r) => Object.freeze(r)),
+    ),
     unfiltered && knownTotal != null
       ? Promise.resolve(Number(knownTotal))
-      : db.from(qualified(table)).modify(filtered).count<{ n: number }[]>({ n: '*' }).then((r) => Number(r[0].n)),
+      : cachedAnswer(db, cacheKey, `count:${selection}`, () =>
+          db.from(qualified(table)).modify(filtered).count<{ n: number }[]>({ n: '*' }).then((r) => Number(r[0].n)),
+        ),
   ]);
   return { rows, total };
 }
@@ -147,6 +159,7 @@ export async function aggregateRows(
   table: string | null,
   columns: QueryColumn[],
   p: AggregateParams,
+  cacheKey?: string | null,
 ): Promise<Array<Record<string, unknown>>> {
   if (!table) throw new Conflict('Versi ini belum memiliki tabel data.', 'This version has no data table.');
   const groups = p.group.map((g) => columnNamed(columns, g, 'group').name);
@@ -173,6 +186,8 @@ export async function aggregateRows(
   else if (order === '-value') qb.orderBy('value', 'desc');
   else if (order === 'first') qb.orderByRaw('min("_id")');
   else if (groups.length) qb.orderBy(groups.map((g) => ({ column: g, order: 'asc' as const, nulls: 'last' as const })));
-  const rows = await qb;
-  return rows.map((r: Record<string, unknown>) => ({ ...r, value: r.value === null ? null : Number(r.value) }));
+  // Kept per published version (with `cacheKey`): a scan of the whole table, the same for every reader.
+  return cachedAnswer(db, cacheKey, `aggregate:${JSON.stringify([groups, measure?.name ?? null, p.fn, p.filter ?? {}, order])}`, async () =>
+    ((await qb) as Array<Record<string, unknown>>).map((r) => Object.freeze({ ...r, value: r.value === null ? null : Number(r.value) })),
+  );
 }

@@ -20,6 +20,7 @@ import { searchDatasets } from '../../queries/search';
 import { reviewQueue } from '../../queries/review';
 import { versionDiff } from '../../queries/version-diff';
 import { aggregateRows, queryRows } from '../../queries/rows';
+import { versionCacheKey } from '../../queries/version-cache';
 import type { Services } from '../../services';
 import { filterParam, parseInput } from '../parse';
 import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../upload';
@@ -85,7 +86,7 @@ export function apiRouter(services: Services): Router {
     const { version } = await findVersion(db, req.actor, String(req.params.slug), n);
     const columns = (await versionColumns(db, version.id)).map(presentColumn);
     const filter = filterParam(req.query.filter);
-    const { rows, total } = await queryRows(db, version.table_name, columns, { ...p, filter }, version.row_count);
+    const { rows, total } = await queryRows(db, version.table_name, columns, { ...p, filter }, version.row_count, versionCacheKey(version));
     res.json({ data: rows, meta: { total, limit: p.limit, offset: p.offset }, columns });
   };
   r.get('/datasets/:slug/rows', rowsHandler(true));
@@ -96,7 +97,7 @@ export function apiRouter(services: Services): Router {
     const { version } = await findVersion(db, req.actor, req.params.slug);
     const columns = (await versionColumns(db, version.id)).map(presentColumn);
     const group = p.group.split(',').map((s) => s.trim()).filter(Boolean);
-    const data = await aggregateRows(db, version.table_name, columns, { ...p, group, filter: filterParam(req.query.filter) });
+    const data = await aggregateRows(db, version.table_name, columns, { ...p, group, filter: filterParam(req.query.filter) }, versionCacheKey(version));
     res.json({ data, meta: { group, measure: p.measure ?? null, fn: p.fn, version: Number(version.number) } });
   });
 

@@ -10,6 +10,7 @@ import { findVersion } from '../../queries/datasets';
 import { fresh } from '../http-cache';
 import { filterParam, parseInput } from '../parse';
 import { countDownload } from '../../usage/count';
+import { versionCacheKey } from '../../queries/version-cache';
 
 const downloadQuery = z.object({
   version: z.coerce.number().int().positive().optional(),
@@ -41,7 +42,7 @@ export function downloadRoutes(services: Services): Router {
     if (fresh(req, res, { key: `${version.uuid}/${format}/${exportVariant(sql)}`, modified: version.published_at })) return;
     res.set({ 'Content-Type': CONTENT_TYPES[format], 'Content-Disposition': `attachment; filename="${filename}.${format}"` });
     countDownload(services.usage, req, res, { datasetId: dataset.id, state: version.state, format: selection.dialect ? 'csv_excel' : format });
-    await streamExport(db, format, table, columns, res, selection);
+    await streamExport(db, format, table, columns, res, selection, versionCacheKey(version));
   });
 
   r.get('/dataset/:slug/versions/:n/raw', async (req, res) => {

@@ -9,6 +9,7 @@ import { presentDatasetDetail } from '../../presenters/dataset';
 import { presentVersion } from '../../presenters/version';
 import { findVersion, listVersions, versionColumns } from '../../queries/datasets';
 import { queryRows } from '../../queries/rows';
+import { versionCacheKey } from '../../queries/version-cache';
 import { pagination } from '../../presenters/pagination';
 import { evaluateChecklist } from '../../review/checklist';
 import { diffBaseFor, previousSubmission, versionDiff } from '../../queries/version-diff';
@@ -40,7 +41,7 @@ export async function versionView(
   let preview: { header: string[]; rows: Array<Array<{ value: unknown; type: string }>>; pager?: ReturnType<typeof pagination>; fromSample: boolean; error?: string } | null = null;
   if (v.table_name) {
     try {
-      const { rows, total } = await queryRows(db, v.table_name, version.columns, { limit: PREVIEW_ROWS, offset: (page - 1) * PREVIEW_ROWS, sort: opts.sort }, v.row_count);
+      const { rows, total } = await queryRows(db, v.table_name, version.columns, { limit: PREVIEW_ROWS, offset: (page - 1) * PREVIEW_ROWS, sort: opts.sort }, v.row_count, versionCacheKey(v));
       preview = {
         header: version.columns.map((c) => c.name),
         rows: rows.map((row) => version.columns.map((c) => ({ value: row[c.name], type: c.type }))),

@@ -10,6 +10,7 @@ import { publicDatasetNames, publicTags, searchPackages, type Expr } from '../..
 import { datasetSlugFor, organizationFor, topicFor, versionByUuid } from '../../../queries/public-ids';
 import { publishedVersions } from '../../../queries/resources';
 import { queryRows } from '../../../queries/rows';
+import { versionCacheKey } from '../../../queries/version-cache';
 import type { Services } from '../../../services';
 import { baseUrl } from '../../base-url';
 import { parseInput } from '../../parse';
@@ -207,7 +208,7 @@ export const ACTIONS: Record<string, CkanAction> = {
     for (const [k, v] of Object.entries(p.filters ?? {})) {
       filter[k] = Array.isArray(v) ? v.map((x) => (x === null ? '' : String(x))) : v === null ? '' : String(v);
     }
-    const { rows, total } = await queryRows(services.db, version.table_name, columns, { limit: p.limit, offset: p.offset, sort: datastoreSort(p.sort), filter, q: p.q }, version.row_count);
+    const { rows, total } = await queryRows(services.db, version.table_name, columns, { limit: p.limit, offset: p.offset, sort: datastoreSort(p.sort), filter, q: p.q }, version.row_count, versionCacheKey(version));
     const all = [{ id: '_id', type: 'int' }, ...columns.map((c) => ({ id: c.name, type: DATASTORE_TYPES[c.type] ?? 'text', info: { label: c.label, notes: c.description ?? '', unit: c.unit ?? '' } }))];
     const wanted = p.fields?.length ? p.fields : all.map((f) => f.id);
     const unknown = wanted.filter((f) => !all.some((c) => c.id === f));
