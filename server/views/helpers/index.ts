@@ -10,6 +10,22 @@ const zone = (o: HelperOptions): string => (typeof o?.data?.root?.timeZone === '
 /** A calendar date without a time ("2025-03-31"): the same day in every zone. */
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
+// Making an Intl formatter costs far more than using one (a table page formats hundreds of
+// cells): each is made once per locale and options, then reused.
+const formatters = new Map<string, Intl.NumberFormat | Intl.DateTimeFormat>();
+function numberFormat(loc: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `n:${loc}:${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.NumberFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.NumberFormat(loc, options)));
+  return f;
+}
+function dateTimeFormat(loc: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `d:${loc}:${JSON.stringify(options)}`;
+  let f = formatters.get(key) as Intl.DateTimeFormat | undefined;
+  if (!f) formatters.set(key, (f = new Intl.DateTimeFormat(loc, options)));
+  return f;
+}
+
 /** Handlebars helpers: pure functions of their arguments and the page's language. */
 export const helpers = {
   /** {{t "key" name=value}}: the text of a key in the page's language. */
@@ -34,12 +50,12 @@ export const helpers = {
   num(v: unknown, o: HelperOptions) {
     if (v === null || v === undefined || v === '') return '';
     const n = Number(v);
-    return Number.isFinite(n) ? new Intl.NumberFormat(locale(o), { maximumFractionDigits: 10 }).format(n) : String(v);
+    return Number.isFinite(n) ? numberFormat(locale(o), { maximumFractionDigits: 10 }).format(n) : String(v);
   },
   /** A cell for display: numbers localised, missing as an en dash. */
   cell(v: unknown, type: string, o: HelperOptions) {
     if (v === null || v === undefined) return '–';
-    if (type === 'integer' || type === 'number') return new Intl.NumberFormat(locale(o), { maximumFractionDigits: 10 }).format(Number(v));
+    if (type === 'integer' || type === 'number') return numberFormat(locale(o), { maximumFractionDigits: 10 }).format(Number(v));
     if (type === 'boolean') return translator(lang(o))(v ? 'common.yes' : 'common.no');
     return String(v);
   },
@@ -49,35 +65,35 @@ export const helpers = {
     const d = new Date(v as string);
     if (Number.isNaN(d.getTime())) return '';
     const timeZone = typeof v === 'string' && DATE_ONLY.test(v) ? 'UTC' : zone(o);
-    return new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium', timeZone }).format(d);
+    return dateTimeFormat(locale(o), { dateStyle: 'medium', timeZone }).format(d);
   },
   /** A time in the portal's zone. */
   datetime(v: unknown, o: HelperOptions) {
     if (!v) return '';
     const d = new Date(v as string);
-    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone(o) }).format(d);
+    return Number.isNaN(d.getTime()) ? '' : dateTimeFormat(locale(o), { dateStyle: 'medium', timeStyle: 'short', timeZone: zone(o) }).format(d);
   },
   /** A month `YYYY-MM` by name (Desember 2026 / December 2026). */
   monthLabel(v: unknown, o: HelperOptions) {
     if (typeof v !== 'string' || !/^\d{4}-\d{2}$/.test(v)) return '';
-    return new Intl.DateTimeFormat(locale(o), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${v}-15T00:00:00Z`));
+    return dateTimeFormat(locale(o), { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${v}-15T00:00:00Z`));
   },
   /** A calendar day `YYYY-MM-DD` (no time zone shift). */
   day(v: unknown, o: HelperOptions) {
     if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(v)) return '';
-    return new Intl.DateTimeFormat(locale(o), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${v.slice(0, 10)}T12:00:00Z`));
+    return dateTimeFormat(locale(o), { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${v.slice(0, 10)}T12:00:00Z`));
   },
   /** The time of day of an instant in the portal's zone (14.00 / 14:00). */
   time(v: unknown, o: HelperOptions) {
     if (!v) return '';
     const d = new Date(v as string);
-    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { timeStyle: 'short', timeZone: zone(o) }).format(d);
+    return Number.isNaN(d.getTime()) ? '' : dateTimeFormat(locale(o), { timeStyle: 'short', timeZone: zone(o) }).format(d);
   },
   /** The weekday and day of an instant in the portal's zone (Senin, 7 Des). */
   weekday(v: unknown, o: HelperOptions) {
     if (!v) return '';
     const d = new Date(v as string);
-    return Number.isNaN(d.getTime()) ? '' : new Intl.DateTimeFormat(locale(o), { weekday: 'long', day: 'numeric', month: 'short', timeZone: zone(o) }).format(d);
+    return Number.isNaN(d.getTime()) ? '' : dateTimeFormat(locale(o), { weekday: 'long', day: 'numeric', month: 'short', timeZone: zone(o) }).format(d);
   },
   isoDate: (v: unknown) => (v ? new Date(v as string).toISOString() : ''),
   bytes(v: unknown, o: HelperOptions) {
@@ -90,7 +106,7 @@ export const helpers = {
       x /= 1024;
       i++;
     }
-    return `${new Intl.NumberFormat(locale(o), { maximumFractionDigits: i ? 1 : 0 }).format(x)} ${units[i]}`;
+    return `${numberFormat(locale(o), { maximumFractionDigits: i ? 1 : 0 }).format(x)} ${units[i]}`;
   },
   /** Age in days/hours from seconds, e.g. for the review queue. */
   age(seconds: number, o: HelperOptions) {
