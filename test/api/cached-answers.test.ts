@@ -31,6 +31,23 @@ describe('answers kept per published version', () => {
     expect((await request(t.app).get(aggregatePath(ds.slug)).expect(200)).body).toEqual(sums.body);
   });
 
+  it('pages through a filter and a sort exactly as the table orders them (ties in file order)', async () => {
+    const lines = Array.from({ length: 250 }, (_, i) => `${i % 3 ? '1801' : '1871'},X,${(i * 7) % 40},${2000 + (i % 5)}`);
+    const { ds } = await publishedDataset(t.svc, t.w, `kode_kabupaten_kota,nama_kabupaten_kota,jumlah,tahun\n${lines.join('\n')}\n`);
+    const expected = lines
+      .map((l, i) => ({ id: i + 1, code: l.slice(0, 4), jumlah: Number(l.split(',')[2]) }))
+      .filter((r) => r.code === '1801')
+      .sort((a, b) => b.jumlah - a.jumlah || a.id - b.id)
+      .map((r) => [r.id, r.jumlah]);
+    const got: number[][] = [];
+    for (let offset = 0; offset < expected.length; offset += 60) {
+      const res = await request(t.app).get(`${rowsPath(ds.slug)}&limit=60&offset=${offset}`).expect(200);
+      expect(res.body.meta).toEqual({ total: expected.length, limit: 60, offset });
+      got.push(...res.body.data.map((r: { _id: number; jumlah: number }) => [Number(r._id), r.jumlah]));
+    }
+    expect(got).toEqual(expected);
+  });
+
   it('never serves a retracted dataset from the cache, and serves it again once restored', async () => {
     const { ds } = await publishedDataset(t.svc, t.w, CSV);
     const csv = await request(t.app).get(`/dataset/${ds.slug}/download.csv`).expect(200);
