@@ -76,6 +76,19 @@ describe('the Frictionless Data Package', () => {
     expect(byBps?.kode_kemendagri).toBe('18.04');
   });
 
+  it('declares an enum for a small code set, none for open values, and required only where nothing is missing', async () => {
+    const grades = ['BAIK', 'CUKUP', 'KURANG'];
+    const lines = Array.from({ length: 30 }, (_, i) => `${1000 + i},${grades[i % 3]},${(i * 1.37).toFixed(2)},${i === 7 ? '' : `catatan ${i}`}`);
+    const { ds } = await publishedDataset(t.svc, t.w, `kode,predikat,nilai,catatan\n${lines.join('\n')}\n`);
+    const pkg = (await request(t.app).get(`/dataset/${ds.slug}/datapackage.json`).expect(200)).body;
+    expect(check(validators.package, pkg)).toEqual([]);
+    const fields = Object.fromEntries(pkg.resources[0].schema.fields.map((f: { name: string; constraints?: Record<string, unknown> }) => [f.name, f.constraints ?? {}]));
+    expect(fields.predikat).toEqual({ required: true, enum: grades });
+    expect(fields.nilai.enum).toBeUndefined();
+    expect(fields.catatan.required).toBeUndefined();
+    expect(fields.kode).toMatchObject({ required: true, unique: true });
+  });
+
   it('answers 304 to a matching If-None-Match and sends CORS headers', async () => {
     const first = await request(t.app).get(`/dataset/${slug}/datapackage.json`).set('Origin', 'https://app.example.org').expect(200);
     expect(first.headers['access-control-allow-origin']).toBe('*');

@@ -137,6 +137,17 @@ describe('the management side in the browser', () => {
     expect(text).toContain('Kepadatan Penduduk Kabupaten/Kota di Provinsi Lampung 2025');
     expect(await page.locator('a[href="/jadwal.ics"]').count()).toBeGreaterThan(0);
     expect(await page.locator('a[href="/feeds/releases.atom"]').count()).toBeGreaterThan(0);
+    const title = 'Kepadatan Penduduk Kabupaten/Kota di Provinsi Lampung 2025';
+    expect(await page.textContent('section[aria-labelledby="soon-h"]')).toContain(title);
+    // By month, week by week: the release sits in its week (this month's page, or the next one's
+    // when it falls after the month's end), reached with the month navigation.
+    const inWeek = () => page.locator('section.week', { hasText: title });
+    if ((await inWeek().count()) === 0) await Promise.all([page.waitForURL(/bulan=/), page.click('.month-nav a[rel=next]')]);
+    expect(await inWeek().count()).toBe(1);
+    expect(await inWeek().locator('h3').textContent()).toMatch(/\d/);
+    await Promise.all([page.waitForURL(/bulan=/), page.click('.month-nav a[rel=prev]')]);
+    expect(await page.textContent('#month-h')).toMatch(/\d{4}/);
+    await page.goto(`${base}/jadwal`);
     await shoot(page, 'jadwal-public');
     // The dataset itself stays invisible until then.
     const res = await page.request.get(`${base}/dataset/kepadatan-penduduk-kabupaten-kota-di-provinsi-lampung-2025`);
