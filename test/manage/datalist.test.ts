@@ -177,6 +177,29 @@ describe('a data-list item through its dataset’s life', () => {
     expect(page.text).toContain('Terbit terlambat');
   });
 
+  it('is made and edited by the walidata through the forms, a refused item keeping what was typed, each change audited', async () => {
+    const year = 2035;
+    const walidata = await signedIn(t.app, t.w.walidata.email, t.w.walidata.password);
+    const page = await walidata.get(`/manage/daftar-data?tahun=${year}`).expect(200);
+    const fields = { _csrf: csrfFrom(page.text), year: String(year), name: 'Jumlah Puskesmas', organization: t.w.opd.slug, topic: 'kesehatan', frequency: 'triwulanan', prioritas: 'on', statistics_class: 'sektoral', due_month: '', notes: 'Per kabupaten/kota' };
+    await walidata.post('/manage/daftar-data').type('form').send(fields).expect(303);
+    const item = await t.svc.db('data_list_items').where({ year, name: 'Jumlah Puskesmas' }).first();
+    expect(item).toMatchObject({ frequency: 'triwulanan', prioritas: true, notes: 'Per kabupaten/kota', organization_id: t.w.opd.id });
+    // The same name again for the same OPD and year: refused at the form, the typed values kept.
+    const again = await walidata.post('/manage/daftar-data').type('form').send({ ...fields, notes: 'Catatan yang diketik' }).expect(409);
+    expect(again.text).toContain('role="alert"');
+    expect(again.text).toContain('Catatan yang diketik');
+    const itemPage = await walidata.get(`/manage/daftar-data/${item.id}`).expect(200);
+    await walidata.post(`/manage/daftar-data/${item.id}`).type('form').send({ ...fields, _csrf: csrfFrom(itemPage.text), frequency: 'semesteran', prioritas: undefined }).expect(303);
+    expect(await t.svc.db('data_list_items').where({ id: item.id }).first()).toMatchObject({ frequency: 'semesteran', prioritas: false });
+    const events = await t.svc.db('audit_events').where('action', 'like', 'data_list.%').andWhereRaw("details->>'name' = ?", ['Jumlah Puskesmas']).orderBy('id').pluck('action');
+    expect(events).toEqual(['data_list.create', 'data_list.update']);
+    // A producer has no such form, and its POST is refused.
+    const producer = await signedIn(t.app, t.w.producer.email, t.w.producer.password);
+    const own = await producer.get(`/manage/daftar-data?tahun=${year}`).expect(200);
+    await producer.post('/manage/daftar-data').type('form').send({ ...fields, _csrf: csrfFrom(own.text), name: 'Butir produsen' }).expect(403);
+  });
+
   it('shows an OPD its own items only, where it links a dataset through the form', async () => {
     const year = 2033;
     const mine = await perform(createDataListItem, t.w.walidata.actor, { year, name: 'Butir OPD saya', organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
