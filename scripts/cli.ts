@@ -4,6 +4,9 @@ import { createOrganization, createUser, issueToken, revokeToken } from '../serv
 import { presentTokenForAdmin } from '../server/presenters/token';
 import { endSessions, issuePasswordReset, setOrganizationActive, setUserActive, updateOrganization, updateUser } from '../server/actions/users';
 import { listTokens } from '../server/queries/tokens';
+import { createServiceAccount, revokeServiceAccount, rotateServiceAccountToken, setServiceAccountDatasets, SERVICE_EMAIL_DOMAIN } from '../server/actions/service-accounts';
+import { listServiceAccounts } from '../server/queries/service-accounts';
+import { presentServiceAccount } from '../server/presenters/service-account';
 import { boot, type Booted } from '../server/boot';
 import { loadConfig } from '../server/config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../server/db/embedded';
@@ -33,6 +36,11 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   token:create --email <email> [--name <token name>] [--scope read|write] [--expires-days <n>]
   token:list   [--email <part of an e-mail>] [--active]
   token:revoke --id <token id>
+  service:create --slug <slug> --name <application> --org <opd slug> --datasets <slug,slug…> [--expires-days <n>]
+               (an OPD application's account: no password, prints its write token once)
+  service:rotate --slug <slug> [--expires-days <n>]   (a new token; the old one stops at once)
+  service:revoke --slug <slug>      service:datasets --slug <slug> --datasets <slug,slug…>
+  service:list
   demo:load    [--password <pw>]   (default: DEMO_PASSWORD or satudata-demo)
 
 As the database's owner (DATABASE_URL of the owner, or the embedded cluster's):
@@ -99,9 +107,7 @@ async function run(command: string, args: string[], svc: Booted): Promise<unknow
     }
     case 'token:create': {
       const v = opt({ email: { type: 'string' }, name: { type: 'string' }, scope: { type: 'string' }, 'expires-days': { type: 'string' } });
-      const days = v['expires-days'] ? Number(v['expires-days']) : undefined;
-      if (days !== undefined && !(Number.isInteger(days) && days > 0)) throw new UsageError('--expires-days must be a whole number of days.');
-      const expires_at = days ? new Date(Date.now() + days * 86_400_000) : undefined;
+      const expires_at = expiresAt(v['expires-days']);
       const t = await perform(issueToken, systemActor, untrusted({ email: v.email, name: v.name ?? 'CLI', scope: v.scope, expires_at }), svc);
       return { token: t.token, id: t.id, name: t.name, email: t.email, scope: t.scope, expires_at: t.expires_at };
     }
@@ -114,6 +120,24 @@ async function run(command: string, args: string[], svc: Booted): Promise<unknow
       const v = opt({ id: { type: 'string' } });
       return perform(revokeToken, systemActor, untrusted({ id: v.id }), svc);
     }
+    case 'service:create': {
+      const v = opt({ slug: { type: 'string' }, name: { type: 'string' }, org: { type: 'string' }, datasets: { type: 'string' }, 'expires-days': { type: 'string' } });
+      return perform(createServiceAccount, systemActor, untrusted({ slug: v.slug, name: v.name, org: v.org, datasets: slugList(v.datasets), expires_at: expiresAt(v['expires-days']) }), svc);
+    }
+    case 'service:rotate': {
+      const v = opt({ slug: { type: 'string' }, 'expires-days': { type: 'string' } });
+      return perform(rotateServiceAccountToken, systemActor, untrusted({ id: await serviceId(svc, v.slug), expires_at: expiresAt(v['expires-days']) }), svc);
+    }
+    case 'service:revoke': {
+      const v = opt({ slug: { type: 'string' } });
+      return perform(revokeServiceAccount, systemActor, untrusted({ id: await serviceId(svc, v.slug) }), svc);
+    }
+    case 'service:datasets': {
+      const v = opt({ slug: { type: 'string' }, datasets: { type: 'string' } });
+      return perform(setServiceAccountDatasets, systemActor, untrusted({ id: await serviceId(svc, v.slug), datasets: slugList(v.datasets) }), svc);
+    }
+    case 'service:list':
+      return (await listServiceAccounts(svc.db)).map(presentServiceAccount);
     case 'demo:load': {
       const v = opt({ password: { type: 'string' } });
       const password = v.password ?? svc.config.demoPassword;
@@ -181,6 +205,25 @@ class UsageError extends Error {}
 async function userId(svc: Booted, email: string | undefined): Promise<number> {
   const u = await svc.db('users').whereRaw('lower(email) = lower(?)', [email ?? '']).first('id');
   if (!u) throw new UsageError(`No user with e-mail "${email ?? ''}".`);
+  return u.id as number;
+}
+
+/** `--expires-days n` as a time n days ahead (none when not given), or a usage error. */
+function expiresAt(value: string | undefined): Date | undefined {
+  const days = value ? Number(value) : undefined;
+  if (days !== undefined && !(Number.isInteger(days) && days > 0)) throw new UsageError('--expires-days must be a whole number of days.');
+  return days ? new Date(Date.now() + days * 86_400_000) : undefined;
+}
+
+/** A comma-separated list of slugs. */
+function slugList(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The id of the service account with this slug, or a usage error. */
+async function serviceId(svc: Booted, slug: string | undefined): Promise<number> {
+  const u = await svc.db('users').where({ kind: 'service' }).whereRaw('lower(email) = lower(?)', [`${slug ?? ''}@${SERVICE_EMAIL_DOMAIN}`]).first('id');
+  if (!u) throw new UsageError(`No service account "${slug ?? ''}".`);
   return u.id as number;
 }
 

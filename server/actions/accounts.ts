@@ -94,7 +94,8 @@ export const issueToken = defineAction({
       .optional(),
   }),
   async load(tx, input) {
-    const user = await tx('users').whereRaw('lower(email) = lower(?)', [input.email]).where({ active: true }).first();
+    // A service account's token is made and rotated by its own actions (actions/service-accounts.ts).
+    const user = await tx('users').whereRaw('lower(email) = lower(?)', [input.email]).where({ active: true, kind: 'person' }).first();
     if (!user) throw userNotFound();
     return user as { id: number; email: string; organization_id: number | null };
   },

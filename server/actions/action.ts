@@ -4,6 +4,7 @@ import { Forbidden, Invalid, NotFound, Unauthenticated } from '../errors';
 import { mayWrite, type Actor } from '../policies/actor';
 import type { Services } from '../services';
 import { recordAudit, type AuditEntry } from '../audit';
+import { serviceMayPerform, serviceRefusal } from '../policies/service-account';
 
 export type { AuditEntry };
 
@@ -73,6 +74,8 @@ export async function perform<S extends z.ZodType, R, O>(
   const input = parsed.data as z.output<S>;
   // Every action changes state: a read-only token never reaches one.
   if (!mayWrite(actor)) throw readOnlyToken();
+  // A service account pushes and submits, nothing else (policies/service-account.ts).
+  if (!serviceMayPerform(actor, action.name)) throw serviceRefusal();
   const after: Array<() => unknown> = [];
   const result = await services.db.transaction(async (tx) => {
     const record = await action.load(tx, input, actor);
@@ -110,6 +113,7 @@ export async function preflight<S extends z.ZodType, R, O>(
   services: Services,
 ): Promise<void> {
   if (!mayWrite(actor)) throw readOnlyToken();
+  if (!serviceMayPerform(actor, action.name)) throw serviceRefusal();
   await services.db.transaction(async (tx) => {
     const record = await action.load(tx, input as z.output<S>, actor);
     enforce(action.authorize(actor, record, input as z.output<S>), actor);

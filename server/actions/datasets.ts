@@ -89,6 +89,11 @@ export const updateDataset = defineAction({
     if (fields.access_level !== undefined && fields.access_level !== ds.access_level) access.access_level = { from: ds.access_level, to: fields.access_level };
     if (fields.prioritas !== undefined && fields.prioritas !== ds.prioritas) access.prioritas = { from: ds.prioritas, to: fields.prioritas };
     if (fields.contact_email !== undefined) changes.contact_email = fields.contact_email || null;
+    // Prioritas data waits for the pembina's second check: never published automatically.
+    if (fields.prioritas === true && ds.auto_publish) {
+      changes.auto_publish = false;
+      access.auto_publish = { from: true, to: false };
+    }
     if (topic !== undefined) changes.topic_id = await topicId(tx, topic);
     if (tags !== undefined) changes.tags = tags;
     if (metadata !== undefined) changes.metadata = JSON.stringify({ ...ds.metadata, ...metadata });

@@ -9,6 +9,8 @@ import { createDataListItem, deleteDataListItem, importDataList, linkDataListIte
 import { requestSourceRun, setSource } from './sources';
 import { createWebhook, deleteWebhook } from './webhooks';
 import { createHarvestSource, harvestDataset, publishHarvestedVersion, requestHarvestRun } from './harvest';
+import { autoPublishVersion, setDatasetAutomation } from './automation';
+import { createServiceAccount, revokeServiceAccount, rotateServiceAccountToken, setServiceAccountDatasets } from './service-accounts';
 import { publishDueVersion, publishVersionNow, reloadVersion, reviewVersion, submitVersion, unscheduleVersion, uploadVersion, withdrawVersion } from './versions';
 
 /** Every action of the portal. A test walks this list: each must name a policy and fail closed. */
@@ -57,4 +59,10 @@ export const actions = {
   requestHarvestRun,
   harvestDataset,
   publishHarvestedVersion,
+  createServiceAccount,
+  rotateServiceAccountToken,
+  revokeServiceAccount,
+  setServiceAccountDatasets,
+  setDatasetAutomation,
+  autoPublishVersion,
 };

@@ -66,7 +66,7 @@ export const requestPasswordReset = defineAction({
   name: 'user.password_reset_request',
   input: z.object({ email: z.string().trim().max(200) }),
   async load(tx, input) {
-    return ((await tx('users').whereRaw('lower(email) = lower(?)', [input.email]).where({ active: true }).first()) as UserForPassword | undefined) ?? null;
+    return ((await tx('users').whereRaw('lower(email) = lower(?)', [input.email]).where({ active: true, kind: 'person' }).first()) as UserForPassword | undefined) ?? null;
   },
   authorize: (actor) => canRequestPasswordReset(actor),
   async run({ tx }, _actor, user) {
@@ -84,7 +84,7 @@ export async function findUsableReset(db: import('knex').Knex, token: string) {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
   const row = await db('password_resets as r')
     .join('users as u', 'u.id', 'r.user_id')
-    .where({ 'r.token_hash': hashToken(token), 'u.active': true })
+    .where({ 'r.token_hash': hashToken(token), 'u.active': true, 'u.kind': 'person' })
     .whereNull('r.used_at')
     .where('r.expires_at', '>', db.fn.now())
     .select('r.id', 'r.user_id', 'u.email')
@@ -102,7 +102,7 @@ export const resetPassword = defineAction({
   async load(tx, input) {
     const r = await tx('password_resets as r')
       .join('users as u', 'u.id', 'r.user_id')
-      .where({ 'r.token_hash': hashToken(input.token), 'u.active': true })
+      .where({ 'r.token_hash': hashToken(input.token), 'u.active': true, 'u.kind': 'person' })
       .select('r.id', 'r.user_id', 'r.used_at', 'r.expires_at', 'u.email', 'u.organization_id')
       .first();
     if (!r) throw linkNotUsable();

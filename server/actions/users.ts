@@ -55,7 +55,8 @@ export async function orgBySlug(tx: Knex.Transaction, slug: string): Promise<Org
 const userRef = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
 
 async function userById(tx: Knex.Transaction, id: number): Promise<UserRow> {
-  const u = await tx('users').where({ id }).forUpdate().first();
+  // Service accounts have their own actions (actions/service-accounts.ts): never a person's.
+  const u = await tx('users').where({ id, kind: 'person' }).forUpdate().first();
   if (!u) throw new NotFound('Pengguna tidak ditemukan.', 'User not found.');
   return u as UserRow;
 }

@@ -24,7 +24,7 @@ import { slugSchema } from './schemas';
 import { refreshSoon } from '../quality/refresh';
 
 /** The checklist as evaluated when a reviewer decides (kept with the decision). */
-async function checklistOf(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow): Promise<ChecklistItem[]> {
+export async function checklistOf(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow): Promise<ChecklistItem[]> {
   const columns = await tx('version_columns').where({ version_id: v.id }).orderBy('position');
   return evaluateChecklist(
     { description: ds.description, source: (ds.source as string | null) ?? null, metadata: ds.metadata ?? {} },

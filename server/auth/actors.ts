@@ -12,6 +12,7 @@ interface UserRow {
   organization_id: number | null;
   password_hash: string;
   active: boolean;
+  kind?: 'person' | 'service';
 }
 
 function toActor(u: UserRow): Actor {
@@ -29,9 +30,12 @@ function activeUsers(db: Knex, alias = 'u') {
     .where((w) => w.whereNull(`${alias}.organization_id`).orWhere('uo.active', true));
 }
 
-/** The actor for an active user id (a session), or null. */
+/**
+ * The actor for an active user id (a session, a reset link, a pulled source's owner), or null.
+ * Only people have sessions: a service account never gets one.
+ */
 export async function actorForUser(db: Knex, userId: number): Promise<Actor | null> {
-  const u = await activeUsers(db).where('u.id', userId).first('u.*');
+  const u = await activeUsers(db).where('u.id', userId).where('u.kind', 'person').first('u.*');
   return u ? toActor(u as UserRow) : null;
 }
 
@@ -48,11 +52,17 @@ export async function actorForToken(db: Knex, token: string): Promise<Actor | nu
     .select('u.*', 't.id as token_id', 't.last_used_at', 't.scope as token_scope')
     .first();
   if (!row) return null;
+  const service = row.kind === 'service' ? { datasetIds: await serviceDatasetIds(db, row.id) } : undefined;
   // Writing on every request would turn reads into writes; a minute's precision is enough.
   if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > 60_000) {
     await db('api_tokens').where({ id: row.token_id }).update({ last_used_at: db.fn.now() });
   }
-  return { ...toActor(row as UserRow), token: { id: row.token_id, scope: row.token_scope } };
+  return { ...toActor(row as UserRow), token: { id: row.token_id, scope: row.token_scope }, ...(service ? { service } : {}) };
+}
+
+/** The datasets a service account may push to (its scope). */
+async function serviceDatasetIds(db: Knex, userId: number): Promise<number[]> {
+  return (await db('service_account_datasets').where({ user_id: userId }).orderBy('dataset_id').pluck('dataset_id')).map(Number);
 }
 
 /**
@@ -61,7 +71,7 @@ export async function actorForToken(db: Knex, token: string): Promise<Actor | nu
  * the answer does not tell which accounts exist.
  */
 export async function actorForCredentials(db: Knex, email: string, password: string, logN: number): Promise<Actor | null> {
-  const u = (await db('users as u').leftJoin('organizations as uo', 'uo.id', 'u.organization_id').whereRaw('lower(u.email) = lower(?)', [email.trim()]).first('u.*', 'uo.active as org_active')) as
+  const u = (await db('users as u').leftJoin('organizations as uo', 'uo.id', 'u.organization_id').whereRaw('lower(u.email) = lower(?)', [email.trim()]).where('u.kind', 'person').first('u.*', 'uo.active as org_active')) as
     | (UserRow & { org_active: boolean | null })
     | undefined;
   const ok = await verifyPassword(password, u?.password_hash ?? (await dummyHash(logN)));

@@ -12,6 +12,7 @@ import { log } from '../log';
 import type { Services } from '../services';
 import type { LocalFile } from '../storage';
 import { IsolatedOutOfMemory, runIsolated } from './isolate';
+import { reviewAutomatically } from '../review/auto-review';
 import type { IsolatedLoad } from './load-isolated';
 
 /** Loads that stall this many times end `failed` (the second attempt runs isolated). */
@@ -124,6 +125,8 @@ export async function loadVersion(services: Services, versionId: number): Promis
     if (kept && result.table && result.rows !== null) {
       await buildIndexes(db, result.table, result.columns, result.rows).catch((err) => log.warn({ err, versionId }, 'building indexes failed'));
     }
+    // The dataset's automation (auto_submit / auto_publish) takes a clean draft on from here.
+    if (kept) await reviewAutomatically(services, v.id).catch((err) => log.warn({ err, versionId }, 'automatic review failed'));
   } catch (err) {
     clearInterval(beat);
     if (isDatabaseUnavailable(err)) {

@@ -12,6 +12,11 @@ export interface Actor {
   system?: boolean;
   /** Set when the actor came by an API token: which one, and what it may do (`read`: nothing that changes state). */
   token?: { id: number; scope: TokenScope };
+  /**
+   * Set for an OPD application's service account (issue 12): it acts for its OPD but may only
+   * push and submit versions of these datasets (see policies/service-account.ts).
+   */
+  service?: { datasetIds: number[] };
 }
 
 export const TOKEN_SCOPES = ['read', 'write'] as const;
@@ -51,3 +56,10 @@ export function isCustodian(actor: Actor | null): boolean {
 export function isProducerOf(actor: Actor | null, organizationId: number): boolean {
   return actor?.role === 'produsen' && actor.organizationId === organizationId;
 }
+
+/**
+ * The portal acting on a dataset's automation settings (issue 12): submits a clean pushed or
+ * pulled version when `auto_submit` is on, and publishes one that only adds new periods when
+ * `auto_publish` is. Recorded in the audit log as `sistem:otomatis`.
+ */
+export const automationActor: Actor = { id: null, role: 'admin', organizationId: null, email: 'sistem:otomatis', name: 'Sistem (otomatis)', system: true };

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { Actor, isAdmin, isCustodian, isProducerOf } from './actor';
 import type { DatasetRecord, OrganizationRecord } from './records';
 import { datasetStageCondition } from '../queries/stage';
+import { mayPushTo } from './service-account';
 
 /** Published and not retracted: the dataset has a public face. */
 export function isLive(ds: DatasetRecord): boolean {
@@ -60,9 +61,9 @@ export function canChangeAccess(
   return true;
 }
 
-/** Upload a new version: its OPD's producers, or the operator. */
+/** Upload a new version: its OPD's producers (a service account: of its chosen datasets), or the operator. */
 export function canUploadVersion(actor: Actor | null, ds: DatasetRecord): boolean {
-  return isAdmin(actor) || isProducerOf(actor, ds.organization_id);
+  return isAdmin(actor) || (isProducerOf(actor, ds.organization_id) && mayPushTo(actor, ds));
 }
 
 /**

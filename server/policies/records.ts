@@ -8,6 +8,9 @@ export interface DatasetRecord {
   retracted_at: Date | string | null;
   /** Some version reached the pembina's check (see queries/stage.ts); absent counts as no. */
   pembina_stage?: boolean;
+  /** Automation (issue 12): a clean load is submitted / a version adding only new periods is published. */
+  auto_submit?: boolean;
+  auto_publish?: boolean;
 }
 
 export interface VersionRecord {

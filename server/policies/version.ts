@@ -1,7 +1,9 @@
-import { Actor, isAdmin, isProducerOf } from './actor';
+import { Actor, automationActor, isAdmin, isProducerOf } from './actor';
+import { canAutoSubmit } from './automation';
 import { reviewStatesFor } from './review';
 import { canViewDataset, canViewWork } from './dataset';
 import type { DatasetRecord, VersionRecord } from './records';
+import { mayPushTo } from './service-account';
 
 /** Published versions (current or older) are as visible as their dataset; other states are work. */
 export function canViewVersion(actor: Actor | null, ds: DatasetRecord, v: VersionRecord): boolean {
@@ -19,9 +21,12 @@ export function canOpenVersionPage(actor: Actor | null, ds: DatasetRecord, v: Ve
   return canViewWork(actor, ds) && canViewVersion(actor, ds, v);
 }
 
-/** Submit, withdraw or reload a version: the dataset's OPD producers, or the operator. */
+/**
+ * Submit, withdraw or reload a version: the dataset's OPD producers, or the operator. A service
+ * account only for its chosen datasets (and only submits: see policies/service-account.ts).
+ */
 export function canManageVersion(actor: Actor | null, ds: DatasetRecord): boolean {
-  return isAdmin(actor) || isProducerOf(actor, ds.organization_id);
+  return isAdmin(actor) || (isProducerOf(actor, ds.organization_id) && mayPushTo(actor, ds));
 }
 
 /** The review stage a version in this state is waiting for, if any. */
@@ -54,6 +59,8 @@ export function canDecideVersion(actor: Actor | null, ds: DatasetRecord, v: Vers
 
 /** May the actor submit this version for review (policy; the state machine checks its state)? */
 export function canSubmitVersion(actor: Actor | null, ds: DatasetRecord, _v: VersionRecord): boolean {
+  // The portal itself submits only where the dataset asks for it (auto_submit).
+  if (actor === automationActor) return canAutoSubmit(actor, ds);
   return canManageVersion(actor, ds);
 }
 

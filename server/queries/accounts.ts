@@ -23,7 +23,7 @@ export async function listUsers(
   db: Knex,
   f: { q?: string; role?: string; org?: string; state?: 'active' | 'inactive'; page: number; per_page: number },
 ): Promise<{ rows: AdminUserRow[]; total: number }> {
-  const base = db('users as u').leftJoin('organizations as o', 'o.id', 'u.organization_id');
+  const base = db('users as u').leftJoin('organizations as o', 'o.id', 'u.organization_id').where('u.kind', 'person');
   if (f.q) base.where((w) => w.whereRaw("u.email ILIKE '%' || ? || '%' ESCAPE '\\'", [escapeLike(f.q!)]).orWhereRaw("u.name ILIKE '%' || ? || '%' ESCAPE '\\'", [escapeLike(f.q!)]));
   if (f.role) base.where('u.role', f.role);
   if (f.org) base.where('o.slug', f.org);
@@ -47,6 +47,7 @@ export async function findUserForAdmin(db: Knex, id: number): Promise<AdminUserR
   const row = await db('users as u')
     .leftJoin('organizations as o', 'o.id', 'u.organization_id')
     .where('u.id', id)
+    .where('u.kind', 'person')
     .select(
       'u.id', 'u.email', 'u.name', 'u.role', 'u.active', 'u.last_login_at', 'u.created_at', 'u.deactivated_at',
       'o.slug as organization_slug', 'o.name as organization_name', 'o.active as organization_active',

@@ -32,7 +32,8 @@ export async function diffBaseFor(db: Knex, dataset: DatasetRow, v: VersionRow):
   return null;
 }
 
-async function side(db: Knex, v: VersionRow): Promise<DiffSide> {
+/** One side of a diff: a loaded version's table and columns. */
+export async function diffSide(db: Knex, v: VersionRow): Promise<DiffSide> {
   const columns = await versionColumns(db, v.id);
   return { number: Number(v.number), table_name: v.table_name, columns: columns.map((c) => ({ name: c.name, type: c.type, role: c.role })) };
 }
@@ -69,7 +70,7 @@ export async function versionDiff(
     throw new Conflict(`Versi ${n} tidak memiliki tabel data untuk dibandingkan.`, `Version ${n} has no data table to compare.`);
   }
   const baseRow = p.against !== undefined && p.against !== n ? (await findVersion(db, actor, slug, p.against)).version : await diffBaseFor(db, dataset, version);
-  const [base, target] = await Promise.all([baseRow ? side(db, baseRow) : null, side(db, version)]);
+  const [base, target] = await Promise.all([baseRow ? diffSide(db, baseRow) : null, diffSide(db, version)]);
   const diff = await diffVersions(db, base, target, { key: p.key });
   if (p.cells_limit === undefined) return diff;
   const page =

@@ -6,6 +6,7 @@ import { createRequest, routeRequest } from '../../server/actions/requests';
 import { issueToken } from '../../server/actions/accounts';
 import { createWebhook } from '../../server/actions/webhooks';
 import { createHarvestSource } from '../../server/actions/harvest';
+import { createServiceAccount } from '../../server/actions/service-accounts';
 import { requestPasswordReset } from '../../server/actions/passwords';
 import { AppError, NotFound } from '../../server/errors';
 import type { Actor } from '../../server/policies/actor';
@@ -48,6 +49,7 @@ beforeAll(async () => {
   const reset = await perform(requestPasswordReset, requesterActor, { email: t.w.producer.email }, t.svc);
   const file = { key: `raw/ab/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), size: 10, filename: 'x.csv' };
   const orgSlug = t.w.opd.slug;
+  const service = await perform(createServiceAccount, t.w.admin.actor, { slug: `registry-${Date.now().toString(36)}`, name: 'Aplikasi registry', org: orgSlug, datasets: [published] }, t.svc);
   inputs = {
     createOrganization: { slug: 'org-registry', name: 'Registry', kind: 'opd' },
     createUser: { email: 'registry@x.id', name: 'Registry', role: 'admin', password: 'panjang-sekali-12' },
@@ -97,6 +99,13 @@ beforeAll(async () => {
     requestHarvestRun: { id: harvest.id },
     harvestDataset: { source_id: harvest.id, remote_id: 'registry', remote_name: null, remote_url: null, title: 'Judul registry' },
     publishHarvestedVersion: { slug: published, number: 1 },
+    createServiceAccount: { slug: 'app-registry', name: 'Registry', org: orgSlug, datasets: [published] },
+    rotateServiceAccountToken: { id: service.id },
+    revokeServiceAccount: { id: service.id },
+    setServiceAccountDatasets: { id: service.id, datasets: [published] },
+    setDatasetAutomation: { slug: published, auto_submit: true },
+    'setDatasetAutomation@publish': { slug: published, auto_publish: true },
+    autoPublishVersion: { slug: queued.slug, number: qv.number },
   };
 });
 
@@ -161,6 +170,16 @@ const EXPECTED: Record<string, Who[]> = {
   // Only the harvester itself (sistem:panen) files harvested datasets and publishes what a source without review brings.
   harvestDataset: [],
   publishHarvestedVersion: [],
+  // OPD applications' accounts (issue 12): the operator's.
+  createServiceAccount: ['admin'],
+  rotateServiceAccountToken: ['admin'],
+  revokeServiceAccount: ['admin'],
+  setServiceAccountDatasets: ['admin'],
+  // auto_submit: the OPD or the custodian; auto_publish: the custodian's choice alone.
+  setDatasetAutomation: ['owner', 'walidata', 'admin'],
+  'setDatasetAutomation@publish': ['walidata', 'admin'],
+  // Only the portal's automation actor publishes without a person.
+  autoPublishVersion: [],
 };
 
 const actorOf = (who: Who): Actor | null =>

@@ -4,6 +4,7 @@ import { MAX_TOKEN_DAYS } from '../../actions/accounts';
 import { TOKEN_SCOPES } from '../../policies/actor';
 import { REQUEST_STATES } from '../../actions/requests';
 import { datasetChangesSchema, datasetFieldsSchema } from '../../actions/schemas';
+import { automationFields } from '../../actions/automation';
 import { loadOptionsSchema } from '../../ingest/options';
 import {
   activitySchema,
@@ -38,6 +39,9 @@ import { sourceInput } from '../../actions/sources';
 import { WEBHOOK_EVENTS } from '../../actions/webhooks';
 import { AGGREGATE_FUNCTIONS, MAX_LIMIT } from '../../queries/rows';
 import { datasetSearchSchema } from '../search';
+
+/** PATCH /datasets/{slug}: metadata changes and the dataset's automation (issue 12). */
+const datasetPatchBody = datasetChangesSchema.extend(automationFields);
 
 // The contract of `/api/v1`: every operation with the zod schemas that validate its input (the
 // handlers in v1.ts, management.ts and feeds/ parse with these very schemas) and describe its
@@ -201,7 +205,7 @@ export const OPERATIONS: ApiOperation[] = [
   },
   {
     method: 'patch', path: '/datasets/{slug}', tag: 'write', auth: 'token', summary: t('Ubah metadata', 'Change metadata'), params: slugParams,
-    body: { type: 'application/json', schema: datasetChangesSchema },
+    body: { type: 'application/json', schema: datasetPatchBody },
     responses: { 200: ok('Dataset sesudah diubah.', 'The dataset after the change.', data(datasetSchema)) }, errors: [400, 401, 403, 404, 409],
   },
   {

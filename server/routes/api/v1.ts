@@ -30,6 +30,7 @@ import { openApiDocument } from './openapi';
 import { unfiltered } from '../search';
 import { aggregateQuery, createDatasetBody, diffQuery, reviewBody, rowsQuery, searchQuery, tokenBody, versionNumber } from './contract';
 import { changesRouter } from './feeds';
+import { setDatasetAutomation } from '../../actions/automation';
 import { managementApi } from './management';
 import { sourcesApi } from './sources';
 import { webhooksApi } from './webhooks';
@@ -184,8 +185,11 @@ export function apiRouter(services: Services): Router {
   });
 
   r.patch('/datasets/:slug', async (req, res) => {
-    const body = typeof req.body === 'object' && req.body ? req.body : {};
-    await act(req, (ip) => perform(updateDataset, req.actor, { ...body, slug: req.params.slug }, services, { ip }));
+    const { auto_submit, auto_publish, ...fields } = (typeof req.body === 'object' && req.body ? req.body : {}) as Record<string, unknown>;
+    // The automation settings are their own action (the walidata's alone for auto_publish): asked first, so a refusal changes nothing.
+    const automation = auto_submit !== undefined || auto_publish !== undefined;
+    if (automation) await act(req, (ip) => perform(setDatasetAutomation, req.actor, untrusted({ slug: req.params.slug, auto_submit, auto_publish }), services, { ip }));
+    if (Object.keys(fields).length || !automation) await act(req, (ip) => perform(updateDataset, req.actor, { ...fields, slug: req.params.slug }, services, { ip }));
     const d = await findDataset(db, req.actor, req.params.slug);
     res.json({ data: presentDataset(d, opts(req)) });
   });

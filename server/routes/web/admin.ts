@@ -15,6 +15,7 @@ import { listTokens } from '../../queries/tokens';
 import { attempt, flash } from './csrf';
 import { TOKEN_EXPIRY_DAYS, tokenFormInput } from './account';
 import { adminAccountRoutes } from './admin-accounts';
+import { adminServiceRoutes } from './admin-services';
 
 const filtersSchema = z.object({
   actor: z.string().max(200).optional(),
@@ -34,6 +35,7 @@ export function adminRoutes(services: Services): Router {
   });
 
   r.use(adminAccountRoutes(services));
+  r.use(adminServiceRoutes(services));
 
   r.get('/admin/audit', async (req, res) => {
     const f = parseInput(filtersSchema, req.query);

@@ -21,6 +21,7 @@ import { parseInput } from '../parse';
 import { acceptMultipart, attempt, csrfValid, flash } from './csrf';
 import { versionView } from './version-view';
 import { sourcePanel } from './sources';
+import { automationPanel } from './automation';
 
 /** The dataset form's fields → the create/update action's input. */
 export function datasetInputFromForm(body: Record<string, unknown>) {
@@ -131,6 +132,7 @@ export function dashboardRoutes(services: Services): Router {
       canRetract: canRetractDataset(req.actor, d) && Boolean(d.current_version_id),
       due: d.current_version_id && !d.retracted_at ? await nextDue(db, d) : null,
       sourcePanel: { ...(await sourcePanel(db, req.actor, d, req.lang)), slug: d.slug, zone: services.config.timeZone },
+      automationPanel: automationPanel(req.actor, d),
     });
   });
 

@@ -9,6 +9,7 @@ import type { Services } from '../../services';
 import { authRoutes } from './auth';
 import { dashboardRoutes } from './dashboard';
 import { sourceRoutes } from './sources';
+import { automationRoutes } from './automation';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
 import { embedRoutes } from './embed';
@@ -28,11 +29,20 @@ import { canUseReviewQueue } from '../../policies/review';
 import { canUseProducerWorkspace } from '../../policies/dataset';
 import { canViewAudit } from '../../policies/organization';
 import { zoneLabel } from '../../manage/calendar';
+import { mayUseWebPages } from '../../policies/service-account';
 
 /** The HTML pages. */
 export function webRouter(services: Services): Router {
   const r = express.Router();
   r.use(express.urlencoded({ extended: true, limit: '1mb' }));
+  // Pages are for people: a service account's token reads them as the public does.
+  r.use((req: Request, _res: Response, next: NextFunction) => {
+    if (!mayUseWebPages(req.actor)) {
+      req.actor = null;
+      req.authVia = null;
+    }
+    next();
+  });
 
   // Every state-changing form carries the session's CSRF token (see csrfForForms).
   r.use(csrfForForms);
@@ -84,6 +94,7 @@ export function webRouter(services: Services): Router {
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));
   r.use(sourceRoutes(services));
+  r.use(automationRoutes(services));
   r.use(reviewRoutes(services));
   r.use(inboxRoutes(services));
   r.use(accountRoutes(services));
