@@ -45,7 +45,13 @@ export class S3Storage implements Storage {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
-    fs.mkdirSync(path.join(scratchRoot, 'cache'), { recursive: true });
+    const cache = path.join(scratchRoot, 'cache');
+    fs.mkdirSync(cache, { recursive: true });
+    // Copies left by a process killed mid-load (a load takes minutes, not a day).
+    for (const name of fs.readdirSync(cache)) {
+      const file = path.join(cache, name);
+      if (Date.now() - fs.statSync(file).mtimeMs > 24 * 3600 * 1000) fs.rmSync(file, { force: true });
+    }
   }
 
   /** Fails at start, with a clear message, when the bucket cannot be reached. */
