@@ -11,12 +11,15 @@ import { reviewVersion, submitVersion } from '../../server/actions/versions';
 import { createApp } from '../../server/app';
 import { prepareAppRole, urlAs } from '../../server/db/roles';
 import { DamagedArchive } from '../../server/ops/archive';
-import { restore, RestoreRefused } from '../../server/ops/restore';
+import { backup } from '../../server/ops/backup';
+import { restore, RestoreRefused, verifyArchive } from '../../server/ops/restore';
+import { S3Storage } from '../../server/storage-s3';
 import { LocalStorage } from '../../server/storage-local';
 import { withDatabase } from '../support/db-url';
 import { makeDataset, makeWorld, publishedDataset, uploadContent, type World } from '../support/factories';
 import { tokenFor } from '../support/http';
 import { dropDatabase, isolatedDatabase } from '../support/isolated-db';
+import { startS3 } from '../support/s3';
 import { testServices, type TestServices } from '../support/services';
 import { dbState, runCli, type DbState } from './db-state';
 
@@ -205,6 +208,37 @@ describe('backup and restore into an empty database', () => {
       expect(rows).toEqual([{ tableowner: role }]);
     } finally {
       await c.end();
+    }
+  }, 120_000);
+});
+
+describe('with the files in an S3 bucket', () => {
+  it('restores the raw files into the bucket, and backs them up from it again', async () => {
+    const bucket = await startS3();
+    try {
+      const s3 = new S3Storage(bucket.settings, fs.mkdtempSync(path.join(work, 's3-scratch-')));
+      await s3.check();
+      const dst = await emptyDatabase();
+      const out = await restore({ url: dst, files: s3, file: archive, appRole: role });
+      const { manifest } = await verifyArchive(archive);
+      expect(out.files_written).toBe(manifest.files.length);
+      const inBucket: Array<{ key: string; sha256: string }> = [];
+      for await (const f of s3.list('')) {
+        const chunks: Buffer[] = [];
+        for await (const c of await s3.open(f.key)) chunks.push(c as Buffer);
+        inBucket.push({ key: f.key, sha256: sha256(Buffer.concat(chunks)) });
+      }
+      const saved = manifest.files.map((f) => ({ key: f.key, sha256: f.sha256 }));
+      expect(inBucket).toEqual(saved);
+      expect(saved.length).toBe(before.tables['public.versions'].rows);
+
+      const second = path.join(work, 'from-bucket.tar.gz');
+      const m2 = await backup({ url: dst, files: s3, file: second });
+      expect(m2.files.map((f) => ({ key: f.key, sha256: f.sha256 }))).toEqual(saved);
+      expect(m2.missing_files).toEqual([]);
+      expect((await verifyArchive(second)).manifest.counts).toEqual(manifest.counts);
+    } finally {
+      await bucket.close();
     }
   }, 120_000);
 });
