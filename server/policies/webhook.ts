@@ -26,3 +26,13 @@ export function canManageWebhook(actor: Actor | null, hook: { owner_id: number }
   if (!actor?.id) return false;
   return actor.role === 'admin' || actor.id === hook.owner_id;
 }
+
+/** Open the webhooks page (one's subscriptions and their deliveries): those who may subscribe — producers, the custodian. */
+export function canUseWebhookPage(actor: Actor | null): boolean {
+  return !!actor?.id && !actor.system && (isCustodian(actor) || actor.role === 'produsen');
+}
+
+/** The organizations a person's subscription form offers: the producer's own OPD; every one for the custodian. */
+export function canSubscribeTo(actor: Actor | null, org: { id: number }): boolean {
+  return canCreateWebhook(actor, { organizationId: org.id, datasetOrganizationId: null });
+}

@@ -68,7 +68,7 @@ export function presentNotification(n: NotificationJoinedRow, t: TFunction, opts
       break;
     case 'webhook_paused':
       text = t('inbox.webhookPaused', { url: (n.details as { url?: string } | null)?.url ?? '' });
-      href = '/dashboard'; // no webhook page yet: the API lists them (GET /api/v1/webhooks)
+      href = '/dashboard/webhooks';
       break;
     default:
       text = String(n.kind);

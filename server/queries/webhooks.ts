@@ -31,3 +31,21 @@ export async function findWebhook(db: Knex, actor: Actor | null, id: number): Pr
 export function deliveriesOf(db: Knex, webhookId: number, limit = 50): Promise<DeliveryLogRow[]> {
   return db('webhook_deliveries').where({ webhook_id: webhookId }).orderBy('id', 'desc').limit(limit) as Promise<DeliveryLogRow[]>;
 }
+
+/** The latest deliveries of each of these webhooks (at most `per` each), newest first. */
+export async function recentDeliveries(db: Knex, webhookIds: number[], per = 10): Promise<Map<number, DeliveryLogRow[]>> {
+  const out = new Map<number, DeliveryLogRow[]>(webhookIds.map((id) => [id, []]));
+  if (!webhookIds.length) return out;
+  const rows = (await db
+    .select('x.*')
+    .from(
+      db('webhook_deliveries')
+        .whereIn('webhook_id', webhookIds)
+        .select('*', db.raw('row_number() OVER (PARTITION BY webhook_id ORDER BY id DESC) AS rn'))
+        .as('x'),
+    )
+    .where('x.rn', '<=', per)
+    .orderBy('x.id', 'desc')) as Array<DeliveryLogRow & { webhook_id: number }>;
+  for (const r of rows) out.get(r.webhook_id)?.push(r);
+  return out;
+}

@@ -149,6 +149,7 @@ beforeAll(async () => {
   item = await perform(createDataListItem, t.w.walidata.actor, { year, name: `Butir tabel akses ${uid()}`, organization: t.w.opd.slug, frequency: 'tahunan' }, t.svc);
   dataRequest = await perform(createRequest, requesterActor, { title: `Permintaan tabel akses ${uid()}`, name: 'Warga', email: 'warga@uji.id' }, t.svc);
   for (const w of WHO) clients[w] = await clientFor(w);
+  for (const w of WHO) victims[`webhook-page:${w}`] = (await perform(createWebhook, t.w.producer.actor, { url: 'http://127.0.0.1:9/halaman', events: ['published'], organization: t.w.opd.slug }, t.svc)).id;
   for (const w of WHO) victims[`webhook:${w}`] = (await perform(createWebhook, t.w.producer.actor, { url: 'http://127.0.0.1:9/korban', events: ['published'], organization: t.w.opd.slug }, t.svc)).id;
   victims['harvest-source'] = (await perform(createHarvestSource, t.w.walidata.actor, { kind: 'ckan', url: `http://127.0.0.1:9/akses-${uid()}/api/3/action`, name: `Kabupaten Tabel Akses ${uid()}` }, t.svc)).id;
   victims['webhook-log'] = (await perform(createWebhook, t.w.producer.actor, { url: 'http://127.0.0.1:9/log', events: ['published'], organization: t.w.opd.slug }, t.svc)).id;
@@ -528,6 +529,18 @@ const ROWS: Row[] = [
     expect: (w) => (w === 'public' ? 'login' : custodian(w) ? 'ok' : 'forbidden'),
   },
   { route: 'GET /api/v1/harvest-sources/:id/runs', call: () => ({ method: 'get', url: `/api/v1/harvest-sources/${victims['harvest-source']}/runs` }), expect: (w) => (w === 'public' ? 'login' : custodian(w) ? 'ok' : 'forbidden') },
+  // The webhooks page: those who may subscribe (producers, the custodian), each seeing its own.
+  { route: 'GET /dashboard/webhooks', call: () => ({ method: 'get', url: '/dashboard/webhooks' }), expect: page((w) => w !== 'pembina') },
+  {
+    route: 'POST /dashboard/webhooks', write: true,
+    call: () => ({ method: 'post', url: '/dashboard/webhooks', body: { url: 'http://127.0.0.1:9/halaman', events: 'published', organization: t.w.opd.slug } }),
+    expect: page((w) => w === 'owner' || custodian(w)),
+  },
+  {
+    route: 'POST /dashboard/webhooks/:id/delete', write: true,
+    call: (c) => ({ method: 'post', url: `/dashboard/webhooks/${victims[`webhook-page:${c.who}`]}/delete` }),
+    expect: (w) => (!signed(w) ? 'login' : w === 'pembina' ? 'forbidden' : w === 'owner' || w === 'admin' ? 'ok' : 'hidden'),
+  },
   { route: 'GET /account', call: () => ({ method: 'get', url: '/account' }), expect: page(signed) },
   { route: 'GET /account/tokens', call: () => ({ method: 'get', url: '/account/tokens' }), expect: page(signed) },
   { route: 'POST /account/tokens', write: true, call: () => ({ method: 'post', url: '/account/tokens', body: { name: `Uji ${uid()}`, scope: 'read' } }), expect: page(signed) },

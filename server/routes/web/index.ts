@@ -10,6 +10,7 @@ import { authRoutes } from './auth';
 import { dashboardRoutes } from './dashboard';
 import { sourceRoutes } from './sources';
 import { automationRoutes } from './automation';
+import { webhookRoutes } from './webhooks';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
 import { embedRoutes } from './embed';
@@ -30,6 +31,7 @@ import { canUseProducerWorkspace } from '../../policies/dataset';
 import { canViewAudit } from '../../policies/organization';
 import { zoneLabel } from '../../manage/calendar';
 import { mayUseWebPages } from '../../policies/service-account';
+import { canUseWebhookPage } from '../../policies/webhook';
 
 /** The HTML pages. */
 export function webRouter(services: Services): Router {
@@ -68,6 +70,7 @@ export function webRouter(services: Services): Router {
       }
     }
     res.locals.isAdmin = canViewAudit(req.actor);
+    res.locals.webhookPage = canUseWebhookPage(req.actor);
     if (req.actor?.id && req.method === 'GET') res.locals.unread = await unreadCount(services.db, req.actor.id);
     if (req.actor && res.locals.isReviewer && req.method === 'GET') {
       res.locals.queueCount = (await reviewQueue(services.db, req.actor, {})).filter((i) => i.can_review).length;
@@ -95,6 +98,7 @@ export function webRouter(services: Services): Router {
   r.use(dashboardRoutes(services));
   r.use(sourceRoutes(services));
   r.use(automationRoutes(services));
+  r.use(webhookRoutes(services));
   r.use(reviewRoutes(services));
   r.use(inboxRoutes(services));
   r.use(accountRoutes(services));
