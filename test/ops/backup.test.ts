@@ -10,7 +10,8 @@ import { retractDataset } from '../../server/actions/datasets';
 import { reviewVersion, submitVersion } from '../../server/actions/versions';
 import { createApp } from '../../server/app';
 import { prepareAppRole, urlAs } from '../../server/db/roles';
-import { DamagedArchive } from '../../server/ops/archive';
+import { ArchiveWriter, DamagedArchive, readArchive } from '../../server/ops/archive';
+import { MANIFEST_ENTRY, type Manifest } from '../../server/ops/manifest';
 import { backup } from '../../server/ops/backup';
 import { restore, RestoreRefused, verifyArchive } from '../../server/ops/restore';
 import { S3Storage } from '../../server/storage-s3';
@@ -277,4 +278,47 @@ describe('a changed archive', () => {
     expect(out.code).toBe(1);
     expect(JSON.parse(out.stderr).error.message).toMatch(/damaged|does not match/);
   }, 60_000);
+});
+
+/** A copy of `file` whose manifest `change` edited (with the parts' digests made to fit): what a crafted archive looks like. */
+async function crafted(file: string, change: (m: Manifest) => void): Promise<string> {
+  const entries: Array<{ name: string; content: Buffer }> = [];
+  await readArchive(file, async (e) => {
+    const chunks: Buffer[] = [];
+    for await (const c of e.content) chunks.push(c);
+    entries.push({ name: e.name, content: Buffer.concat(chunks) });
+  });
+  const out = path.join(work, `crafted-${crypto.randomBytes(3).toString('hex')}.tar.gz`);
+  const writer = new ArchiveWriter(out);
+  for (const e of entries) if (e.name !== MANIFEST_ENTRY) await writer.addBuffer(e.name, e.content);
+  const manifest = JSON.parse(entries.find((e) => e.name === MANIFEST_ENTRY)!.content.toString()) as Manifest;
+  change(manifest);
+  await writer.addBuffer(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)));
+  await writer.close();
+  return out;
+}
+
+describe('a crafted archive', () => {
+  it('is refused when it comes from a newer portal, or its names would reach SQL unchecked', async () => {
+    const dst = await emptyDatabase();
+    const files = new LocalStorage(fs.mkdtempSync(path.join(work, 'crafted-files-')));
+    // The rewriting itself keeps an archive valid.
+    await expect(verifyArchive(await crafted(archive, () => undefined))).resolves.toBeTruthy();
+    const newer = await crafted(archive, (m) => m.migrations.push('29991231000000_from_the_future.ts'));
+    await expect(restore({ url: dst, files, file: newer })).rejects.toThrow(/newer portal/);
+    const dataTable = (m: Manifest) => m.tables.find((t) => t.schema === 'datastore')!;
+    const hostile: Array<(m: Manifest) => void> = [
+      (m) => (dataTable(m).name = 'v1_0"; DROP TABLE users; --'),
+      (m) => (dataTable(m).definition!.columns[0].type = 'text); DROP TABLE users; --'),
+      (m) => (dataTable(m).definition!.indexes.push({ name: 'ix', columns: ['_id") WITH (fillfactor=10'], unique: false, method: 'btree' })),
+      (m) => (m.files[0].key = '../../etc/passwd'),
+      (m) => (m.files[0].key = `raw/00/${'0'.repeat(64)}`),
+    ];
+    for (const change of hostile) await expect(restore({ url: dst, files, file: await crafted(archive, change) })).rejects.toThrow(DamagedArchive);
+    const c = new pg.Client({ connectionString: dst });
+    await c.connect();
+    const { rows } = await c.query("SELECT to_regclass('public.knex_migrations') AS t");
+    await c.end();
+    expect(rows[0].t).toBeNull();
+  }, 120_000);
 });
