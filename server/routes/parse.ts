@@ -32,3 +32,6 @@ export const modifiedSince = z
     }
     return d;
   });
+
+/** What a form sends for a field that may repeat (checkboxes): none, one or many values, as a list. */
+export const formList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);

@@ -7,11 +7,8 @@ import { presentServiceAccount, serviceSlug } from '../../presenters/service-acc
 import { listOrganizationsForAdmin } from '../../queries/accounts';
 import { datasetsOfOrganization, listServiceAccounts } from '../../queries/service-accounts';
 import type { Services } from '../../services';
-import { parseInput } from '../parse';
+import { formList, parseInput } from '../parse';
 import { attempt, flash } from './csrf';
-
-/** What a form sends as a list: one value or many (checkboxes). */
-const many = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
 
 /** The admin's pages for OPD applications' service accounts (mounted behind the /admin guard). */
 export function adminServiceRoutes(services: Services): Router {
@@ -28,7 +25,7 @@ export function adminServiceRoutes(services: Services): Router {
   const showForm = async (req: Request, res: Response, values: Record<string, unknown>, error?: { message: string; errors?: unknown; status: number }) => {
     const orgs = (await listOrganizationsForAdmin(db)).filter((o) => o.active && o.kind === 'opd').map((o) => ({ slug: o.slug, name: o.name }));
     const org = typeof values.org === 'string' && orgs.some((o) => o.slug === values.org) ? values.org : '';
-    const chosen = new Set(many(values.datasets));
+    const chosen = new Set(formList(values.datasets));
     const datasets = org ? (await datasetsOfOrganization(db, org)).map((d) => ({ ...d, checked: chosen.has(d.slug) })) : [];
     res.status(error?.status ?? 200).render('admin/service-new', { title: res.locals.t('service.new'), orgs, org, datasets, values, error: error?.message, errors: error?.errors });
   };
@@ -43,7 +40,7 @@ export function adminServiceRoutes(services: Services): Router {
 
   r.post('/admin/services', async (req, res) => {
     const b = req.body ?? {};
-    const values = { slug: b.slug, name: b.name, org: b.org, datasets: many(b.datasets) };
+    const values = { slug: b.slug, name: b.name, org: b.org, datasets: formList(b.datasets) };
     try {
       const out = await perform(createServiceAccount, req.actor, untrusted(values), services, { ip: req.ip });
       await showList(req, res, { token: out.token, slug: out.slug }, 201);

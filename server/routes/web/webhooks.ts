@@ -7,10 +7,9 @@ import { presentDelivery, presentWebhook } from '../../presenters/webhook';
 import { listOrganizations } from '../../queries/catalog';
 import { listWebhooks, recentDeliveries } from '../../queries/webhooks';
 import type { Services } from '../../services';
+import { formList } from '../parse';
 import { attempt, flash } from './csrf';
 import { requireUser } from './guards';
-
-const many = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined || v === '' ? [] : [String(v)]);
 
 /** The webhooks page: one's subscriptions with their recent deliveries, the form to add one, and removal. */
 export function webhookRoutes(services: Services): Router {
@@ -27,7 +26,7 @@ export function webhookRoutes(services: Services): Router {
     const orgs = (await listOrganizations(db)).filter((o) => canSubscribeTo(req.actor, o)).map((o) => ({ slug: o.slug, name: o.name }));
     if (extra.created) res.set('Cache-Control', 'no-store');
     const values = extra.values ?? { events: ['published', 'version_published'] };
-    const chosen = new Set(many(values.events));
+    const chosen = new Set(formList(values.events));
     res.status(status).render('dashboard/webhooks', {
       title: res.locals.t('webhooks.title'),
       hooks: hooks.map((h) => ({ ...presentWebhook(h), deliveries: (deliveries.get(h.id) ?? []).map(presentDelivery) })),
@@ -44,7 +43,7 @@ export function webhookRoutes(services: Services): Router {
 
   r.post('/dashboard/webhooks', async (req, res) => {
     const b = req.body ?? {};
-    const values = { url: String(b.url ?? ''), events: many(b.events), organization: b.organization || undefined, dataset: String(b.dataset ?? '').trim() || undefined };
+    const values = { url: String(b.url ?? ''), events: formList(b.events), organization: b.organization || undefined, dataset: String(b.dataset ?? '').trim() || undefined };
     try {
       const out = await perform(createWebhook, req.actor, untrusted(values), services, { ip: req.ip });
       await show(req, res, { created: { id: out.id, url: out.url, secret: out.secret } }, 201);
