@@ -138,6 +138,7 @@ export const PUBLIC_READ_PATHS: RegExp[] = [
   /^\/dataset\/[^/]+\/versions\/\d+\/raw$/,
   /^\/reference\/[^/]+\.csv$/,
   /^\/feeds\/[^/]+\.atom$/,
+  /^\/jadwal\.ics$/,
 ];
 /** The CKAN action API: read actions also by POST (ckanapi's default), so POST is allowed too. */
 export const CKAN_PATHS = /^\/api(\/3)?\/action\//;

@@ -1,15 +1,27 @@
 import type { Server } from 'node:http';
 import request from 'supertest';
-import { publishedDataset } from '../support/factories';
+import { perform, untrusted } from '../../server/actions/action';
+import { reviewVersion, submitVersion } from '../../server/actions/versions';
+import { makeDataset, publishedDataset, SMALL_CSV, uploadContent } from '../support/factories';
 import { registeredRoutes } from '../support/routes';
 import { listen } from '../support/browser';
+import { isolatedDatabase } from '../support/isolated-db';
 import { testWorld } from '../support/world';
 
 // HTTP manners of every machine interface (issue 9): strong validators and 304s, Cache-Control a
 // CDN can act on, CORS on public reads (with preflight) but never on a write a cookie could
 // authorize, and compression for text but not for workbooks.
 
-const t = testWorld();
+// A database of its own: other test files publishing meanwhile would change the very answers
+// whose validators are compared here.
+let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
+const opts: { url?: string } = {};
+beforeAll(async () => {
+  isolated = await isolatedDatabase();
+  opts.url = isolated.url;
+});
+const t = testWorld(opts); // reads opts.url in its own beforeAll, after the one above
+afterAll(() => isolated.drop()); // after testWorld's, which closes the services
 let slug: string;
 const ORIGIN = 'https://aplikasi.example.org';
 // One server for the file: absolute links (part of the bytes an ETag names) name one port.
@@ -19,6 +31,11 @@ const http = () => request(base);
 
 beforeAll(async () => {
   ({ ds: { slug } } = await publishedDataset(t.svc, t.w));
+  // A release on the calendar, so its feeds carry something.
+  const soon = await makeDataset(t.svc, t.w.producer, t.w.opd.slug);
+  const v = await uploadContent(t.svc, t.w.producer.actor, soon.slug, SMALL_CSV);
+  await perform(submitVersion, t.w.producer.actor, { slug: soon.slug, number: v.number }, t.svc);
+  await perform(reviewVersion, t.w.walidata.actor, untrusted({ slug: soon.slug, number: v.number, decision: 'approve', publish_at: new Date(Date.now() + 3 * 86_400_000).toISOString() }), t.svc);
   ({ server, base } = await listen(t.app));
 });
 afterAll(() => new Promise((r) => server.close(r)));
@@ -49,6 +66,8 @@ const reads = () => [
   `/dataset/${slug}/download.json`,
   `/dataset/${slug}/download.xlsx`,
   `/feeds/datasets.atom`,
+  `/feeds/releases.atom`,
+  `/jadwal.ics`,
 ];
 
 describe('validators and caching of public reads', () => {
@@ -122,7 +141,7 @@ describe('CORS', () => {
 
 describe('compression', () => {
   it('compresses HTML, JSON, CSV, Turtle and Atom, and never the already-packed XLSX', async () => {
-    for (const url of ['/dataset', `/api/v1/datasets/${slug}`, `/dataset/${slug}/download.csv`, '/catalog.ttl', '/feeds/datasets.atom', `/api/3/action/package_show?id=${slug}`]) {
+    for (const url of ['/dataset', `/api/v1/datasets/${slug}`, `/dataset/${slug}/download.csv`, '/catalog.ttl', '/feeds/datasets.atom', '/feeds/releases.atom', '/jadwal.ics', `/api/3/action/package_show?id=${slug}`]) {
       const res = await http().get(url).set('Accept-Encoding', 'gzip').buffer(true).parse(binary).expect(200);
       expect({ url, enc: res.headers['content-encoding'] }).toEqual({ url, enc: 'gzip' });
       // One representation, one strong tag: the encoding is part of it.

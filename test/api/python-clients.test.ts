@@ -10,7 +10,7 @@ import { testWorld } from '../support/world';
 // python3-rdflib): pandas.read_csv of a download with dtype for the code column (and of the
 // Excel-friendly dialect), the rows API into a DataFrame, and rdflib parsing the catalog and a
 // dataset in Turtle, JSON-LD and RDF/XML. Skipped, saying why, where no python3 has both.
-// (ckanapi.RemoteCKAN is checked by hand: see README, "CKAN action API".)
+// (The README's own examples, ckanapi's RemoteCKAN among them, run in readme-examples.test.ts.)
 
 const PYTHONS = ['/usr/bin/python3', 'python3'];
 const python = PYTHONS.find((p) => spawnSync(p, ['-c', 'import pandas, rdflib'], { stdio: 'ignore' }).status === 0);

@@ -7,6 +7,7 @@ import { jsonCached, sendCached } from '../../http-cache';
 import { parseInput } from '../../parse';
 import { XMLBuilder } from '../dcat/xml';
 import { changesQuery } from '../contract';
+import { releaseFeedsRouter } from './releases';
 
 // Feeds for harvesters and readers: the change feed of the public catalog (`/api/v1/changes`,
 // paged by an opaque cursor) and an Atom feed of new publications (`/feeds/datasets.atom`).
@@ -50,9 +51,10 @@ export function changesRouter(services: Services): Router {
   return r;
 }
 
-/** The Atom feed of newly published datasets and versions. */
+/** The Atom feed of newly published datasets and versions, and the release calendar's iCal and Atom. */
 export function atomRouter(services: Services): Router {
   const r = express.Router();
+  r.use(releaseFeedsRouter(services));
   r.get('/feeds/datasets.atom', async (req, res) => {
     const base = baseUrl(services, req);
     const items = await recentPublications(services.db, 50);
