@@ -34,13 +34,9 @@ export class AnswerCache {
    * computation; a failure is not kept. `size` estimates an answer's bytes once it is known.
    */
   get<T>(key: string, compute: () => Promise<T>, size: (value: T) => number): Promise<T> {
-    const hit = this.entries.get(key);
-    if (hit) {
-      // Most recently used last.
-      this.entries.delete(key);
-      this.entries.set(key, hit);
-      return hit.value as Promise<T>;
-    }
+    // Most recently used last.
+    const hit = this.peek<T>(key);
+    if (hit) return hit;
     const entry: Entry = { value: Promise.resolve(), bytes: 0 };
     const value = compute().then(
       (v) => {
@@ -64,6 +60,15 @@ export class AnswerCache {
     this.entries.set(key, entry);
     this.trim();
     return value;
+  }
+
+  /** The answer kept (or being computed) under `key`, without computing it; null when there is none. */
+  peek<T>(key: string): Promise<T> | null {
+    const hit = this.entries.get(key);
+    if (!hit) return null;
+    this.entries.delete(key);
+    this.entries.set(key, hit);
+    return hit.value as Promise<T>;
   }
 
   /** How many answers are kept (for tests). */

@@ -5,6 +5,8 @@ import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { presentDataset } from '../../presenters/dataset';
 import { presentDatasetPage, presentRetractedPage } from '../../presenters/dataset-page';
 import { loadDatasetPage } from '../../queries/dataset-page';
+import { publicPageStamp } from '../../queries/page-stamp';
+import { SharedPages } from './shared-pages';
 import { presentSearchPage } from '../../presenters/search-page';
 import { catalogCounts, findOrganization, findTopic, listOrganizations, listTopics } from '../../queries/catalog';
 import { searchDatasets, type SearchParams } from '../../queries/search';
@@ -37,6 +39,7 @@ export function publicRoutes(services: Services): Router {
   const r = express.Router();
   const { db } = services;
   const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang });
+  const sharedPages = new SharedPages();
 
   r.get('/', async (req, res) => {
     const base = { page: 1, per_page: 6 } as SearchParams;
@@ -73,11 +76,19 @@ export function publicRoutes(services: Services): Router {
   r.get('/dataset/:slug', async (req, res) => {
     const p = parseInput(previewQuery, req.query);
     const params = { ...p, filter: filterParam(req.query.filter) ?? {} };
+    // Readers who are not signed in share a rendered copy while nothing the page shows has changed.
+    const stamp = sharedPages.eligible(req) ? await publicPageStamp(db, req.params.slug) : null;
+    const key = sharedPages.keyFor(req, stamp?.key);
+    const kept = sharedPages.kept(key);
+    if (kept && stamp) {
+      if (stamp.live && countable(req)) services.usage.view(stamp.datasetId, 'page');
+      return res.type('html').send(await kept);
+    }
     const page = await loadDatasetPage(db, req.actor, req.params.slug, params);
     if ('retracted' in page) return res.status(410).render('datasets/retracted', presentRetractedPage(page, opts(req)));
     const view = presentDatasetPage(page, params, { ...opts(req), canManage: canViewWork(req.actor, page.dataset), t: res.locals.t, query: req.query as Record<string, unknown> });
     if (view.live && countable(req)) services.usage.view(page.dataset.id, 'page');
-    res.render('datasets/show', view);
+    await sharedPages.send(res, key, 'datasets/show', () => view);
   });
 
   r.get('/organization', async (req, res) => {

@@ -1,0 +1,42 @@
+import request from 'supertest';
+import { perform } from '../../server/actions/action';
+import { retractDataset, updateDataset } from '../../server/actions/datasets';
+import { publishedDataset } from '../support/factories';
+import { signedIn } from '../support/http';
+import { testWorld } from '../support/world';
+
+const t = testWorld();
+
+describe('dataset pages shared between readers who are not signed in', () => {
+  it('shows a change of the dataset at once, though the page before it was shared', async () => {
+    const { ds } = await publishedDataset(t.svc, t.w);
+    const first = await request(t.app).get(`/dataset/${ds.slug}`).expect(200);
+    const again = await request(t.app).get(`/dataset/${ds.slug}`).expect(200);
+    expect(again.text).toBe(first.text);
+    await perform(updateDataset, t.w.producer.actor, { slug: ds.slug, title: 'Judul Yang Baru Diperbaiki' }, t.svc);
+    expect((await request(t.app).get(`/dataset/${ds.slug}`).expect(200)).text).toContain('Judul Yang Baru Diperbaiki');
+  });
+
+  it('never serves a shared copy of a page once the dataset is retracted or closed', async () => {
+    const a = await publishedDataset(t.svc, t.w);
+    const b = await publishedDataset(t.svc, t.w);
+    for (const ds of [a.ds, b.ds]) await request(t.app).get(`/dataset/${ds.slug}`).expect(200);
+    await perform(retractDataset, t.w.walidata.actor, { slug: a.ds.slug, reason: 'Angka keliru' }, t.svc);
+    const gone = await request(t.app).get(`/dataset/${a.ds.slug}`).expect(410);
+    expect(gone.text).not.toContain('BANDAR LAMPUNG');
+    await perform(updateDataset, t.w.walidata.actor, { slug: b.ds.slug, access_level: 'tertutup' }, t.svc);
+    await request(t.app).get(`/dataset/${b.ds.slug}`).expect(404);
+  });
+
+  it('gives a signed-in reader a page of their own, never the shared one (and shares nothing of theirs)', async () => {
+    const { ds } = await publishedDataset(t.svc, t.w);
+    const open = await request(t.app).get(`/dataset/${ds.slug}`).expect(200);
+    const agent = await signedIn(t.app, t.w.producer.email, t.w.producer.password);
+    const own = await agent.get(`/dataset/${ds.slug}`).expect(200);
+    expect(own.text).not.toBe(open.text);
+    expect(own.text).toContain('name="_csrf"'); // the signed-in header's sign-out form
+    const after = await request(t.app).get(`/dataset/${ds.slug}`).expect(200);
+    expect(after.text).toBe(open.text);
+    expect(after.text).not.toContain('name="_csrf"');
+  });
+});
