@@ -11,7 +11,8 @@
  *   - `page`, `search`, `rows` (a region filter and a value sort, the region and the page
  *     changing from request to request), `aggregate` (group by region and year): the 95th
  *     percentile of `--requests` sequential requests, against `/healthz` of the same server;
- *     the first request of each (before any warm-up) is reported apart as `cold_ms`;
+ *     the first request of each (before any warm-up) is reported apart as `cold_ms`, and
+ *     `rows_uncached` asks only what was never asked before (a region and a year, each once);
  *   - `page_throughput`: requests per second of the dataset page under `--connections`
  *     connections for `--seconds` seconds, against `/healthz` under the same load (wrk when it
  *     is on the PATH, else autocannon; the JSON says which);
@@ -216,13 +217,19 @@ async function main(): Promise<void> {
       search: () => `/dataset?q=indikator`,
       rows: (i: number) => `/api/v1/datasets/${slug}/rows?filter[region]=${REGIONS[i % REGIONS.length]}&sort=-value&limit=100&offset=${(Math.floor(i / REGIONS.length) % 5) * 100}`,
       aggregate: () => `/api/v1/datasets/${slug}/aggregate?group=region,year&measure=value&fn=sum`,
+      // Never asked before (nothing kept can answer it): a region and a year, by value up or down.
+      rows_uncached: (i: number) => {
+        const c = i % (REGIONS.length * 26 * 2);
+        return `/api/v1/datasets/${slug}/rows?filter[region]=${REGIONS[c % REGIONS.length]}&filter[year]=${2000 + (Math.floor(c / REGIONS.length) % 26)}&sort=${c < REGIONS.length * 26 ? '-' : ''}value&limit=100`;
+      },
     };
     type Target = keyof typeof pathOf;
     const targets = Object.keys(pathOf) as Target[];
+    const warmed = targets.filter((t) => t !== 'rows_uncached');
 
     // Before any warm-up: the first answer of each (for `rows`, of its first region and page).
     const cold: Record<string, number> = {};
-    for (const t of targets) cold[t] = round((await timedGet(base + pathOf[t](0))).ms, 2);
+    for (const t of warmed) cold[t] = round((await timedGet(base + pathOf[t](0))).ms, 2);
 
     // Answers are right before they are fast: the rows API's total is the region's exact count,
     // its rows are that region's sorted by value, and the aggregate has a group per region and year.
@@ -237,7 +244,7 @@ async function main(): Promise<void> {
     if (agg.data.length !== REGIONS.length * years) throw new Error(`aggregate has ${agg.data.length} groups, expected ${REGIONS.length * years}`);
 
     // Warm-up: every target, the server's code paths compiled, the database's pages in memory.
-    for (const t of targets) for (let i = 0; i < 20; i++) await timedGet(base + pathOf[t](i));
+    for (const t of warmed) for (let i = 0; i < 20; i++) await timedGet(base + pathOf[t](i));
 
     const latency: Record<string, LatencyPair[]> = Object.fromEntries(targets.map((t) => [t, []]));
     const offset: Record<string, number> = Object.fromEntries(targets.map((t) => [t, 0]));
@@ -299,6 +306,7 @@ async function main(): Promise<void> {
         page: summary(latency.page),
         search: summary(latency.search),
         rows_api: summary(latency.rows),
+        rows_api_uncached: summary(latency.rows_uncached),
         aggregate: summary(latency.aggregate),
         page_throughput: {
           tool,

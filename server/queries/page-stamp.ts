@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import { NotFound } from '../errors';
-import { findDataset } from './datasets';
+import type { DatasetJoinedRow } from '../db/rows';
+import { canViewDataset } from '../policies/dataset';
+import { datasetQuery } from './datasets';
 
 /** What a shared copy of a public dataset page depends on, as one short key; and whether the page is live. */
 export interface PageStamp {
@@ -18,15 +19,12 @@ export interface PageStamp {
  * datasets, links), so a shared copy of the page can only be reused while all of that holds.
  */
 export async function publicPageStamp(db: Knex, slug: string): Promise<PageStamp | null> {
-  try {
-    const [d, catalog] = await Promise.all([
-      findDataset(db, null, slug),
-      db('datasets').select(db.raw('max(updated_at) AS at'), db.raw('count(*)::int AS n')).first(),
-    ]);
-    const key = createHash('sha256').update(JSON.stringify([d, catalog])).digest('base64url');
-    return { key, datasetId: d.id, live: Boolean(d.current_version_id && !d.retracted_at) };
-  } catch (err) {
-    if (err instanceof NotFound) return null;
-    throw err;
-  }
+  // One round trip: the dataset as findDataset reads it, and the catalog's last change beside it.
+  const d: (DatasetJoinedRow & { catalog_at: unknown; catalog_n: number }) | undefined = await datasetQuery(db)
+    .where('d.slug', slug)
+    .select(db.raw('(SELECT max(updated_at) FROM datasets) AS catalog_at'), db.raw('(SELECT count(*) FROM datasets)::int AS catalog_n'))
+    .first();
+  if (!d || !canViewDataset(null, d)) return null;
+  const key = createHash('sha256').update(JSON.stringify(d)).digest('base64url');
+  return { key, datasetId: d.id, live: Boolean(d.current_version_id && !d.retracted_at) };
 }
