@@ -26,7 +26,9 @@ export class SignInLimits {
   private readonly freeFailures: number;
 
   constructor(db: Knex, config: Config) {
-    const store = { storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true };
+    // Expired counters are deleted by the workers' sweep (clearExpiredRateLimits), once for all
+    // processes, not by a timer per limiter in every web process.
+    const store = { storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, clearExpiredByTimeout: false };
     const ns = config.rateLimitNamespace;
     this.byAddress = new RateLimiterPostgres({ ...store, keyPrefix: `${ns}:login-ip`, points: config.loginIpLimit, duration: 15 * 60 });
     this.failures = new RateLimiterPostgres({ ...store, keyPrefix: `${ns}:login-fail`, points: 1_000_000, duration: 24 * 3600 });

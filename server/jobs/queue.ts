@@ -1,4 +1,5 @@
 import PgBoss from 'pg-boss';
+import { clearExpiredRateLimits } from '../auth/rate-limit-sweep';
 import { loadVersion, recoverStalledLoads } from './load-version';
 import { log } from '../log';
 import { untilReachable } from '../outages';
@@ -72,7 +73,10 @@ export class JobQueue implements Jobs {
         }
       },
     );
-    const sweep = () => recoverStalledLoads(services).catch((err) => log.error({ err }, 'recovering stalled loads failed'));
+    const sweep = async () => {
+      await recoverStalledLoads(services).catch((err) => log.error({ err }, 'recovering stalled loads failed'));
+      await clearExpiredRateLimits(services.db).catch((err) => log.error({ err }, 'clearing expired rate limits failed'));
+    };
     await sweep();
     this.sweeper = setInterval(sweep, Math.min(30, services.config.loadStallSeconds) * 1000);
     this.sweeper.unref();
