@@ -60,6 +60,13 @@ function isColumnNumberRow(cells: string[]): boolean {
   return filled.length >= 2 && filled.every((c) => COLUMN_NUMBER.test(c));
 }
 
+/** The blank lines (nothing but spaces and delimiters) at the start of a text: their length and count. */
+function leadingBlankLines(text: string): { chars: number; lines: number } {
+  const m = /^(?:[ \t,;|]*\r?\n)*/.exec(text);
+  const chars = m ? m[0].length : 0;
+  return { chars, lines: chars === 0 ? 0 : countChar(text.slice(0, chars), '\n') };
+}
+
 /** The sniff stage: the layout of a prepared source read in `encoding`. */
 export function sniff(source: PreparedSource, choice: { encoding: Encoding; delimiter?: Delimiter }): Staged<Layout> {
   return sniffText({
@@ -95,11 +102,15 @@ export function sniffText(input: {
   const cr = countChar(headText, '\r');
   const lineEnding = lf === 0 && cr > 0 ? 'cr' : crlf > 0 && crlf >= lf / 2 ? 'crlf' : 'lf';
 
-  const delimiter = input.delimiter ?? detectDelimiter(headText);
+  // Blank lines above everything (a sheet whose table starts at row 50,000) are skipped before
+  // parsing: the sample's line budget and the title search start at the first line with text.
+  const lead = leadingBlankLines(headText);
+  const text = headText.slice(lead.chars);
+  const delimiter = input.delimiter ?? detectDelimiter(text);
   // Parse only what the sample needs; the rest of the head adds time, not knowledge.
-  const cut = nthLineEnd(headText, SAMPLE_ROWS + 100);
-  const partial = !complete || (cut > 0 && cut < headText.length);
-  const records = parseRecords(cut > 0 ? headText.slice(0, cut) : headText, delimiter);
+  const cut = nthLineEnd(text, SAMPLE_ROWS + 100);
+  const partial = !complete || (cut > 0 && cut < text.length);
+  const records = parseRecords(cut > 0 ? text.slice(0, cut) : text, delimiter).map((r) => ({ ...r, startLine: r.startLine + lead.lines, endLine: r.endLine + lead.lines }));
   if (!complete && cut <= 0) {
     // Few lines in a whole head: the bytes after the last whole record belong to one record still
     // going on; past the limit, that record is too large (and no later one could be sniffed anyway).

@@ -3,6 +3,7 @@
 import iconv from 'iconv-lite';
 import { testWorld } from '../support/world';
 import { load, values, versionTables } from '../support/ingest';
+import { makeZip, sheetXml, workbookEntries } from '../support/zip';
 
 const t = testWorld();
 
@@ -56,6 +57,31 @@ describe('files the generator found misread', () => {
     const l = await load(t.svc, t.w, file);
     expect(l.v.state).toBe('failed');
     expect(l.report.errors.map((e) => e.code)).toEqual(['binary_file']);
+    expect(await versionTables(t.svc, l.v.id)).toEqual([]);
+  });
+
+  it('reads the header of a file with forty blank lines above it', async () => {
+    const l = await load(t.svc, t.w, `${'\n'.repeat(40)}nama,nilai\nMetro,1\n`);
+    expect(l.columns.map((c) => c.name)).toEqual(['nama', 'nilai']);
+    expect(values(l.rows)).toEqual([{ nama: 'Metro', nilai: 1 }]);
+  });
+
+  it('reads a sheet whose table starts at row 50,001 (rows without r attributes above it)', async () => {
+    const rows = [...Array.from({ length: 50_000 }, () => '<row/>'), '<row><c t="inlineStr"><is><t>nama</t></is></c></row>', '<row><c t="inlineStr"><is><t>Metro</t></is></c></row>'];
+    const l = await load(t.svc, t.w, makeZip(workbookEntries(sheetXml(rows))), 'jauh.xlsx');
+    expect(l.v.dialect.header_line).toBe(50_001);
+    expect(values(l.rows)).toEqual([{ nama: 'Metro' }]);
+  });
+
+  it('refuses a small workbook whose shared string, pointed at by every row, would make hundreds of megabytes of CSV', async () => {
+    const big = 'Lampung '.repeat(4000);
+    const sst = `<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>nama</t></si><si><t>${big}</t></si></sst>`;
+    const rows = ['<row r="1"><c r="A1" t="s"><v>0</v></c></row>', ...Array.from({ length: 20_000 }, (_, i) => `<row r="${i + 2}"><c r="A${i + 2}" t="s"><v>1</v></c></row>`)];
+    const file = makeZip(workbookEntries(sheetXml(rows), { sharedStrings: sst }));
+    expect(file.length).toBeLessThan(200 * 1024);
+    const l = await load(t.svc, t.w, file, 'bom-teks.xlsx');
+    expect(l.v.state).toBe('failed');
+    expect(l.report.errors.map((e) => e.code)).toEqual(['xlsx_bomb']);
     expect(await versionTables(t.svc, l.v.id)).toEqual([]);
   });
 });

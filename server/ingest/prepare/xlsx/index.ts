@@ -1,6 +1,7 @@
 // XLSX → CSV for the loader: one sheet of a workbook becomes a UTF-8 CSV file, streamed, with the
 // container checked for bombs first. Runs in a worker thread with a heap limit, so that a
 // workbook no check foresaw can only end its own thread, never the server.
+import fs from 'node:fs';
 import path from 'node:path';
 import { runIsolated, IsolatedOutOfMemory } from '../../../jobs/isolate';
 import { readWorkbookParts } from './parts';
@@ -18,6 +19,19 @@ export interface SheetExport {
 }
 
 /**
+ * A sheet's CSV may grow to the ratio limit times the upload's size (with a floor for small
+ * files), never past maxOutputBytes: shared strings let a 100 KB workbook point at one 32 KB
+ * string twenty thousand times — 640 MB of CSV from compressed parts no ratio check would flag.
+ */
+export function outputLimit(fileSize: number, limits: XlsxLimits): { bytes: number; refusal: 'xlsx_bomb' | 'xlsx_too_large' } {
+  const byRatio = Math.max(OUTPUT_FLOOR_BYTES, fileSize * limits.maxRatio);
+  return byRatio < limits.maxOutputBytes ? { bytes: byRatio, refusal: 'xlsx_bomb' } : { bytes: limits.maxOutputBytes, refusal: 'xlsx_too_large' };
+}
+
+/** The CSV any workbook may be read into, however small it is. */
+const OUTPUT_FLOOR_BYTES = 64 * 1024 * 1024;
+
+/**
  * Writes one sheet (by 1-based number or name; the first by default) of `file` as CSV to `out`,
  * in this thread. Returns null when the workbook has no such sheet; throws XlsxRefused.
  */
@@ -30,7 +44,7 @@ export async function convertSheet(file: string, out: string, sheet: string | nu
     const index = sheet === undefined ? 0 : typeof sheet === 'number' ? sheet - 1 : names.indexOf(sheet);
     const ref = parts.sheets[index];
     if (!ref) return null;
-    const rows = await writeSheetCsv(zip, ref.part, parts, out, limits.maxOutputBytes);
+    const rows = await writeSheetCsv(zip, ref.part, parts, out, outputLimit((await fs.promises.stat(file)).size, limits));
     return { sheets: names, sheet: ref.name, rows };
   } finally {
     zip.close();

@@ -60,7 +60,14 @@ interface Cell {
 }
 
 /** Writes the sheet as CSV; blank sheet rows stay blank lines, so line numbers match the sheet's rows. */
-export async function writeSheetCsv(zip: Zip, part: string, parts: WorkbookParts, out: string, maxOutputBytes: number): Promise<number> {
+export async function writeSheetCsv(
+  zip: Zip,
+  part: string,
+  parts: WorkbookParts,
+  out: string,
+  limit: { bytes: number; refusal: 'xlsx_bomb' | 'xlsx_too_large' },
+): Promise<number> {
+  const maxOutputBytes = limit.bytes;
   const src = await zip.stream(part);
   if (!src) throw new XlsxRefused('bad_xlsx');
   const dest = fs.createWriteStream(out);
@@ -99,13 +106,13 @@ export async function writeSheetCsv(zip: Zip, part: string, parts: WorkbookParts
 
   const writeLines = (n: number) => {
     bytes += n;
-    if (bytes > maxOutputBytes) throw new XlsxRefused('xlsx_too_large');
+    if (bytes > maxOutputBytes) throw new XlsxRefused(limit.refusal);
     dest.write('\n'.repeat(n));
   };
   const writeRow = (values: string[]) => {
     const line = `${values.map(csvField).join(',')}\n`;
     bytes += Buffer.byteLength(line);
-    if (bytes > maxOutputBytes) throw new XlsxRefused('xlsx_too_large');
+    if (bytes > maxOutputBytes) throw new XlsxRefused(limit.refusal);
     dest.write(line);
   };
 
