@@ -72,6 +72,19 @@ describe('OPD scorecards on a crafted history', () => {
     expect(found[7]).toBe(2);
   });
 
+  it('shows the walidata what falls due in the next 30 days, apart from what is late, with a reminder per OPD', async () => {
+    const org = await makeOrg(t.svc, 'opd', 'Dinas Tenggat Dekat Uji');
+    // Monthly items of this year's and next year's lists: a delivery falls due in any 30 days.
+    for (const year of [thisYear, thisYear + 1]) await perform(createDataListItem, t.w.walidata.actor, { year, name: 'Kunjungan bulanan uji', organization: org.slug, frequency: 'bulanan' }, t.svc);
+    const walidata = await signedIn(t.app, t.w.walidata.email, t.w.walidata.password);
+    const html = (await walidata.get('/manage').expect(200)).text;
+    const section = (id: string) => html.slice(html.indexOf(`aria-labelledby="${id}"`), html.indexOf('</section>', html.indexOf(`aria-labelledby="${id}"`)));
+    const due = section('due-h');
+    expect(due).toContain('Dinas Tenggat Dekat Uji');
+    expect(due).toContain('Kunjungan bulanan uji');
+    expect(due).toContain(`name="organization" value="${org.slug}"`);
+  });
+
   it('lets the walidata remind an OPD in one click (once an hour), and nobody else', async () => {
     const org = await makeOrg(t.svc, 'opd', 'Dinas Pengingat Uji');
     const producer = await makeUser(t.svc, 'produsen', org.slug);
