@@ -150,6 +150,16 @@ describe('the DCAT-AP 3 catalog', () => {
     expect(objects(g, cat, `${NS.dcat}themeTaxonomy`).length).toBe(2);
     expect(objects(g, cat, `${NS.dcat}dataset`).map((o) => o.value)).toContain(`${BASE}/dataset/${slug}`);
     expect(objects(g, cat, `${NS.dcat}service`).length).toBe(2);
+    // The APIs as data services that serve every listed dataset, their descriptions reachable.
+    const datasets = objects(g, cat, `${NS.dcat}dataset`).map((o) => o.value).sort();
+    for (const svc of objects(g, cat, `${NS.dcat}service`)) {
+      expect(g.getObjects(svc, namedNode(`${NS.rdf}type`), null).map((o) => o.value)).toContain(`${NS.dcat}DataService`);
+      expect(g.getObjects(svc, namedNode(`${NS.dcat}servesDataset`), null).map((o) => o.value).sort()).toEqual(datasets);
+      const [described] = g.getObjects(svc, namedNode(`${NS.dcat}endpointDescription`), null);
+      const url = new URL(described.value);
+      expect(`${url.pathname} ${(await request(t.app).get(url.pathname + url.search)).status}`).toBe(`${url.pathname} 200`);
+    }
+    expect(objects(g, cat, `${NS.dcat}service`).map((o) => g.getObjects(o, namedNode(`${NS.dcat}endpointURL`), null)[0].value).sort()).toEqual([`${BASE}/api/3/action`, `${BASE}/api/v1`]);
     const page = g.getSubjects(namedNode(`${NS.rdf}type`), namedNode(`${NS.hydra}PagedCollection`), null)[0];
     const total = Number(g.getObjects(page, namedNode(`${NS.hydra}totalItems`), null)[0].value);
     expect(total).toBe(objects(g, cat, `${NS.dcat}dataset`).length);
