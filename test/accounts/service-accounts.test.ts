@@ -131,6 +131,14 @@ describe('service accounts (an OPD application pushes versions)', () => {
     expect((await push(ds.slug, second!)).status).toBe(401);
     const producer = await signedIn(t.app, t.w.producer.email, t.w.producer.password);
     await producer.get('/admin/services').expect(403);
+    // Its datasets are chosen again on its own page.
+    const other = await makeDataset(t.svc, t.w.producer, t.w.opd.slug);
+    const fresh = await account([ds.slug]);
+    const own = await admin.get(`/admin/services/${fresh.id}`).expect(200);
+    expect(own.text).toContain(`value="${other.slug}"`);
+    await admin.post(`/admin/services/${fresh.id}/datasets`).type('form').send({ datasets: other.slug }).expect(403);
+    await admin.post(`/admin/services/${fresh.id}/datasets`).type('form').send({ _csrf: csrf, datasets: [ds.slug, other.slug] }).expect(303);
+    expect([201, 202]).toContain((await push(other.slug, fresh.token)).status);
   });
 
   // Five commands, each booting the portal's services: give a loaded machine time.

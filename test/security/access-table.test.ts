@@ -585,6 +585,9 @@ const ROWS: Row[] = [
   { route: 'GET /admin/services', call: () => ({ method: 'get', url: '/admin/services' }), expect: page((w) => w === 'admin') },
   { route: 'GET /admin/services/new', call: () => ({ method: 'get', url: `/admin/services/new?org=${t.w.opd.slug}` }), expect: page((w) => w === 'admin') },
   { route: 'POST /admin/services', write: true, call: () => ({ method: 'post', url: '/admin/services', body: { slug: `akses-${uid()}`, name: 'Aplikasi tabel akses', org: t.w.opd.slug, datasets: fixtures.draft.slug } }), expect: page((w) => w === 'admin') },
+  { route: 'GET /admin/services/:id', call: () => ({ method: 'get', url: `/admin/services/${adminTargets.service}` }), expect: page((w) => w === 'admin') },
+  // Each allowed call changes the list (the admin's is the only one allowed): the draft and the submitted fixture.
+  { route: 'POST /admin/services/:id/datasets', write: true, call: () => ({ method: 'post', url: `/admin/services/${adminTargets.service}/datasets`, body: { datasets: [fixtures.draft.slug, fixtures.submitted.slug] } }), expect: page((w) => w === 'admin') },
   { route: 'POST /admin/services/:id/rotate', write: true, call: () => ({ method: 'post', url: `/admin/services/${adminTargets.service}/rotate` }), expect: page((w) => w === 'admin') },
   { route: 'POST /admin/services/:id/revoke', write: true, call: () => ({ method: 'post', url: `/admin/services/${adminTargets.serviceToRevoke}/revoke` }), expect: page((w) => w === 'admin') },
   { route: 'GET /admin/users/new', call: () => ({ method: 'get', url: '/admin/users/new' }), expect: page((w) => w === 'admin') },

@@ -1,14 +1,16 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { perform, untrusted } from '../../actions/action';
-import { createServiceAccount, revokeServiceAccount, rotateServiceAccountToken } from '../../actions/service-accounts';
-import { AppError, userMessage } from '../../errors';
+import { createServiceAccount, revokeServiceAccount, rotateServiceAccountToken, setServiceAccountDatasets } from '../../actions/service-accounts';
+import { AppError, NotFound, userMessage } from '../../errors';
 import { presentServiceAccount, serviceSlug } from '../../presenters/service-account';
 import { listOrganizationsForAdmin } from '../../queries/accounts';
 import { datasetsOfOrganization, listServiceAccounts } from '../../queries/service-accounts';
 import type { Services } from '../../services';
 import { formList, parseInput } from '../parse';
 import { attempt, flash } from './csrf';
+
+const idParam = z.coerce.number().int().positive().max(2 ** 31 - 1);
 
 /** The admin's pages for OPD applications' service accounts (mounted behind the /admin guard). */
 export function adminServiceRoutes(services: Services): Router {
@@ -48,6 +50,22 @@ export function adminServiceRoutes(services: Services): Router {
       if (!(err instanceof AppError) || ![400, 404, 409].includes(err.status)) throw err;
       await showForm(req, res, values, { message: userMessage(err, req.lang), errors: err.details, status: err.status });
     }
+  });
+
+  // One account: the datasets of its OPD it may push to, chosen again.
+  r.get('/admin/services/:id', async (req, res) => {
+    const [acc] = await listServiceAccounts(db, { id: parseInput(idParam, req.params.id) });
+    if (!acc) throw new NotFound('Akun layanan tidak ditemukan.', 'Service account not found.');
+    const shown = presentServiceAccount(acc);
+    const mine = new Set(shown.datasets.map((d) => d.slug));
+    const datasets = (await datasetsOfOrganization(db, shown.organization.slug)).map((d) => ({ ...d, checked: mine.has(d.slug) }));
+    res.render('admin/service', { title: shown.name, account: shown, datasets });
+  });
+
+  r.post('/admin/services/:id/datasets', async (req, res) => {
+    const out = await attempt(req, () => perform(setServiceAccountDatasets, req.actor, untrusted({ id: req.params.id, datasets: formList(req.body?.datasets) }), services, { ip: req.ip }), [400, 404, 409]);
+    if (out) flash(req, 'ok', res.locals.t('admin.saved'));
+    res.redirect(303, `/admin/services/${encodeURIComponent(String(req.params.id))}`);
   });
 
   r.post('/admin/services/:id/rotate', async (req, res) => {
