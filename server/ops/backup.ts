@@ -45,6 +45,12 @@ export async function backup(opts: { url: string; files: BackupFiles; file: stri
     const migrations = (await client.query<{ name: string }>('SELECT name FROM knex_migrations ORDER BY id')).rows.map((r) => r.name);
 
     const all = (await listTables(client)).filter((t) => !(t.schema === 'public' && UNSAVED_TABLES.has(t.name)));
+    // As pg_dump does: a table the snapshot shows must not be dropped (a discarded draft's, a
+    // reload's) before its rows are read. A drop waits for the backup instead.
+    for (let i = 0; i < all.length; i += 500) {
+      const names = all.slice(i, i + 500).map((t) => `${client.escapeIdentifier(t.schema)}.${client.escapeIdentifier(t.name)}`);
+      await client.query(`LOCK TABLE ${names.join(', ')} IN ACCESS SHARE MODE`);
+    }
     const oids = all.map((t) => t.oid);
     const columns = await columnsOf(client, oids);
     const sequences = await sequenceValues(client, oids);
