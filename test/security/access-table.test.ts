@@ -528,6 +528,8 @@ const ROWS: Row[] = [
     call: () => ({ method: 'post', url: `/api/v1/harvest-sources/${victims['harvest-source']}/run` }),
     expect: (w) => (w === 'public' ? 'login' : custodian(w) ? 'ok' : 'forbidden'),
   },
+  { route: 'GET /manage/panen', call: () => ({ method: 'get', url: '/manage/panen' }), expect: page(custodian) },
+  { route: 'POST /manage/panen/:id/run', write: true, call: () => ({ method: 'post', url: `/manage/panen/${victims['harvest-source']}/run` }), expect: page(custodian) },
   { route: 'GET /api/v1/harvest-sources/:id/runs', call: () => ({ method: 'get', url: `/api/v1/harvest-sources/${victims['harvest-source']}/runs` }), expect: (w) => (w === 'public' ? 'login' : custodian(w) ? 'ok' : 'forbidden') },
   // The webhooks page: those who may subscribe (producers, the custodian), each seeing its own.
   { route: 'GET /dashboard/webhooks', call: () => ({ method: 'get', url: '/dashboard/webhooks' }), expect: page((w) => w !== 'pembina') },

@@ -25,6 +25,7 @@ import { scorecardRoutes } from './scorecards';
 import { requestRoutes } from './requests';
 import { usageRoutes } from './usage';
 import { headlineRoutes } from './headlines';
+import { harvestRoutes } from './harvest';
 import { unreadCount } from '../../queries/notifications';
 import { canUseReviewQueue } from '../../policies/review';
 import { canUseProducerWorkspace } from '../../policies/dataset';
@@ -93,6 +94,7 @@ export function webRouter(services: Services): Router {
   r.use(requestRoutes(services));
   r.use(usageRoutes(services));
   r.use(headlineRoutes(services));
+  r.use(harvestRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));

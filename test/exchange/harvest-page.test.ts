@@ -1,0 +1,70 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { perform } from '../../server/actions/action';
+import { createHarvestSource } from '../../server/actions/harvest';
+import { SMALL_CSV, uid } from '../support/factories';
+import { csrfFrom, signedIn } from '../support/http';
+import { testWorld } from '../support/world';
+
+// The walidata's page of harvest sources: each portal with its last runs, and "harvest now"
+// (a form with its CSRF token, through the same action as the API).
+
+const t = testWorld({ env: { FETCH_ALLOW_HOSTS: '127.0.0.1' } });
+let server: http.Server;
+let base = '';
+const title = `Jumlah Penduduk Kecamatan ${uid()}`;
+
+beforeAll(async () => {
+  // The smallest CKAN: one package with one CSV.
+  server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', base);
+    const json = (result: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success: true, result }));
+    if (url.pathname === '/api/3/action/package_search') {
+      const pkg = { id: 'p-1', name: 'penduduk-kecamatan', title, notes: '', metadata_modified: '2024-01-02T03:04:05.000000', state: 'active', private: false, tags: [], extras: [], resources: [{ url: `${base}/penduduk.csv`, format: 'CSV', name: 'Penduduk' }] };
+      return json({ count: 1, results: url.searchParams.get('start') === '0' ? [pkg] : [] });
+    }
+    if (url.pathname === '/api/3/action/package_list') return json(['penduduk-kecamatan']);
+    if (url.pathname === '/penduduk.csv') return res.writeHead(200, { 'content-type': 'text/csv' }).end(SMALL_CSV);
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise((r) => server.close(r)));
+
+describe('the harvest sources page', () => {
+  it('lists the sources with their runs and harvests one now through a CSRF-guarded form', async () => {
+    const name = `Kabupaten Halaman ${uid()}`;
+    const source = await perform(createHarvestSource, t.w.walidata.actor, { kind: 'ckan', url: `${base}/api/3/action`, name, review: true }, t.svc);
+    const agent = await signedIn(t.app, t.w.walidata.email, t.w.walidata.password);
+    const manage = await agent.get('/manage').expect(200);
+    expect(manage.text).toContain('href="/manage/panen"');
+    const page = await agent.get('/manage/panen').expect(200);
+    expect(page.text).toContain(name);
+    expect(page.text).toContain('melalui antrean walidata');
+    expect(page.text).toContain('Belum pernah dipanen.');
+    // Without the form's token: refused, nothing run.
+    await agent.post(`/manage/panen/${source.id}/run`).type('form').send({}).expect(403);
+    expect(await t.svc.db('harvest_runs').where({ source_id: source.id })).toEqual([]);
+    await agent.post(`/manage/panen/${source.id}/run`).type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
+    const after = await agent.get('/manage/panen').expect(200);
+    expect(after.text).toContain(`Panen ${name} selesai: berhasil — 1 baru, 0 diperbarui, 0 ditarik, 0 gagal.`);
+    expect(after.text).toContain('baru 1 · diperbarui 0 · tetap 0 · ditarik 0 · gagal 0');
+    expect(await t.svc.db('audit_events').where({ action: 'harvest_source.run', target_id: String(source.id), actor_id: t.w.walidata.actor.id }).first('id')).toBeTruthy();
+    // The harvested dataset waits in the walidata's queue (this source asks for review).
+    const queue = await agent.get('/review').expect(200);
+    expect(queue.text).toContain(title);
+    // In English too.
+    const en = await agent.get('/manage/panen?lang=en').expect(200);
+    expect(en.text).toContain('Harvesting kabupaten/kota portals');
+    expect(en.text).toContain('new 1 · updated 0 · unchanged 0 · retracted 0 · failed 0');
+  });
+
+  it('is the custodian’s: a producer is refused, the public sent to sign in', async () => {
+    const producer = await signedIn(t.app, t.w.producer.email, t.w.producer.password);
+    await producer.get('/manage/panen').expect(403);
+    const res = await request(t.app).get('/manage/panen').expect(302);
+    expect(res.headers.location).toMatch(/^\/login/);
+  });
+});
