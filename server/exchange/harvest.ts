@@ -59,6 +59,10 @@ const SINCE_MARGIN_MS = 60 * 60 * 1000;
 /** How long a harvest waits for a table that went to the job queue to be loaded. */
 const LOAD_WAIT_MS = 15 * 60 * 1000;
 
+/** A run still `running` after this long is taken for one whose process died. */
+const RUN_STALE_HOURS = 6;
+const BUSY = { id: 'Panen sumber ini sedang berjalan; tunggu sampai selesai.', en: 'A harvest of this source is under way; wait until it is done.' };
+
 type Outcome = 'created' | 'updated' | 'unchanged';
 
 const sameTime = (a: Date | string | null, b: Date | null) => (a === null || b === null ? a === b : new Date(a).getTime() === b.getTime());
@@ -203,8 +207,15 @@ async function retractGone(services: Services, source: HarvestSourceRow, listing
 export async function runHarvest(services: Services, sourceId: number, trigger: 'schedule' | 'manual'): Promise<HarvestRunRow> {
   const { db } = services;
   const started = Date.now();
-  const [run] = await db('harvest_runs').insert({ source_id: sourceId, trigger }).returning('*');
-  const source = (await db('harvest_sources').where({ id: sourceId }).first()) as HarvestSourceRow;
+  // One run of a source at a time (a manual run while the schedule's is under way): the source
+  // row is locked while the check and the new run's row are made, so two cannot both pass.
+  const { run, busy, source } = await db.transaction(async (tx) => {
+    const src = (await tx('harvest_sources').where({ id: sourceId }).forUpdate().first()) as HarvestSourceRow;
+    const running = await tx('harvest_runs').where({ source_id: sourceId, result: 'running' }).whereRaw('started_at > now() - make_interval(hours => ?)', [RUN_STALE_HOURS]).first('id');
+    const [row] = await tx('harvest_runs').insert({ source_id: sourceId, trigger, ...(running ? { result: 'failed', error: BUSY.id, error_en: BUSY.en, finished_at: tx.fn.now(), duration_ms: 0 } : {}) }).returning('*');
+    return { run: row as HarvestRunRow, busy: Boolean(running), source: src };
+  });
+  if (busy) return run;
   const counts = { seen: 0, created: 0, updated: 0, unchanged: 0, retracted: 0, failed: 0 };
   const problems: HarvestRunRow['problems'] = [];
   const finish = async (fields: Partial<HarvestRunRow>) => {

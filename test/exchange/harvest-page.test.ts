@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { perform } from '../../server/actions/action';
 import { createHarvestSource } from '../../server/actions/harvest';
+import { harvestDueSources, runHarvest } from '../../server/exchange/harvest';
 import { SMALL_CSV, uid } from '../support/factories';
 import { csrfFrom, signedIn } from '../support/http';
 import { testWorld } from '../support/world';
@@ -66,5 +67,19 @@ describe('the harvest sources page', () => {
     await producer.get('/manage/panen').expect(403);
     const res = await request(t.app).get('/manage/panen').expect(302);
     expect(res.headers.location).toMatch(/^\/login/);
+  });
+
+  it('harvests a due source once however many workers sweep, and never runs one source twice at a time', async () => {
+    const source = await perform(createHarvestSource, t.w.walidata.actor, { kind: 'ckan', url: `${base}/api/3/action?due=${uid()}`, name: `Kabupaten Jadwal ${uid()}`, schedule: 'monthly 1 02:00' }, t.svc);
+    // Other files' sources are not due (their next run is days ahead); this one is now.
+    await t.svc.db('harvest_sources').where({ id: source.id }).update({ next_run_at: t.svc.db.raw("now() - interval '1 minute'") });
+    const counts = await Promise.all([harvestDueSources(t.svc), harvestDueSources(t.svc), harvestDueSources(t.svc)]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
+    expect(await t.svc.db('harvest_runs').where({ source_id: source.id }).select('trigger', 'result', 'created')).toEqual([{ trigger: 'schedule', result: 'ok', created: 1 }]);
+    expect(new Date((await t.svc.db('harvest_sources').where({ id: source.id }).first()).next_run_at).getTime()).toBeGreaterThan(Date.now());
+    // Two manual runs at once: one harvests, the other is told one is under way.
+    const both = await Promise.all([runHarvest(t.svc, source.id, 'manual'), runHarvest(t.svc, source.id, 'manual')]);
+    expect(both.map((r) => r.result).sort()).toEqual(['failed', 'ok']);
+    expect(both.find((r) => r.result === 'failed')!.error).toMatch(/sedang berjalan/);
   });
 });
