@@ -6,7 +6,7 @@ import { canHarvest, canManageHarvest } from '../policies/harvest';
 import { refreshSoon } from '../quality/refresh';
 import { defineAction } from './action';
 import { lockDataset } from './datasets';
-import { datasetFieldsSchema, slugSchema } from './schemas';
+import { datasetFieldsSchema, httpUrlSchema, slugSchema } from './schemas';
 import { slugify, uniqueDatasetSlug } from './slug';
 import { publish, type VersionRow } from './versions';
 import type { DatasetRow } from '../db/rows';
@@ -32,12 +32,7 @@ export const HARVEST_KINDS = ['ckan', 'dcat'] as const;
 
 export const harvestSourceInput = z.object({
   kind: z.enum(HARVEST_KINDS),
-  url: z
-    .string()
-    .trim()
-    .max(2000)
-    .url()
-    .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs'),
+  url: httpUrlSchema,
   name: z.string().trim().min(3).max(200),
   /** true: what the source brings waits in the walidata's queue; false: published by the harvester at once. */
   review: z.boolean().default(true),

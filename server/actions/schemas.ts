@@ -58,3 +58,11 @@ export type DatasetFields = z.output<typeof datasetFieldsSchema>;
 export const datasetChangesSchema = z.object(datasetFieldShape).partial();
 
 export const slugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(120);
+
+/** An http(s) URL another system is fetched from (pulled sources, harvest sources). */
+export const httpUrlSchema = z
+  .string()
+  .trim()
+  .max(2000)
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs');

@@ -5,7 +5,7 @@ import { BadSchedule, nextRun } from '../exchange/schedule';
 import { seal } from '../exchange/seal';
 import { defineAction } from './action';
 import { lockDataset } from './datasets';
-import { slugSchema } from './schemas';
+import { httpUrlSchema, slugSchema } from './schemas';
 
 /** A dataset's pulled source as stored (headers stay sealed). */
 export interface SourceRow {
@@ -30,12 +30,7 @@ const headerName = z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a header name (lett
 
 export const sourceInput = z.object({
   kind: z.enum(['url', 'json_api']),
-  url: z
-    .string()
-    .trim()
-    .max(2000)
-    .url()
-    .refine((u) => /^https?:\/\//i.test(u), 'only http(s) URLs'),
+  url: httpUrlSchema,
   schedule: z.string().trim().min(1).max(100),
   records_path: z.string().trim().max(300).optional(),
   fields: z.record(z.string().min(1).max(63), z.string().min(1).max(300)).optional(),

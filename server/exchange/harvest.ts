@@ -12,7 +12,7 @@ import { ckanListing } from './harvest-ckan';
 import { dcatListing } from './harvest-dcat';
 import { fetchTable, HarvestFailed } from './harvest-fetch';
 import type { RemoteDataset, RemoteListing } from './harvest-remote';
-import { nextRun } from './schedule';
+import { sweepDue } from './sweep';
 
 // A harvest run: read the remote catalog, file each remote dataset under the source's
 // "harvested" organization (new → a dataset; changed → its metadata through dataset.update and
@@ -257,22 +257,7 @@ export async function runHarvest(services: Services, sourceId: number, trigger: 
   }
 }
 
-/**
- * Claims and runs every harvest source whose time has come, as pullDueSources does for pulled
- * sources: the claim moves the next run forward in the statement that finds it, so however many
- * workers sweep, a due harvest happens once.
- */
-export async function harvestDueSources(services: Services): Promise<number> {
-  let ran = 0;
-  for (;;) {
-    const claimed = await services.db.transaction(async (tx) => {
-      const due = (await tx('harvest_sources').where('enabled', true).whereRaw('next_run_at <= now()').orderBy('next_run_at').forUpdate().skipLocked().first()) as HarvestSourceRow | undefined;
-      if (!due) return null;
-      await tx('harvest_sources').where({ id: due.id }).update({ next_run_at: nextRun(due.schedule, new Date(), services.config.timeZone) });
-      return due;
-    });
-    if (!claimed) return ran;
-    await runHarvest(services, claimed.id, 'schedule');
-    ran++;
-  }
+/** Claims and runs every harvest source whose time has come (once, however many workers sweep). */
+export function harvestDueSources(services: Services): Promise<number> {
+  return sweepDue(services, 'harvest_sources', (id) => runHarvest(services, id, 'schedule'));
 }

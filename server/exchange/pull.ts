@@ -10,7 +10,7 @@ import { AppError } from '../errors';
 import { log } from '../log';
 import type { Services } from '../services';
 import { StreamTooLarge, type StoredFile } from '../storage';
-import { nextRun } from './schedule';
+import { sweepDue } from './sweep';
 import { FetchRefused, safeFetch } from './safe-fetch';
 import { BadRecords, recordsToCsv } from './records';
 import { unseal } from './seal';
@@ -175,22 +175,7 @@ async function countFailure(services: Services, source: SourceRow, ds: { id: num
   });
 }
 
-/**
- * Claims and runs every source whose time has come. Each is claimed by moving its next run
- * forward in the same statement that finds it (skipping rows another worker holds), so however
- * many workers sweep, a due run happens once.
- */
-export async function pullDueSources(services: Services): Promise<number> {
-  let ran = 0;
-  for (;;) {
-    const claimed = await services.db.transaction(async (tx) => {
-      const due = (await tx('dataset_sources').where('enabled', true).whereRaw('next_run_at <= now()').orderBy('next_run_at').forUpdate().skipLocked().first()) as SourceRow | undefined;
-      if (!due) return null;
-      await tx('dataset_sources').where({ id: due.id }).update({ next_run_at: nextRun(due.schedule, new Date(), services.config.timeZone) });
-      return due;
-    });
-    if (!claimed) return ran;
-    await runSource(services, claimed.id, 'schedule');
-    ran++;
-  }
+/** Claims and runs every pulled source whose time has come (once, however many workers sweep). */
+export function pullDueSources(services: Services): Promise<number> {
+  return sweepDue(services, 'dataset_sources', (id) => runSource(services, id, 'schedule'));
 }
