@@ -117,7 +117,30 @@
     window.addEventListener('resize', update);
   }
 
+  // A "copy" button: copies the text of the element it names (data-copy="<id>") and says so in its section's status line.
+  function copyButton(button) {
+    button.addEventListener('click', function () {
+      var el = document.getElementById(button.getAttribute('data-copy'));
+      if (!el) return;
+      var box = button.closest('section');
+      var status = box ? box.querySelector('[data-copy-status]') : null;
+      function done() { if (status) status.textContent = status.getAttribute('data-copied') || ''; }
+      function bySelection() {
+        var range = document.createRange();
+        range.selectNodeContents(el);
+        var sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        try { document.execCommand('copy'); } catch (e) { /* the text stays selected for the reader to copy */ }
+        done();
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(el.textContent).then(done, bySelection);
+      else bySelection();
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    Array.prototype.forEach.call(document.querySelectorAll('button[data-copy]'), copyButton);
     Array.prototype.forEach.call(document.querySelectorAll('select[data-autosubmit]'), autosubmit);
     Array.prototype.forEach.call(document.querySelectorAll('canvas[data-chart]'), drawChart);
     Array.prototype.forEach.call(document.querySelectorAll('[data-progress-url]'), pollProgress);

@@ -1,7 +1,10 @@
 import { userMessage } from '../errors';
 import type { DatasetPage, PreviewParams, RetractedPage } from '../queries/dataset-page';
 import { PREVIEW_ROWS } from '../queries/dataset-page';
+import { presentApiPanel } from './api-panel';
 import { presentChartBuilder } from './chart-builder';
+import { datasetMeta } from './page-meta';
+import type { RelatedRow } from '../queries/related';
 import { presentDataset, presentDatasetDetail } from './dataset';
 import { pagination } from './pagination';
 import type { ColumnView } from './version';
@@ -125,14 +128,21 @@ export function presentDatasetPage(page: DatasetPage, p: PreviewParams, opts: Da
       ...(p.sort ? [{ name: 'sort', value: p.sort }] : []),
       ...Object.entries(p.filter).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => ({ name: `filter[${k}]`, value: String(one) }))),
     ],
-    apiRows: `${opts.base}/api/v1/datasets/${dataset.slug}/rows?limit=100`,
-    apiDataset: `${opts.base}/api/v1/datasets/${dataset.slug}`,
+    api: live ? presentApiPanel(dataset, opts.base) : null,
+    related: page.related.map((r) => presentRelated(r, opts)),
+    pageMeta: datasetMeta(dataset, { base: opts.base, lang: opts.lang, public: live && dataset.access_level === 'terbuka', fallback: opts.t('site.tagline') }),
     harvest: page.harvest ? presentHarvestOrigin(page.harvest) : null,
     builder:
       live && page.regions
         ? presentChartBuilder({ query: opts.query, lang: opts.lang, t: opts.t, base: opts.base }, { slug: dataset.slug, title: dataset.display.title, metadata: dataset.metadata }, dataset.columns, page.regions)
         : null,
   };
+}
+
+/** A related dataset's card: the dataset and what it shares with the page's (indicator, topic, OPD). */
+function presentRelated(r: RelatedRow, opts: DatasetPageOptions) {
+  const reasons = [r.same_indicator && 'indicator', r.same_topic && 'topic', r.same_org && 'organization'].filter((x): x is string => Boolean(x));
+  return { ...presentDataset(r, opts), reasons: reasons.map((k) => opts.t(`portal.related.${k}`)) };
 }
 
 /** The view-model of a retracted dataset's notice (410). */

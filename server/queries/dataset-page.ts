@@ -6,6 +6,7 @@ import { presentColumn } from '../presenters/version';
 import { datasetQuery, findDataset, findVersion, listVersions, versionColumns } from './datasets';
 import { regionNames, type RegionNames } from './region-names';
 import { harvestOriginOf } from './harvest';
+import { relatedDatasets, type RelatedRow } from './related';
 import { queryRows, type RowParams } from './rows';
 import { versionCacheKey } from './version-cache';
 
@@ -30,6 +31,8 @@ export interface DatasetPage {
   regions: RegionNames | null;
   /** Where a harvested dataset came from (its kabupaten/kota portal), else null. */
   harvest: Awaited<ReturnType<typeof harvestOriginOf>>;
+  /** Datasets of the same indicator, topic or OPD the reader may see (when the dataset is live). */
+  related: RelatedRow[];
 }
 
 /** A dataset taken off the public site, whose page says so (410) instead of pretending it never existed. */
@@ -51,9 +54,10 @@ export async function loadDatasetPage(db: Knex, actor: Actor | null, slug: strin
     throw err;
   }
   const live = Boolean(dataset.current_version_id && !dataset.retracted_at);
-  const [columns, versions] = await Promise.all([
+  const [columns, versions, related] = await Promise.all([
     dataset.current_version_id ? versionColumns(db, dataset.current_version_id) : Promise.resolve([] as ColumnRow[]),
     listVersions(db, actor, dataset),
+    live ? relatedDatasets(db, actor, dataset) : Promise.resolve([] as RelatedRow[]),
   ]);
   const current = live ? (versions.find((v) => v.id === dataset.current_version_id) ?? null) : null;
   let preview: DatasetPage['preview'] = null;
@@ -67,7 +71,7 @@ export async function loadDatasetPage(db: Knex, actor: Actor | null, slug: strin
     }
   }
   const [regions, harvest] = await Promise.all([current ? regionNames(db) : null, harvestOriginOf(db, dataset.id)]);
-  return { dataset, columns, versions, current, preview, regions, harvest };
+  return { dataset, columns, versions, current, preview, regions, harvest, related };
 }
 
 /** An open dataset that was published and then retracted; NotFound for anything else. */

@@ -112,7 +112,7 @@ describe('in the browser: request changes, resubmit, approve, publish', () => {
     expect((await page.request.get(`${base}/dataset/${slug}/download.csv?version=1`)).status()).toBe(404);
     // … but its producer finds it in the history, with the walidata's decision, and can download it.
     await p.goto(`${base}/dataset/${slug}`);
-    expect(await p.textContent('#api-h ~ .table-scroll')).toContain('Minta perbaikan');
+    expect(await p.textContent('#history-h ~ .table-scroll')).toContain('Minta perbaikan');
     const [own] = await Promise.all([p.waitForEvent('download'), p.click(`a[href="/dataset/${slug}/download.csv?version=1"]`)]);
     expect(fs.readFileSync((await own.path())!, 'utf8')).toBe(V1);
 

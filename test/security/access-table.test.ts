@@ -324,6 +324,9 @@ const ROWS: Row[] = [
   { route: 'GET /topic', call: () => ({ method: 'get', url: '/topic' }), expect: everyone },
   { route: 'GET /topic/:slug', call: () => ({ method: 'get', url: '/topic/kependudukan' }), expect: everyone },
   { route: 'GET /api/docs', call: () => ({ method: 'get', url: '/api/docs' }), expect: everyone },
+  // For search engines: the same for everyone (open datasets only, whoever asks).
+  { route: 'GET /sitemap.xml', call: () => ({ method: 'get', url: '/sitemap.xml' }), expect: everyone },
+  { route: 'GET /robots.txt', call: () => ({ method: 'get', url: '/robots.txt' }), expect: everyone },
   { route: 'GET /daftar-data', call: () => ({ method: 'get', url: `/daftar-data?tahun=${year}` }), expect: everyone },
   { route: 'GET /opd', call: () => ({ method: 'get', url: '/opd' }), expect: everyone },
   { route: 'GET /opd.csv', call: () => ({ method: 'get', url: '/opd.csv' }), expect: everyone },

@@ -14,6 +14,7 @@ import { webhookRoutes } from './webhooks';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
 import { embedRoutes } from './embed';
+import { seoRoutes } from './seo';
 import { reviewRoutes } from './review';
 import { inboxRoutes } from './inbox';
 import { adminRoutes } from './admin';
@@ -88,6 +89,7 @@ export function webRouter(services: Services): Router {
 
   r.use(publicRoutes(services));
   r.use(embedRoutes(services));
+  r.use(seoRoutes(services));
   r.use(releaseRoutes(services));
   r.use(dataListRoutes(services));
   r.use(scorecardRoutes(services));

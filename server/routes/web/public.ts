@@ -8,7 +8,10 @@ import { loadDatasetPage } from '../../queries/dataset-page';
 import { publicPageStamp } from '../../queries/page-stamp';
 import { SharedPages } from './shared-pages';
 import { presentSearchPage } from '../../presenters/search-page';
-import { catalogCounts, findOrganization, findTopic, listOrganizations, listTopics } from '../../queries/catalog';
+import { catalogCounts, findTopic, listOrganizations, listTopics } from '../../queries/catalog';
+import { loadOrganizationPage } from '../../queries/organization-page';
+import { presentOrganizationPage } from '../../presenters/organization-page';
+import { listingMeta } from '../../presenters/page-meta';
 import { searchDatasets, type SearchParams } from '../../queries/search';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
@@ -58,6 +61,7 @@ export function publicRoutes(services: Services): Router {
       popular: popular.rows.filter((d) => Number(d.download_count) > 0).map((d) => presentDataset(d, opts(req))),
       indicators: figures.map((f) => presentHeadline(f, { lang: req.lang })),
       canManageHeadlines: canManageHeadlines(req.actor),
+      pageMeta: listingMeta({ title: 'Satu Data Provinsi Lampung', description: res.locals.t('site.tagline'), fallback: '', url: `${opts(req).base}/`, lang: req.lang }),
     });
   });
 
@@ -96,17 +100,13 @@ export function publicRoutes(services: Services): Router {
     res.render('organizations/index', {
       title: res.locals.t('org.title'),
       organizations: orgs.map((o) => presentOrganization(o, { dataset_count: o.dataset_count })),
+      pageMeta: listingMeta({ title: res.locals.t('org.title'), description: res.locals.t('portal.orgsDescription'), fallback: '', url: `${opts(req).base}/organization`, lang: req.lang }),
     });
   });
 
   r.get('/organization/:slug', async (req, res) => {
-    const org = await findOrganization(db, req.params.slug);
-    const { rows } = await searchDatasets(db, req.actor, { organization: org.slug, page: 1, per_page: 100, sort: 'title' });
-    res.render('organizations/show', {
-      title: org.name,
-      organization: presentOrganization(org),
-      datasets: rows.map((d) => presentDataset(d, opts(req))),
-    });
+    const page = await loadOrganizationPage(db, req.actor, req.params.slug, { timeZone: services.config.timeZone });
+    res.render('organizations/show', presentOrganizationPage(page, { ...opts(req), t: res.locals.t }));
   });
 
   r.get('/topic', async (req, res) => {
@@ -114,6 +114,7 @@ export function publicRoutes(services: Services): Router {
     res.render('topics/index', {
       title: res.locals.t('topic.title'),
       topics: topics.map((t) => presentTopic(t, req.lang, { dataset_count: t.dataset_count })),
+      pageMeta: listingMeta({ title: res.locals.t('topic.title'), description: res.locals.t('portal.topicsDescription'), fallback: '', url: `${opts(req).base}/topic`, lang: req.lang }),
     });
   });
 
@@ -121,7 +122,8 @@ export function publicRoutes(services: Services): Router {
     const topic = await findTopic(db, req.params.slug);
     const { rows } = await searchDatasets(db, req.actor, { topic: topic.slug, page: 1, per_page: 100, sort: 'title' });
     const t = presentTopic(topic, req.lang);
-    res.render('topics/show', { title: t.name, topic: t, datasets: rows.map((d) => presentDataset(d, opts(req))) });
+    const pageMeta = listingMeta({ title: t.name, description: t.description, fallback: res.locals.t('portal.topicDescription', { name: t.name }), url: `${opts(req).base}/topic/${encodeURIComponent(t.slug)}`, lang: req.lang });
+    res.render('topics/show', { title: t.name, topic: t, datasets: rows.map((d) => presentDataset(d, opts(req))), pageMeta });
   });
 
   r.get('/api/docs', (req, res) => {
