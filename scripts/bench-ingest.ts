@@ -15,16 +15,18 @@
  * the start, at the end, and the 1-minute one around each pair: figures from a busy machine are
  * noise, however they come out).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { api, benchDatabase, cli, freePort, generate, HEADER, loadAverage, median, peakRssMb, rssMb, untilIndexed, upload, waitFor } from './bench-support';
+import { startEmbeddedPostgres } from '../server/db/embedded';
+import { generateOpenDataCsv as generate, OPEN_DATA_HEADER as HEADER } from './bench-lib';
 
 const { values: args } = parseArgs({
   options: {
@@ -82,6 +84,104 @@ async function baselineCopy(url: string, file: string, kind: Baseline, columns: 
   }
 }
 
+/** Waits until no index build runs in the benchmark's database. */
+async function untilIndexed(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (;;) {
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND query ILIKE 'create index%'`,
+      );
+      if (rows[0].n === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** The 1, 5 and 15-minute load averages, rounded. */
+function loadAverage(): number[] {
+  return os.loadavg().map((l) => Math.round(l * 100) / 100);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function peakRssMb(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmHWM:\s+(\d+) kB/.exec(status);
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error('the portal exited during start-up');
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no answer from ${url}`);
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function api(base: string, pathname: string, init: RequestInit & { token?: string } = {}): Promise<any> {
+  const res = await fetch(`${base}${pathname}`, {
+    ...init,
+    headers: { ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}), ...(init.body && !(init.body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
+  });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} → ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+interface BenchVersion {
+  number: number;
+  state: string;
+  row_count: number | null;
+  report: { errors: unknown[] };
+}
+
+/** Streams the file as a multipart upload (no whole-file buffering in this script either). */
+async function upload(base: string, slug: string, token: string, file: string): Promise<{ status: number; body: { data: BenchVersion } }> {
+  const boundary = `----bench${crypto.randomBytes(8).toString('hex')}`;
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  const size = fs.statSync(file).size;
+  async function* body() {
+    yield head;
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
+    yield tail;
+  }
+  const res = await fetch(`${base}/api/v1/datasets/${slug}/versions`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
+    body: body() as unknown as RequestInit["body"],
+    duplex: 'half',
+  } as RequestInit);
+  return { status: res.status, body: (await res.json()) as { data: BenchVersion } };
+}
+
 /** One baseline and one ingest, run one after the other. */
 interface Pair {
   baseline_s: number;
@@ -98,7 +198,34 @@ async function main(): Promise<void> {
   const file = path.join(work, 'bench.csv');
   const bytes = await generate(file, ROWS);
 
-  const { url, stop: stopDb } = await benchDatabase(work);
+  let url = process.env.DATABASE_URL;
+  let stopDb: (() => Promise<void>) | null = null;
+  if (!url) {
+    const embedded = await startEmbeddedPostgres(path.join(work, 'data'), 'satudata');
+    url = embedded.url;
+    stopDb = async () => {
+      await embedded.stop();
+      // Kept outside the scratch directory when running as root: remove it too.
+      if (embedded.clusterDir.startsWith('/var/lib/satudata/clusters/')) fs.rmSync(embedded.clusterDir, { recursive: true, force: true });
+    };
+  } else {
+    // A fresh database on the given server, so the portal starts empty.
+    const name = `satudata_bench_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const u = new URL(url);
+    u.pathname = `/${name}`;
+    const adminUrl = url;
+    url = u.toString();
+    stopDb = async () => {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -110,8 +237,17 @@ async function main(): Promise<void> {
   const round = (n: number) => Math.round(n * 1000) / 1000;
   try {
     await waitFor(`${base}/healthz`, child);
-    await cli(url, ['org:create', '--slug', 'bench', '--name', 'Dinas Bench', '--kind', 'opd']);
-    await cli(url, ['user:create', '--email', 'bench@bench.id', '--name', 'Bench', '--role', 'produsen', '--org', 'bench', '--password', 'bench-password']);
+    const cli = (cmd: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'cli.ts'), ...cmd], { env: { ...process.env, DATABASE_URL: url } });
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (d) => (out += d));
+        p.stderr.on('data', (d) => (err += d));
+        p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+      });
+    await cli(['org:create', '--slug', 'bench', '--name', 'Dinas Bench', '--kind', 'opd']);
+    await cli(['user:create', '--email', 'bench@bench.id', '--name', 'Bench', '--role', 'produsen', '--org', 'bench', '--password', 'bench-password']);
     const { token } = await api(base, '/api/v1/tokens', { method: 'POST', body: JSON.stringify({ email: 'bench@bench.id', password: 'bench-password' }) });
 
     const baselineKind: Baseline = hasPsql() ? 'psql \\copy' : 'pg-copy-streams';
@@ -160,6 +296,10 @@ async function main(): Promise<void> {
     }
     clearInterval(sampler);
     // Medians (with --runs 1, the only run): not the best, so noise cannot flatter.
+    const median = (xs: number[]) => {
+      const s = [...xs].sort((x, y) => x - y);
+      return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    };
     process.stdout.write(
       `${JSON.stringify({
         rows: ROWS,
@@ -180,7 +320,7 @@ async function main(): Promise<void> {
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    await stopDb();
+    await stopDb?.();
     if (!args.keep) fs.rmSync(work, { recursive: true, force: true });
   }
 }

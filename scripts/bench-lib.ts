@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../server/db/embedded';
 
@@ -213,7 +214,13 @@ export async function uploadVersion(base: string, slug: string, token: string, f
     body: body() as unknown as RequestInit['body'],
     duplex: 'half',
   } as RequestInit);
-  return { status: res.status, body: await res.json() };
+  // An answer that is not JSON (a proxy's or Node's own 408/413) is kept as text, with its status.
+  const answer = await res.text();
+  try {
+    return { status: res.status, body: JSON.parse(answer) };
+  } catch {
+    return { status: res.status, body: { text: answer.slice(0, 500) } };
+  }
 }
 
 /** Waits until no index build runs in the database of `url`. */
@@ -232,4 +239,41 @@ export async function untilIndexed(url: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+const OPEN_DATA_REGIONS: Array<[string, string]> = [
+  ['1801', 'LAMPUNG BARAT'], ['1802', 'TANGGAMUS'], ['1803', 'LAMPUNG SELATAN'], ['1804', 'LAMPUNG TIMUR'],
+  ['1805', 'LAMPUNG TENGAH'], ['1806', 'LAMPUNG UTARA'], ['1807', 'WAY KANAN'], ['1808', 'TULANG BAWANG'],
+  ['1809', 'PESAWARAN'], ['1810', 'PRINGSEWU'], ['1811', 'MESUJI'], ['1812', 'TULANG BAWANG BARAT'],
+  ['1813', 'PESISIR BARAT'], ['1871', 'BANDAR LAMPUNG'], ['1872', 'METRO'],
+];
+const OPEN_DATA_INDICATORS = ['Jumlah penduduk', 'Angka partisipasi sekolah', 'Prevalensi stunting', 'Produksi padi', 'Panjang jalan', 'Jumlah puskesmas'];
+const OPEN_DATA_UNITS = ['Jiwa', 'Persen', 'Persen', 'Ton', 'Km', 'Unit'];
+
+/** The header of the generated Open Data style CSV (nine columns, the last one empty). */
+export const OPEN_DATA_HEADER = 'kode_kabupaten_kota,nama_kabupaten_kota,kode_indikator,indikator,nilai,satuan,tahun,sumber,catatan\n';
+
+/** Writes an Open Data style CSV of `rows` rows (region, indicator, value, unit, year…); deterministic for a row count. Its size in bytes. */
+export async function generateOpenDataCsv(file: string, rows: number): Promise<number> {
+  const out = fs.createWriteStream(file);
+  const header = OPEN_DATA_HEADER;
+  let seed = 42;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  async function* lines() {
+    yield header;
+    let chunk: string[] = [];
+    for (let i = 0; i < rows; i++) {
+      const [kode, nama] = OPEN_DATA_REGIONS[i % OPEN_DATA_REGIONS.length];
+      const k = Math.floor(i / OPEN_DATA_REGIONS.length) % OPEN_DATA_INDICATORS.length;
+      const year = 2000 + (Math.floor(i / (OPEN_DATA_REGIONS.length * OPEN_DATA_INDICATORS.length)) % 26);
+      chunk.push(`${kode},${nama},IND${String(k + 1).padStart(3, '0')},${OPEN_DATA_INDICATORS[k]},${(rand() * 100000).toFixed(2)},${OPEN_DATA_UNITS[k]},${year},BPS,`);
+      if (chunk.length === 5000) {
+        yield `${chunk.join('\n')}\n`;
+        chunk = [];
+      }
+    }
+    if (chunk.length) yield `${chunk.join('\n')}\n`;
+  }
+  await pipeline(lines, out);
+  return fs.statSync(file).size;
 }

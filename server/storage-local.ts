@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { checkKey, derivedPathIn, incomingKey, meter, NotStored, rawKeyFor, type LocalFile, type Storage, type StoredFile, type StoredInfo } from './storage';
+import { checkKey, countUnder, removeOlder, derivedPathIn, incomingKey, meter, NotStored, rawKeyFor, type LocalFile, type Storage, type StoredFile, type StoredInfo } from './storage';
 
 /**
  * Keeps uploaded files on local disk (the embedded default). A file arrives in `incoming/`; a
@@ -120,17 +120,10 @@ export class LocalStorage implements Storage {
   }
 
   async sweepIncoming(maxAgeMs: number): Promise<number> {
-    let removed = 0;
-    for await (const f of this.list('incoming/')) {
-      if (Date.now() - f.modified.getTime() > maxAgeMs) {
-        await this.remove(f.key);
-        removed++;
-      }
-    }
-    return removed;
+    return removeOlder(this, 'incoming/', maxAgeMs);
   }
 
   async incomingCount(): Promise<number> {
-    return (await fs.promises.readdir(path.join(this.root, 'incoming'))).length;
+    return countUnder(this, 'incoming/');
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Settings } from './config';
-import { checkKey, derivedPathIn, incomingKey, meter, NotStored, rawKeyFor, type LocalFile, type Storage, type StoredFile, type StoredInfo } from './storage';
+import { checkKey, countUnder, removeOlder, derivedPathIn, incomingKey, meter, NotStored, rawKeyFor, type LocalFile, type Storage, type StoredFile, type StoredInfo } from './storage';
 
 /** Parts of a streamed upload: S3's minimum; two in flight, so memory stays ~10 MB per upload. */
 const PART_BYTES = 5 * 1024 * 1024;
@@ -162,21 +162,13 @@ export class S3Storage implements Storage {
   }
 
   async sweepIncoming(maxAgeMs: number): Promise<number> {
-    let removed = 0;
-    for await (const f of this.list('incoming/')) {
-      if (Date.now() - f.modified.getTime() > maxAgeMs) {
-        await this.remove(f.key);
-        removed++;
-      }
-    }
-    return removed;
+    return removeOlder(this, 'incoming/', maxAgeMs);
   }
 
   async incomingCount(): Promise<number> {
-    let n = 0;
-    for await (const _ of this.list('incoming/')) n++;
-    return n;
+    return countUnder(this, 'incoming/');
   }
+
 }
 
 function isMissing(err: unknown): boolean {

@@ -120,3 +120,22 @@ export function derivedPathIn(root: string, name: string): string {
   fs.mkdirSync(dir, { recursive: true });
   return path.join(dir, name);
 }
+
+/** Removes the files under `prefix` older than `maxAgeMs`; how many (either backend, by list and remove). */
+export async function removeOlder(storage: Pick<Storage, 'list' | 'remove'>, prefix: string, maxAgeMs: number): Promise<number> {
+  let removed = 0;
+  for await (const f of storage.list(prefix)) {
+    if (Date.now() - f.modified.getTime() > maxAgeMs) {
+      await storage.remove(f.key);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** How many files are under `prefix`. */
+export async function countUnder(storage: Pick<Storage, 'list'>, prefix: string): Promise<number> {
+  let n = 0;
+  for await (const _ of storage.list(prefix)) n++;
+  return n;
+}

@@ -4,6 +4,7 @@ import { makeDataset, makeWorld, publishedDataset, type World } from '../support
 import { signedIn, tokenFor } from '../support/http';
 import { ownCluster, startPortal, type OwnCluster, type PortalProcess } from '../support/own-cluster';
 import { testServices, type TestServices } from '../support/services';
+import { holdFirstAttempts } from '../support/hold-load';
 
 // Issue 7, "Faults": PostgreSQL is stopped while the portal serves (on a cluster of this test's
 // own, never the machine's): requests fail cleanly with 503 (a page or JSON, in Bahasa Indonesia
@@ -28,20 +29,7 @@ beforeAll(async () => {
   w = await makeWorld(svc);
   owner = await ownerClient();
   // The first attempt's table of any version gets a row trigger that waits for HOLD at row 2000.
-  await owner.query(`
-    CREATE FUNCTION public.test_hold_row() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_advisory_lock(${HOLD}); PERFORM pg_advisory_unlock(${HOLD}); RETURN NEW; END $$;
-    CREATE FUNCTION public.test_hold_first_attempt() RETURNS event_trigger LANGUAGE plpgsql AS $$
-      DECLARE r record;
-      BEGIN
-        FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE' AND schema_name = 'datastore' LOOP
-          IF r.object_identity ~ '^datastore\\.v\\d+_1$' THEN
-            EXECUTE format('CREATE TRIGGER test_hold BEFORE INSERT ON %s FOR EACH ROW WHEN (NEW._id = 2000) EXECUTE FUNCTION public.test_hold_row()', r.object_identity);
-          END IF;
-        END LOOP;
-      END $$;
-    CREATE EVENT TRIGGER test_hold ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION public.test_hold_first_attempt();
-  `);
+  await holdFirstAttempts((sql) => owner.query(sql), HOLD, 2000);
   web = await startPortal('web', { DATABASE_URL: cl.appUrl, DATA_DIR: svc.dataDir, INLINE_LOAD_MAX_MB: '0', LOAD_STALL_SECONDS: '2' });
 });
 

@@ -11,6 +11,7 @@ import { isolatedDatabase } from '../support/isolated-db';
 import { startPortal, type PortalProcess } from '../support/own-cluster';
 import { startS3, type TestBucket } from '../support/s3';
 import { testServices, type TestServices } from '../support/services';
+import { holdFirstAttempts } from '../support/hold-load';
 
 // Issue 7, "Scale-out" (SPEC §6): two web processes and one worker on one PostgreSQL, the stored
 // files in an S3-compatible bucket (s3rver here) and nothing shared on disk (each process has a
@@ -50,20 +51,7 @@ beforeAll(async () => {
   svc = testServices({ url: isolated.url });
   w = await makeWorld(svc);
   // The first attempt's table of a version waits at row 5000 for a lock this test holds.
-  await svc.db.raw(`
-    CREATE FUNCTION public.test_hold_row() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_advisory_lock(${HOLD}); PERFORM pg_advisory_unlock(${HOLD}); RETURN NEW; END $$;
-    CREATE FUNCTION public.test_hold_first_attempt() RETURNS event_trigger LANGUAGE plpgsql AS $$
-      DECLARE r record;
-      BEGIN
-        FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE' AND schema_name = 'datastore' LOOP
-          IF r.object_identity ~ '^datastore\\.v\\d+_1$' THEN
-            EXECUTE format('CREATE TRIGGER test_hold BEFORE INSERT ON %s FOR EACH ROW WHEN (NEW._id = 5000) EXECUTE FUNCTION public.test_hold_row()', r.object_identity);
-          END IF;
-        END LOOP;
-      END $$;
-    CREATE EVENT TRIGGER test_hold ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION public.test_hold_first_attempt();
-  `);
+  await holdFirstAttempts((sql) => svc.db.raw(sql), HOLD, 5000);
   holder = new pg.Client({ connectionString: isolated.url });
   await holder.connect();
 

@@ -10,6 +10,7 @@ import { JobQueue } from '../../server/jobs/queue';
 import { makeDataset, makeWorld, type World } from '../support/factories';
 import { isolatedDatabase } from '../support/isolated-db';
 import { testServices, type TestServices } from '../support/services';
+import { holdFirstAttempts } from '../support/hold-load';
 
 let svc: TestServices;
 let queue: JobQueue;
@@ -35,20 +36,7 @@ beforeAll(async () => {
   // In this database of its own: every first-attempt table of a version gets a row trigger that
   // makes its load wait, part-way through its COPY, for a lock this test holds. The crash below
   // then happens mid-load however fast or slow the machine is.
-  await svc.db.raw(`
-    CREATE FUNCTION public.test_hold_row() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN PERFORM pg_advisory_lock(${HOLD}); PERFORM pg_advisory_unlock(${HOLD}); RETURN NEW; END $$;
-    CREATE FUNCTION public.test_hold_first_attempt() RETURNS event_trigger LANGUAGE plpgsql AS $$
-      DECLARE r record;
-      BEGIN
-        FOR r IN SELECT * FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE' AND schema_name = 'datastore' LOOP
-          IF r.object_identity ~ '^datastore\\.v\\d+_1$' THEN
-            EXECUTE format('CREATE TRIGGER test_hold BEFORE INSERT ON %s FOR EACH ROW WHEN (NEW._id = 5000) EXECUTE FUNCTION public.test_hold_row()', r.object_identity);
-          END IF;
-        END LOOP;
-      END $$;
-    CREATE EVENT TRIGGER test_hold ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION public.test_hold_first_attempt();
-  `);
+  await holdFirstAttempts((sql) => svc.db.raw(sql), HOLD, 5000);
   holder = new pg.Client({ connectionString: isolated.url });
   await holder.connect();
 });
