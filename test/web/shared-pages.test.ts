@@ -38,4 +38,19 @@ describe('dataset pages shared between readers who are not signed in', () => {
     expect(after.text).not.toContain('name="_csrf"');
     expect(after.text).toContain('href="/login"');
   });
+
+  it('drops a retracted dataset from a shared search page at once, and a closed one too', async () => {
+    const a = await publishedDataset(t.svc, t.w, undefined, { title: 'Tabel Bersama Alpha' });
+    const b = await publishedDataset(t.svc, t.w, undefined, { title: 'Tabel Bersama Beta' });
+    const search = () => request(t.app).get('/dataset?q=Tabel%20Bersama').expect(200);
+    for (let i = 0; i < 2; i++) {
+      const page = await search();
+      expect(page.text).toContain(`/dataset/${a.ds.slug}`);
+      expect(page.text).toContain(`/dataset/${b.ds.slug}`);
+    }
+    await perform(retractDataset, t.w.walidata.actor, { slug: a.ds.slug, reason: 'Angka keliru' }, t.svc);
+    expect((await search()).text).not.toContain(`/dataset/${a.ds.slug}`);
+    await perform(updateDataset, t.w.walidata.actor, { slug: b.ds.slug, access_level: 'tertutup' }, t.svc);
+    expect((await search()).text).not.toContain(`/dataset/${b.ds.slug}`);
+  });
 });

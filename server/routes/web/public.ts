@@ -5,7 +5,7 @@ import { presentOrganization, presentTopic } from '../../presenters/catalog';
 import { presentDataset } from '../../presenters/dataset';
 import { presentDatasetPage, presentRetractedPage } from '../../presenters/dataset-page';
 import { loadDatasetPage } from '../../queries/dataset-page';
-import { publicPageStamp } from '../../queries/page-stamp';
+import { catalogStamp, publicPageStamp } from '../../queries/page-stamp';
 import { SharedPages } from './shared-pages';
 import { presentSearchPage } from '../../presenters/search-page';
 import { catalogCounts, findTopic, listOrganizations, listTopics } from '../../queries/catalog';
@@ -65,13 +65,27 @@ export function publicRoutes(services: Services): Router {
     });
   });
 
+  // What a search found is remembered beside its shared page, so a miss is still recorded when
+  // the page comes from the shared copy.
+  const searchMisses = new Map<string, string | undefined>();
   r.get('/dataset', async (req, res) => {
     const p = parseInput(searchQuery, req.query);
+    const key = sharedPages.eligible(req) ? sharedPages.keyFor(req, (await catalogStamp(db)).key) : null;
+    const kept = sharedPages.kept(key);
+    if (kept && key) {
+      const html = await kept;
+      if (searchMisses.has(key) && p.q?.trim()) services.usage.searchMiss({ term: p.q, lang: req.lang, source: 'web', suggestion: searchMisses.get(key) });
+      return res.type('html').send(html);
+    }
     const result = await searchDatasets(db, req.actor, { ...p, per_page: PER_PAGE }, { lang: req.lang });
     if ((result.total === 0 || result.suggestion) && p.q?.trim() && unfiltered(p)) {
       services.usage.searchMiss({ term: p.q, lang: req.lang, source: 'web', suggestion: result.suggestion?.q });
+      if (key) {
+        if (searchMisses.size >= 1000) searchMisses.clear();
+        searchMisses.set(key, result.suggestion?.q);
+      }
     }
-    res.render('datasets/search', {
+    await sharedPages.send(res, key, 'datasets/search', {
       title: res.locals.t('search.title'),
       ...presentSearchPage(result, p, { ...opts(req), t: res.locals.t, perPage: PER_PAGE }),
     });
@@ -92,7 +106,7 @@ export function publicRoutes(services: Services): Router {
     if ('retracted' in page) return res.status(410).render('datasets/retracted', presentRetractedPage(page, opts(req)));
     const view = presentDatasetPage(page, params, { ...opts(req), canManage: canViewWork(req.actor, page.dataset), t: res.locals.t, query: req.query as Record<string, unknown> });
     if (view.live && countable(req)) services.usage.view(page.dataset.id, 'page');
-    await sharedPages.send(res, key, 'datasets/show', () => view);
+    await sharedPages.send(res, key, 'datasets/show', view);
   });
 
   r.get('/organization', async (req, res) => {

@@ -29,10 +29,10 @@ export class SharedPages {
     return key !== null ? this.pages.peek<string>(key) : null;
   }
 
-  /** Sends `view` rendered with `locals`: from the shared copy under `key` when there is one, else rendered (and kept under `key`). */
-  async send(res: Response, key: string | null, view: string, locals: () => Record<string, unknown>): Promise<void> {
-    if (!key) return res.render(view, locals());
-    const html = await this.pages.get(key, () => render(res, view, locals()), (s) => s.length);
+  /** Sends `view` rendered with `locals`, and keeps it under `key` (when there is one) for the readers after. */
+  async send(res: Response, key: string | null, view: string, locals: Record<string, unknown>): Promise<void> {
+    if (!key) return res.render(view, locals);
+    const html = await this.pages.get(key, () => render(res, view, locals), (s) => s.length);
     res.type('html').send(html);
   }
 }
