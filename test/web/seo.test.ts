@@ -154,5 +154,9 @@ describe('the head of pages', () => {
       expect(new URL(h.meta('og:url')!).pathname).toBe(path);
       expect(h.ld).toEqual([]);
     }
+    const en = head((await request(t.app).get('/').set('Cookie', 'lang=en').expect(200)).text);
+    expect(en.meta('og:title')).toBe('Lampung Province Open Data');
+    expect(en.meta('og:locale')).toBe('en_US');
+    expect(en.meta('description')).toMatch(/^Lampung Province's Satu Data portal/);
   });
 });

@@ -61,7 +61,7 @@ export function publicRoutes(services: Services): Router {
       popular: popular.rows.filter((d) => Number(d.download_count) > 0).map((d) => presentDataset(d, opts(req))),
       indicators: figures.map((f) => presentHeadline(f, { lang: req.lang })),
       canManageHeadlines: canManageHeadlines(req.actor),
-      pageMeta: listingMeta({ title: 'Satu Data Provinsi Lampung', description: res.locals.t('site.tagline'), fallback: '', url: `${opts(req).base}/`, lang: req.lang }),
+      pageMeta: listingMeta({ title: req.lang === 'en' ? 'Lampung Province Open Data' : 'Satu Data Provinsi Lampung', description: res.locals.t('site.tagline'), fallback: '', url: `${opts(req).base}/`, lang: req.lang }),
     });
   });
 
