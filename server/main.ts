@@ -1,3 +1,4 @@
+import { applyTimeouts } from './http-timeouts';
 import { createApp } from './app';
 import { bannerLines } from './banner';
 import { boot, type Booted } from './boot';
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
     });
     process.stdout.write(lines.join('\n'));
   });
+  applyTimeouts(server, config.maxUploadBytes);
 }
 
 main().catch((err) => {
