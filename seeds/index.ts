@@ -26,6 +26,8 @@ export async function seedReference(db: Knex): Promise<void> {
         induk_bps: r.induk_bps || null,
       })),
     )
-    .onConflict('kode_bps')
-    .merge();
+    // Once installed the walidata manages the codes (/manage/wilayah): a restart adds missing
+    // ones and never undoes an edit (a changed code, a new name, a deactivation).
+    .onConflict()
+    .ignore();
 }

@@ -3,7 +3,7 @@ import type { Actor } from './policies/actor';
 
 /** What one performed action records in the audit log. */
 export interface AuditEntry {
-  targetType: 'organization' | 'user' | 'dataset' | 'version' | 'token' | 'data_list_item' | 'data_request' | 'organization_reminder' | 'home_page' | 'webhook' | 'harvest_source';
+  targetType: 'organization' | 'user' | 'dataset' | 'version' | 'token' | 'data_list_item' | 'data_request' | 'organization_reminder' | 'home_page' | 'webhook' | 'harvest_source' | 'wilayah';
   targetId: string | number | null;
   datasetId?: number | null;
   versionId?: number | null;

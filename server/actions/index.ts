@@ -4,6 +4,7 @@ import { endSessions, issuePasswordReset, setOrganizationActive, setUserActive, 
 import { createDataset, retractDataset, updateDataset } from './datasets';
 import { remindOrganization } from './reminders';
 import { setHeadlineIndicators } from './headlines';
+import { createWilayah, setWilayahActive, updateWilayah } from './wilayah';
 import { answerRequest, createRequest, hideRequest, routeRequest } from './requests';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from './datalist';
 import { requestSourceRun, setSource } from './sources';
@@ -55,6 +56,9 @@ export const actions = {
   createWebhook,
   deleteWebhook,
   setHeadlineIndicators,
+  createWilayah,
+  updateWilayah,
+  setWilayahActive,
   createHarvestSource,
   requestHarvestRun,
   harvestDataset,

@@ -47,7 +47,7 @@ export async function loadVersion(services: Services, versionId: number): Promis
   try {
     // Tables of earlier, interrupted attempts are never visible (the version was processing): drop them.
     for (let a = 1; a < attempt; a++) await dropTable(db, tableNameFor(v.id, a));
-    const wilayah: Wilayah[] = await db('wilayah').select('level', 'kode_bps', 'kode_kemendagri', 'nama');
+    const wilayah: Wilayah[] = await db('wilayah').where({ active: true }).select('level', 'kode_bps', 'kode_kemendagri', 'nama');
     const options = loadOptionsSchema.parse(v.options ?? {});
     raw = await storage.localFile(v.raw_path);
     const input = {

@@ -174,6 +174,12 @@ beforeAll(async () => {
   adminTargets.serviceToRevoke = await serviceOf();
 }, 120_000);
 
+/** A seeded reference code the custodian's rows look at (and leave as it is). */
+const wilayahTarget = {} as { id: number };
+beforeAll(async () => {
+  wilayahTarget.id = (await t.svc.db('wilayah').where({ kode_bps: '1801' }).first('id')).id;
+});
+
 // ---- the table --------------------------------------------------------------------------------
 
 interface Call {
@@ -575,6 +581,21 @@ const ROWS: Row[] = [
     call: () => ({ method: 'post', url: '/manage/beranda', body: { 'slot[0][choice]': 'tidak-ada-dataset-ini|jumlah', 'slot[0][fn]': 'sum' } }),
     expect: (w) => (!signed(w) ? 'login' : custodian(w) ? 'invalid' : 'forbidden'),
   },
+  // The reference codes (kode referensi): the custodian's. The codes are the portal's (other test
+  // files read them), so the writes change nothing: invalid codes (400), or 'in use' for a code in use.
+  { route: 'GET /manage/wilayah', call: () => ({ method: 'get', url: '/manage/wilayah?q=18' }), expect: page(custodian) },
+  {
+    route: 'POST /manage/wilayah', write: true,
+    call: () => ({ method: 'post', url: '/manage/wilayah', body: { level: 'kabupaten_kota', nama: 'Tabel akses', jenis: 'kabupaten', kode_bps: 'x', kode_kemendagri: 'y', induk_bps: '18' } }),
+    expect: (w) => (!signed(w) ? 'login' : custodian(w) ? 'invalid' : 'forbidden'),
+  },
+  { route: 'GET /manage/wilayah/:id', call: () => ({ method: 'get', url: `/manage/wilayah/${wilayahTarget.id}` }), expect: page(custodian) },
+  {
+    route: 'POST /manage/wilayah/:id', write: true,
+    call: () => ({ method: 'post', url: `/manage/wilayah/${wilayahTarget.id}`, body: { level: 'kabupaten_kota', nama: 'Tabel akses', jenis: 'kabupaten', kode_bps: '18', kode_kemendagri: '1804', induk_bps: '18' } }),
+    expect: (w) => (!signed(w) ? 'login' : custodian(w) ? 'invalid' : 'forbidden'),
+  },
+  { route: 'POST /manage/wilayah/:id/active', write: true, call: () => ({ method: 'post', url: `/manage/wilayah/${wilayahTarget.id}/active`, body: { active: 'true' } }), expect: page(custodian) },
   // The admin's organization and user pages: only the admin; each write on records of its own
   // (made below), never on the people the other rows use.
   { route: 'GET /admin', call: () => ({ method: 'get', url: '/admin' }), expect: page((w) => w === 'admin') },

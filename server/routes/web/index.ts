@@ -27,6 +27,7 @@ import { requestRoutes } from './requests';
 import { usageRoutes } from './usage';
 import { headlineRoutes } from './headlines';
 import { harvestRoutes } from './harvest';
+import { wilayahRoutes } from './wilayah';
 import { unreadCount } from '../../queries/notifications';
 import { canUseReviewQueue } from '../../policies/review';
 import { canUseProducerWorkspace } from '../../policies/dataset';
@@ -97,6 +98,7 @@ export function webRouter(services: Services): Router {
   r.use(usageRoutes(services));
   r.use(headlineRoutes(services));
   r.use(harvestRoutes(services));
+  r.use(wilayahRoutes(services));
   r.use(downloadRoutes(services));
   r.use(authRoutes(services));
   r.use(dashboardRoutes(services));

@@ -1,0 +1,100 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { createApp } from '../../server/app';
+import { makeWorld, type World } from '../support/factories';
+import { csrfFrom, signedIn } from '../support/http';
+import { load } from '../support/ingest';
+import { isolatedDatabase } from '../support/isolated-db';
+import { testServices, type TestServices } from '../support/services';
+
+// The walidata manages the reference codes. On a database of its own: the other test files read
+// the codes of the shared one.
+
+let svc: TestServices;
+let app: Express;
+let w: World;
+let isolated: Awaited<ReturnType<typeof isolatedDatabase>>;
+beforeAll(async () => {
+  isolated = await isolatedDatabase();
+  svc = testServices({ url: isolated.url });
+  app = createApp(svc);
+  w = await makeWorld(svc);
+}, 120_000);
+afterAll(async () => {
+  await svc.close();
+  await isolated.drop();
+});
+
+const csv = (code: string, name: string) => `kode_kabupaten_kota,nama_kabupaten_kota,jumlah\n1801,LAMPUNG BARAT,1\n${code},${name},2\n`;
+const audits = (action: string) => svc.db('audit_events').where({ action, target_type: 'wilayah' }).orderBy('id');
+
+describe('the reference codes, managed by the walidata', () => {
+  it('lists, searches, adds, edits and deactivates a code, and loads see each change', async () => {
+    const agent = await signedIn(app, w.walidata.email, w.walidata.password);
+    const list = await agent.get('/manage/wilayah').expect(200);
+    expect(list.text).toContain('LAMPUNG BARAT');
+    expect(list.text).toContain('18.04');
+    const found = await agent.get('/manage/wilayah?q=1802').expect(200);
+    expect(found.text).toContain('TANGGAMUS');
+    expect(found.text).not.toContain('LAMPUNG BARAT');
+
+    // A code the list does not have is refused by a load.
+    const before = await load(svc, w, csv('1899', 'KABUPATEN UJI'));
+    expect(before.report.errors.map((e) => e.code)).toContain('unknown_region_code');
+
+    const csrf = csrfFrom(list.text);
+    await agent.post('/manage/wilayah').type('form').send({ _csrf: csrf, level: 'kabupaten_kota', nama: 'Kabupaten Uji', jenis: 'kabupaten', kode_bps: '1899', kode_kemendagri: '18.99', induk_bps: '18' }).expect(303);
+    const added = await svc.db('wilayah').where({ kode_bps: '1899' }).first();
+    expect(added).toMatchObject({ nama: 'KABUPATEN UJI', kode_kemendagri: '18.99', level: 'kabupaten_kota', induk_bps: '18', active: true });
+    expect(await audits('wilayah.create')).toEqual([expect.objectContaining({ actor_id: w.walidata.actor.id, target_id: '1899' })]);
+    const after = await load(svc, w, csv('1899', 'KABUPATEN UJI'));
+    expect(after.report.errors).toEqual([]);
+    expect(after.rows).toHaveLength(2);
+
+    // Edited: the name is checked against the new one.
+    const edit = await agent.get(`/manage/wilayah/${added.id}`).expect(200);
+    expect(edit.text).toContain('value="18.99"');
+    await agent.post(`/manage/wilayah/${added.id}`).type('form').send({ _csrf: csrfFrom(edit.text), level: 'kabupaten_kota', nama: 'Kota Uji', jenis: 'kota', kode_bps: '1898', kode_kemendagri: '18.98', induk_bps: '18' }).expect(303);
+    expect(await svc.db('wilayah').where({ id: added.id }).first()).toMatchObject({ nama: 'KOTA UJI', jenis: 'kota', kode_bps: '1898', kode_kemendagri: '18.98' });
+    expect((await audits('wilayah.update'))[0].details).toMatchObject({ nama: { from: 'KABUPATEN UJI', to: 'KOTA UJI' }, kode_bps: { from: '1899', to: '1898' } });
+    expect((await load(svc, w, csv('1898', 'KOTA UJI'))).report.errors).toEqual([]);
+    expect((await load(svc, w, csv('1899', 'KABUPATEN UJI'))).report.errors.map((e) => e.code)).toContain('unknown_region_code');
+
+    // Deactivated: loads refuse the code again; it is kept, and can come back.
+    await agent.post(`/manage/wilayah/${added.id}/active`).type('form').send({ _csrf: csrf, active: 'false' }).expect(303);
+    expect(await svc.db('wilayah').where({ id: added.id }).first()).toMatchObject({ active: false });
+    expect((await load(svc, w, csv('1898', 'KOTA UJI'))).report.errors.map((e) => e.code)).toContain('unknown_region_code');
+    await agent.post(`/manage/wilayah/${added.id}/active`).type('form').send({ _csrf: csrf, active: 'true' }).expect(303);
+    expect((await load(svc, w, csv('1898', 'KOTA UJI'))).report.errors).toEqual([]);
+    expect((await audits('wilayah.set_active')).map((a) => a.details)).toEqual([{ active: false }, { active: true }]);
+  });
+
+  it('refuses bad formats, a wrong parent and a code in use, in Indonesian and in English', async () => {
+    const agent = await signedIn(app, w.admin.email, w.admin.password);
+    const csrf = csrfFrom((await agent.get('/manage/wilayah').expect(200)).text);
+    const bad = await agent.post('/manage/wilayah').type('form').send({ _csrf: csrf, level: 'kabupaten_kota', nama: 'Salah', jenis: 'kabupaten', kode_bps: '1801', kode_kemendagri: '1804', induk_bps: '19' }).expect(400);
+    expect(bad.text).toContain('Kode BPS 1801 sudah dipakai LAMPUNG BARAT.');
+    expect(bad.text).toContain('2 angka, titik, 2 angka');
+    expect(bad.text).toContain('kode BPS sebuah provinsi yang ada');
+    await agent.get('/lang/en?next=/manage/wilayah');
+    const en = await agent.post('/manage/wilayah').type('form').send({ _csrf: csrf, level: 'kabupaten_kota', nama: 'Salah', jenis: 'kabupaten', kode_bps: '1901', kode_kemendagri: '18.04', induk_bps: '18' }).expect(400);
+    expect(en.text).toContain('The BPS code must begin with its province’s code (18).');
+    expect(en.text).toContain('Kemendagri code 18.04 is already used by LAMPUNG BARAT.');
+    expect(Number((await svc.db('wilayah').where('nama', 'SALAH').count({ n: '*' }))[0].n)).toBe(0);
+  });
+
+  it('refuses the produsen, the pembina and the public, and a form without its token', async () => {
+    const target = await svc.db('wilayah').where({ kode_bps: '1802' }).first();
+    for (const u of [w.producer, w.pembina]) {
+      const agent = await signedIn(app, u.email, u.password);
+      await agent.get('/manage/wilayah').expect(403);
+      const csrf = csrfFrom((await agent.get('/dashboard').expect(200)).text);
+      await agent.post(`/manage/wilayah/${target.id}/active`).type('form').send({ _csrf: csrf, active: 'false' }).expect(403);
+    }
+    expect((await request(app).get('/manage/wilayah').expect(302)).headers.location).toMatch(/^\/login/);
+    await request(app).post(`/manage/wilayah/${target.id}/active`).type('form').send({ active: 'false' }).expect((r) => expect([303, 403]).toContain(r.status));
+    const walidata = await signedIn(app, w.walidata.email, w.walidata.password);
+    await walidata.post(`/manage/wilayah/${target.id}/active`).type('form').send({ active: 'false' }).expect(403);
+    expect(await svc.db('wilayah').where({ id: target.id }).first()).toMatchObject({ active: true });
+  });
+});
