@@ -49,6 +49,7 @@ beforeAll(async () => {
   const reset = await perform(requestPasswordReset, requesterActor, { email: t.w.producer.email }, t.svc);
   const file = { key: `raw/ab/${'a'.repeat(64)}`, sha256: 'a'.repeat(64), size: 10, filename: 'x.csv' };
   const orgSlug = t.w.opd.slug;
+  const region = await t.svc.db('wilayah').where({ kode_bps: '1801' }).first('id');
   const service = await perform(createServiceAccount, t.w.admin.actor, { slug: `registry-${Date.now().toString(36)}`, name: 'Aplikasi registry', org: orgSlug, datasets: [published] }, t.svc);
   inputs = {
     createOrganization: { slug: 'org-registry', name: 'Registry', kind: 'opd' },
@@ -95,6 +96,9 @@ beforeAll(async () => {
     createWebhook: { url: 'https://aplikasi.example.id/hook', events: ['published'], organization: orgSlug },
     deleteWebhook: { id: hook.id },
     setHeadlineIndicators: { indicators: [{ dataset: published, measure: 'jumlah', fn: 'sum' }] },
+    createWilayah: { level: 'kabupaten_kota', kode_bps: '1897', kode_kemendagri: '18.97', nama: 'Registry', jenis: 'kabupaten', induk_bps: '18' },
+    updateWilayah: { id: region.id, level: 'kabupaten_kota', kode_bps: '1801', kode_kemendagri: '18.04', nama: 'LAMPUNG BARAT', jenis: 'kabupaten', induk_bps: '18' },
+    setWilayahActive: { id: region.id, active: true },
     createHarvestSource: { kind: 'dcat', url: 'https://data.kota-registry.example.id/catalog.ttl', name: 'Kota Registry' },
     requestHarvestRun: { id: harvest.id },
     harvestDataset: { source_id: harvest.id, remote_id: 'registry', remote_name: null, remote_url: null, title: 'Judul registry' },
@@ -164,6 +168,10 @@ const EXPECTED: Record<string, Who[]> = {
   createWebhook: ['owner', 'walidata', 'admin'],
   deleteWebhook: ['owner', 'admin'],
   setHeadlineIndicators: ['walidata', 'admin'],
+  // The reference codes: the walidata's (SPEC §1), and so the admin's.
+  createWilayah: ['walidata', 'admin'],
+  updateWilayah: ['walidata', 'admin'],
+  setWilayahActive: ['walidata', 'admin'],
   // Bringing another portal's catalog in is the custodian's decision (SPEC §5).
   createHarvestSource: ['walidata', 'admin'],
   requestHarvestRun: ['walidata', 'admin'],

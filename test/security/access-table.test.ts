@@ -595,7 +595,13 @@ const ROWS: Row[] = [
     call: () => ({ method: 'post', url: `/manage/wilayah/${wilayahTarget.id}`, body: { level: 'kabupaten_kota', nama: 'Tabel akses', jenis: 'kabupaten', kode_bps: '18', kode_kemendagri: '1804', induk_bps: '18' } }),
     expect: (w) => (!signed(w) ? 'login' : custodian(w) ? 'invalid' : 'forbidden'),
   },
-  { route: 'POST /manage/wilayah/:id/active', write: true, call: () => ({ method: 'post', url: `/manage/wilayah/${wilayahTarget.id}/active`, body: { active: 'true' } }), expect: page(custodian) },
+  // Putting a code in use that is in use already: the custodian gets through and is sent back
+  // with nothing recorded (a conflict), the others are refused.
+  {
+    route: 'POST /manage/wilayah/:id/active', write: true,
+    call: () => ({ method: 'post', url: `/manage/wilayah/${wilayahTarget.id}/active`, body: { active: 'true' } }),
+    expect: (w) => (!signed(w) ? 'login' : custodian(w) ? 'conflict' : 'forbidden'),
+  },
   // The admin's organization and user pages: only the admin; each write on records of its own
   // (made below), never on the people the other rows use.
   { route: 'GET /admin', call: () => ({ method: 'get', url: '/admin' }), expect: page((w) => w === 'admin') },
