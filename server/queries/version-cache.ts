@@ -8,9 +8,12 @@
 // served from here to a reader the checks refused.
 import type { Knex } from 'knex';
 
-/** Entries kept at most, and their estimated size in all (bytes of their JSON). */
+/**
+ * Entries kept at most, and their estimated size in all (bytes of their JSON; the objects take
+ * a few times that in memory, so this keeps the cache under about 100 MB).
+ */
 const MAX_ENTRIES = 2000;
-const MAX_BYTES = 64 * 1024 * 1024;
+const MAX_BYTES = 24 * 1024 * 1024;
 /** Answers larger than this are not kept (a page of 10,000 wide rows): they would push out many. */
 const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
 

@@ -11,7 +11,7 @@ const TTL_MS = 30_000;
  * its language and its URL, and for at most 30 seconds.
  */
 export class SharedPages {
-  private pages = new AnswerCache(500, 32 * 1024 * 1024);
+  private pages = new AnswerCache(500, 16 * 1024 * 1024);
 
   /** Whether this reader may get a shared page: not signed in, no cookie, a GET. */
   eligible(req: Request): boolean {
