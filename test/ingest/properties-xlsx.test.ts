@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import fc from 'fast-check';
 import type { Wilayah } from '../../server/ingest/finish/regions';
 import { testWorld } from '../support/world';
-import { dropLoaded, loadBytes, peakHeapDuring, settledHeap, wholeOrNothing, type PropertyLoad } from '../support/load-property';
+import { propertyChecker } from '../support/load-property';
 import { makeZip, sheetXml, workbookEntries } from '../support/zip';
 
 const t = testWorld();
@@ -182,27 +182,11 @@ function hostileWorkbook(sh: Sheet, w: Writing, h: Hostile): { bytes: Buffer; re
   }
 }
 
-function describeLoad(l: PropertyLoad): string {
-  const r = l.result;
-  return JSON.stringify({ state: r.state, rows: r.rows, errors: r.report.errors.slice(0, 3).map((e) => ({ ...e, value: undefined })), warnings: r.report.warnings.map((x) => x.code), columns: r.columns.map((c) => c.name) });
-}
 
 describe('the loader on generated XLSX workbooks (property tests)', () => {
-  let heapBefore = 0;
-  let peak = 0;
-  beforeAll(() => {
-    heapBefore = settledHeap();
-  });
-  async function check(bytes: Buffer, more: (l: PropertyLoad) => string | null): Promise<void> {
-    const { value: l, peakGrowth } = await peakHeapDuring(() => loadBytes(t.svc.db, wilayah, bytes, 'data.xlsx'));
-    peak = Math.max(peak, peakGrowth);
-    try {
-      const broken = wholeOrNothing(l) ?? more(l);
-      if (broken) throw new Error(`${broken}: ${describeLoad(l)}`);
-    } finally {
-      await dropLoaded(t.svc.db, l);
-    }
-  }
+  const props = propertyChecker(() => ({ db: t.svc.db, wilayah }), 'data.xlsx');
+  beforeAll(() => props.start());
+  const check = props.check;
 
   it('loads every well-formed sheet, however its cells are written, with exactly its rows', async () => {
     await fc.assert(
@@ -225,7 +209,8 @@ describe('the loader on generated XLSX workbooks (property tests)', () => {
   }, TEST_MS);
 
   it('keeps the heap bounded over the run', () => {
-    const kept = settledHeap() - heapBefore;
+    const kept = props.kept();
+    const peak = props.peak();
     expect({ peakUnder300Mb: peak < 300 * MB, keptUnder64Mb: kept < 64 * MB }).toEqual({ peakUnder300Mb: true, keptUnder64Mb: true });
   });
 });

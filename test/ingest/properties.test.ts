@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import type { Wilayah } from '../../server/ingest/finish/regions';
 import { testWorld } from '../support/world';
-import { dropLoaded, loadBytes, peakHeapDuring, settledHeap, wholeOrNothing, type PropertyLoad } from '../support/load-property';
+import { propertyChecker } from '../support/load-property';
 
 const t = testWorld();
 let wilayah: Wilayah[];
@@ -168,10 +168,6 @@ function usable(tb: Table): boolean {
   return tb.rows.every((r) => filled(r) >= Math.min(2, r.length));
 }
 
-function describeLoad(l: PropertyLoad): string {
-  const r = l.result;
-  return JSON.stringify({ state: r.state, rows: r.rows, errors: r.report.errors.slice(0, 3), warnings: r.report.warnings.map((w) => w.code), columns: r.columns.map((c) => c.name), dialect: r.dialect });
-}
 
 /** Ways a file goes wrong: each applied to a well-formed one. */
 type Damage =
@@ -240,22 +236,9 @@ function damaged(tb: Table, d: Dialect, a: Around, dmg: Damage): { bytes: Buffer
 }
 
 describe('the loader on generated CSV files (property tests)', () => {
-  let heapBefore = 0;
-  let peak = 0;
-  beforeAll(() => {
-    heapBefore = settledHeap();
-  });
-  /** Loads and checks the properties every load has; the heap's peak growth is kept. */
-  async function check(bytes: Buffer, more: (l: PropertyLoad) => string | null): Promise<void> {
-    const { value: l, peakGrowth } = await peakHeapDuring(() => loadBytes(t.svc.db, wilayah, bytes, 'data.csv'));
-    peak = Math.max(peak, peakGrowth);
-    try {
-      const broken = wholeOrNothing(l) ?? more(l);
-      if (broken) throw new Error(`${broken}: ${describeLoad(l)}`);
-    } finally {
-      await dropLoaded(t.svc.db, l);
-    }
-  }
+  const props = propertyChecker(() => ({ db: t.svc.db, wilayah }), 'data.csv');
+  beforeAll(() => props.start());
+  const check = props.check;
 
   it('loads every well-formed file, in any dialect and encoding, with exactly its data rows', async () => {
     await fc.assert(
@@ -285,7 +268,8 @@ describe('the loader on generated CSV files (property tests)', () => {
   }, TEST_MS);
 
   it('keeps the heap bounded over the run (no load holds on to what it read)', () => {
-    const kept = settledHeap() - heapBefore;
+    const kept = props.kept();
+    const peak = props.peak();
     // A 1 MB field is read as text a few times over; nothing near a file's worth may stay.
     expect({ peakMb: Math.round(peak / MB) < 300, keptMb: Math.round(kept / MB) < 64 }).toEqual({ peakMb: true, keptMb: true });
   });

@@ -118,3 +118,44 @@ export async function peakHeapDuring<T>(fn: () => Promise<T>): Promise<{ value: 
     clearInterval(timer);
   }
 }
+
+/** What a load is summed up as in a failure's message. */
+export function describeLoad(l: PropertyLoad): string {
+  const r = l.result;
+  return JSON.stringify({
+    state: r.state,
+    rows: r.rows,
+    errors: r.report.errors.slice(0, 3).map((e) => ({ ...e, value: typeof e.value === 'string' ? e.value.slice(0, 80) : e.value })),
+    warnings: r.report.warnings.map((w) => w.code),
+    columns: r.columns.map((c) => c.name),
+    dialect: r.dialect,
+  });
+}
+
+/**
+ * The checker of a property test file: `check` loads bytes, applies the properties of every load
+ * (wholeOrNothing) and the case's own (`more`), drops the table, and keeps the heap's peak growth;
+ * `peak()` and `kept()` say how far the heap went and what stayed after the runs.
+ */
+export function propertyChecker(env: () => { db: Knex; wilayah: Wilayah[] }, filename: string) {
+  let before = 0;
+  let peak = 0;
+  return {
+    start() {
+      before = settledHeap();
+    },
+    async check(bytes: Buffer, more: (l: PropertyLoad) => string | null): Promise<void> {
+      const { db, wilayah } = env();
+      const { value: l, peakGrowth } = await peakHeapDuring(() => loadBytes(db, wilayah, bytes, filename));
+      peak = Math.max(peak, peakGrowth);
+      try {
+        const broken = wholeOrNothing(l) ?? more(l);
+        if (broken) throw new Error(`${broken}: ${describeLoad(l)}`);
+      } finally {
+        await dropLoaded(db, l);
+      }
+    },
+    peak: () => peak,
+    kept: () => settledHeap() - before,
+  };
+}
