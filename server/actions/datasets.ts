@@ -13,9 +13,13 @@ import { uniqueDatasetSlug } from './slug';
 import { datasetStage } from '../queries/stage';
 import { refreshSoon } from '../quality/refresh';
 
-/** Loads a dataset by slug, locked for the rest of the transaction. */
+/**
+ * Loads a dataset by slug, locked for the rest of the transaction against other changes to it —
+ * FOR NO KEY UPDATE, so rows that refer to it (notices, a service account's datasets) can still be
+ * written beside it: FOR UPDATE made a retraction and a service account's dataset choice deadlock.
+ */
 export async function lockDataset(tx: Knex.Transaction, slug: string): Promise<DatasetRow> {
-  const ds = await tx('datasets as d').where('d.slug', slug).select('d.*', datasetStage(tx, 'd')).forUpdate('d').first();
+  const ds = await tx('datasets as d').where('d.slug', slug).select('d.*', datasetStage(tx, 'd')).forNoKeyUpdate('d').first();
   if (!ds) throw datasetNotFound();
   return ds as DatasetRow;
 }

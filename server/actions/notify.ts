@@ -9,7 +9,9 @@ export function usersWithRole(tx: Knex | Knex.Transaction, roles: string[]): Pro
 
 /** Active producers of an organization. */
 export function producersOf(tx: Knex | Knex.Transaction, organizationId: number): Promise<number[]> {
-  return tx('users').where({ role: 'produsen', organization_id: organizationId, active: true }).pluck('id');
+  // People only: a service account reads no notices (and its rows, locked while its datasets are
+  // chosen, must not be on the path of every notice to its OPD).
+  return tx('users').where({ role: 'produsen', organization_id: organizationId, active: true, kind: 'person' }).pluck('id');
 }
 
 /**

@@ -22,7 +22,7 @@ interface ServiceRow {
 const serviceNotFound = () => new NotFound('Akun layanan tidak ditemukan.', 'Service account not found.');
 
 async function serviceById(tx: Knex.Transaction, id: number): Promise<ServiceRow> {
-  const u = await tx('users').where({ id, kind: 'service' }).forUpdate().first('id', 'email', 'name', 'organization_id', 'active');
+  const u = await tx('users').where({ id, kind: 'service' }).forNoKeyUpdate().first('id', 'email', 'name', 'organization_id', 'active');
   if (!u) throw serviceNotFound();
   return u as ServiceRow;
 }
