@@ -152,13 +152,15 @@ describe('the release calendar’s feeds', () => {
     expect(ics.headers['content-type']).toMatch(/^text\/calendar/);
     const comp = new ICAL.Component(ICAL.parse(ics.text));
     const events = comp.getAllSubcomponents('vevent').map((e) => new ICAL.Event(e));
-    const mine = events.find((e) => e.summary.includes('<script>alert(1)</script>'));
+    // Other files of the run publish hostile titles too: this test's own title ends "& ]]> uji".
+    const mine = events.find((e) => e.summary.includes('<script>alert(1)</script> & ]]> uji'));
     expect(mine).toBeDefined();
     expect(mine!.summary).toContain('Rilis terjadwal');
     const atom = await request(t.app).get('/feeds/releases.atom').expect(200);
     expect(atom.headers['content-type']).toMatch(/^application\/atom\+xml/);
     const feed = await new Parser().parseString(atom.text);
-    const item = feed.items.find((i) => (i.title ?? '').includes('alert(1)'));
+    // rss-parser hands the title over with its entities: this test's own ends "]]&gt; uji".
+    const item = feed.items.find((i) => /alert\(1\).*\]\]&gt; uji/.test(i.title ?? ''));
     expect(item).toBeDefined();
     expect(atom.text).not.toContain('<script>');
     const page = await request(t.app).get('/jadwal').expect(200);

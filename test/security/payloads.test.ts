@@ -55,9 +55,28 @@ beforeAll(async () => {
 /** Everything in an HTML page that could run: script elements, event-handler attributes, javascript: URLs, and any element a payload named. */
 function dangerous(html: string): string[] {
   const found: string[] = [];
+  // A schema.org JSON-LD block is data, not script: allowed only when its text is JSON with no `<`
+  // left in it (so nothing in it can close the element or open another).
+  let jsonLd: string | null = null;
   const parser = new HtmlParser({
+    ontext(text) {
+      if (jsonLd !== null) jsonLd += text;
+    },
+    onclosetag(name) {
+      if (name !== 'script' || jsonLd === null) return;
+      let ok = !jsonLd.includes('<');
+      try {
+        JSON.parse(jsonLd);
+      } catch {
+        ok = false;
+      }
+      if (!ok) found.push(`<script type="application/ld+json"> that is not inert JSON: ${jsonLd.slice(0, 200)}`);
+      jsonLd = null;
+    },
     onopentag(name, attrs) {
-      if (name === 'script' && !(attrs.src ?? '').startsWith('/static/')) found.push(`<script ${JSON.stringify(attrs)}>`);
+      const isJsonLd = name === 'script' && attrs.type === 'application/ld+json' && !attrs.src && Object.keys(attrs).length === 1;
+      if (isJsonLd) jsonLd = '';
+      if (name === 'script' && !isJsonLd && !(attrs.src ?? '').startsWith('/static/')) found.push(`<script ${JSON.stringify(attrs)}>`);
       if (name === 'svg' && 'onload' in attrs) found.push('<svg onload>');
       for (const [k, v] of Object.entries(attrs)) {
         if (/^on/i.test(k)) found.push(`<${name} ${k}="${v}">`);
