@@ -97,8 +97,10 @@ export async function dataList(db: Knex, actor: Actor | null, p: { year: number;
 }
 
 /** The years that have a data list, newest first. */
-export function dataListYears(db: Knex): Promise<number[]> {
-  return db('data_list_items').distinct('year').orderBy('year', 'desc').pluck('year');
+export function dataListYears(db: Knex, organizationId?: number): Promise<number[]> {
+  return db('data_list_items')
+    .modify((q) => (organizationId === undefined ? q : q.where({ organization_id: organizationId })))
+    .distinct('year').orderBy('year', 'desc').pluck('year');
 }
 
 /**

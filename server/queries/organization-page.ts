@@ -39,7 +39,8 @@ export async function loadOrganizationPage(db: Knex, actor: Actor | null, slug: 
   const [datasets, published, years] = await Promise.all([
     searchDatasets(db, actor, { organization: organization.slug, page: 1, per_page: 100, sort: 'title' }),
     publishedPerQuarter(db, actor, organization.id, o.timeZone),
-    opd ? dataListYears(db) : Promise.resolve([] as number[]),
+    // The newest years of this OPD's own data list (other OPDs' later lists must not push them out).
+    opd ? dataListYears(db, organization.id) : Promise.resolve([] as number[]),
   ]);
   const dataList = [];
   for (const year of years.slice(0, DATA_LIST_YEARS)) {

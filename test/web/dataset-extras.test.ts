@@ -111,6 +111,9 @@ describe('the organization page', () => {
     const org = await makeOrg(t.svc, 'opd', `Dinas Catatan Uji ${uid()}`);
     const producer = await makeUser(t.svc, 'produsen', org.slug);
     const year = thisYear - 1;
+    // Other OPDs' data lists for later years (other test files make them too) must not push this
+    // OPD's own years off its page.
+    for (const later of [1, 2, 3]) await perform(createDataListItem, t.w.walidata.actor, { year: thisYear + later, name: `Lain ${uid()}`, organization: t.w.otherOpd.slug, frequency: 'tahunan' }, t.svc);
     await perform(createDataListItem, t.w.walidata.actor, { year, name: 'Belum terbit', organization: org.slug, frequency: 'tahunan' }, t.svc);
     const late = await perform(createDataListItem, t.w.walidata.actor, { year, name: 'Terbit terlambat', organization: org.slug, frequency: 'tahunan' }, t.svc);
     const ds = await makeDataset(t.svc, producer, org.slug, { title: 'Dataset Catatan Uji' });
