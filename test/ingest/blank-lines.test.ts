@@ -3,6 +3,7 @@
 // object per record whose field count differs from the first record's, and a 1 MB file of blank
 // lines held the event loop for 24 s. Runs of blank lines are read as one, their lines counted back.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { emptyBlankLines } from '../../server/ingest/run/blank-lines';
 import { parseRecords, squeezeBlankRuns } from '../../server/ingest/sniff/records';
 import { testWorld } from '../support/world';
 import { load, values } from '../support/ingest';
@@ -44,5 +45,19 @@ describe('runs of blank lines', () => {
     const l = await load(t.svc, t.w, '\n'.repeat(1_000_000) + 'nama,a,b\nX,1,2\nY,1,2,3\nZ,1,2\n');
     expect(l.rows).toEqual([]);
     expect(l.report.errors.map((e) => [e.code, e.line])).toEqual([['ragged_row', 1_000_003]]);
+  }, 300_000);
+
+  it('of spaces are emptied before the validating parse, outside quotes only, line breaks kept', () => {
+    expect(emptyBlankLines('a,b\n  \n\t \r\n1,2\n', false)).toEqual({ text: 'a,b\n\n\r\n1,2\n', inQuote: false });
+    // Inside a quoted cell a line of spaces is the cell's own: left alone, also across chunks.
+    expect(emptyBlankLines('1,"x\n  \ny"\n  \n', false)).toEqual({ text: '1,"x\n  \ny"\n\n', inQuote: false });
+    expect(emptyBlankLines('  \ny"\n  \n', true)).toEqual({ text: '  \ny"\n\n', inQuote: false });
+    expect(emptyBlankLines('1,"say ""hi""\n  \n', false)).toEqual({ text: '1,"say ""hi""\n  \n', inQuote: true });
+  });
+
+  it('load: a quoted cell keeps its own line of spaces while the lines of spaces around it go', async () => {
+    const l = await load(t.svc, t.w, 'a,b\n1,"x\n  \ny"\n  \n' + ' \n'.repeat(50_000) + '2,z\n');
+    expect(l.report.errors).toEqual([]);
+    expect(values(l.rows)).toEqual([{ a: 1, b: 'x\n  \ny' }, { a: 2, b: 'z' }]);
   }, 300_000);
 });

@@ -11,6 +11,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { quoteIdent, tableSql } from '../../db/datastore';
 import { countLf } from '../bytes';
 import { RegionTally } from '../finish/regions';
+import { blankLinesEmptied } from './blank-lines';
 import { MAX_FIELD_BYTES } from '../limits';
 import type { LineMap } from '../lines';
 import type { Encoding } from '../options';
@@ -199,7 +200,7 @@ export async function validatingCopy(client: PoolClient, job: ValidatingJob, rep
       ? fs.createReadStream(job.file, { start: layout.dataStartByte, end: layout.dataEndByte - 1, highWaterMark: 1 << 20 })
       : fs.createReadStream(job.file, { start: 0, end: -1 });
   try {
-    await pipeline(source, meter, decoder, parser, typer, copy);
+    await pipeline(source, meter, decoder, blankLinesEmptied(), parser, typer, copy);
   } catch (err) {
     if (err instanceof NotUtf8) return { kind: 'not_utf8' };
     const code = (err as { code?: string }).code;
