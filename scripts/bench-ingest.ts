@@ -15,10 +15,9 @@
  * the start, at the end, and the 1-minute one around each pair: figures from a busy machine are
  * noise, however they come out).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -26,7 +25,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { startEmbeddedPostgres } from '../server/db/embedded';
-import { generateOpenDataCsv as generate, OPEN_DATA_HEADER as HEADER } from './bench-lib';
+import { api, freePort, generateOpenDataCsv as generate, loadAverage, OPEN_DATA_HEADER as HEADER, peakRssMb, rssMb, untilIndexed, uploadVersion, waitFor } from './bench-lib';
 
 const { values: args } = parseArgs({
   options: {
@@ -84,102 +83,11 @@ async function baselineCopy(url: string, file: string, kind: Baseline, columns: 
   }
 }
 
-/** Waits until no index build runs in the benchmark's database. */
-async function untilIndexed(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (;;) {
-      const { rows } = await client.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity
-          WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND query ILIKE 'create index%'`,
-      );
-      if (rows[0].n === 0) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await client.end();
-  }
-}
-
-/** The 1, 5 and 15-minute load averages, rounded. */
-function loadAverage(): number[] {
-  return os.loadavg().map((l) => Math.round(l * 100) / 100);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function peakRssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const m = /VmHWM:\s+(\d+) kB/.exec(status);
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error('the portal exited during start-up');
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`no answer from ${url}`);
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function api(base: string, pathname: string, init: RequestInit & { token?: string } = {}): Promise<any> {
-  const res = await fetch(`${base}${pathname}`, {
-    ...init,
-    headers: { ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}), ...(init.body && !(init.body instanceof FormData) ? { 'Content-Type': 'application/json' } : {}), ...init.headers },
-  });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${pathname} → ${res.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
 interface BenchVersion {
   number: number;
   state: string;
   row_count: number | null;
   report: { errors: unknown[] };
-}
-
-/** Streams the file as a multipart upload (no whole-file buffering in this script either). */
-async function upload(base: string, slug: string, token: string, file: string): Promise<{ status: number; body: { data: BenchVersion } }> {
-  const boundary = `----bench${crypto.randomBytes(8).toString('hex')}`;
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench.csv"\r\nContent-Type: text/csv\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const size = fs.statSync(file).size;
-  async function* body() {
-    yield head;
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) yield chunk as Buffer;
-    yield tail;
-  }
-  const res = await fetch(`${base}/api/v1/datasets/${slug}/versions`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': String(head.length + size + tail.length) },
-    body: body() as unknown as RequestInit["body"],
-    duplex: 'half',
-  } as RequestInit);
-  return { status: res.status, body: (await res.json()) as { data: BenchVersion } };
 }
 
 /** One baseline and one ingest, run one after the other. */
@@ -264,7 +172,7 @@ async function main(): Promise<void> {
         method: 'POST', token, body: JSON.stringify({ organization: 'bench', title: `Bench ${run} ${Date.now()}`, topic: 'ekonomi' }),
       });
       const t0 = process.hrtime.bigint();
-      const up = await upload(base, ds.slug, token, file);
+      const up = (await uploadVersion(base, ds.slug, token, file)) as { status: number; body: { data: BenchVersion } };
       const uploaded = Number(process.hrtime.bigint() - t0) / 1e9;
       if (up.status !== 201 && up.status !== 202) throw new Error(`upload → ${up.status} ${JSON.stringify(up.body)}`);
       let v = up.body.data;

@@ -129,7 +129,7 @@ export async function freshDatabase(work: string, prefix: string, embedded = fal
   };
 }
 
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
+export async function waitFor(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 600; i++) {
     if (child.exitCode !== null) throw new Error('the portal exited during start-up');
     try {
