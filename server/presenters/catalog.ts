@@ -1,5 +1,5 @@
 import type { OrganizationRow, TopicRow } from '../db/rows';
-import type { OrganizationOut, TopicOut } from './schemas';
+import type { OrganizationOut, TopicOut } from './schemas/catalog';
 
 /** Public fields of an organization. */
 export function presentOrganization(o: Pick<OrganizationRow, 'slug' | 'name' | 'kind'> & Partial<OrganizationRow>, extra: { dataset_count?: number } = {}): OrganizationOut {

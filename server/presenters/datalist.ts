@@ -1,5 +1,5 @@
 import type { DataListEntry } from '../queries/datalist';
-import type { DataListItemOut } from './schemas';
+import type { DataListItemOut } from './schemas/management';
 
 /** A data-list item as the API gives it (SPEC §5 `/api/v1/data-list`). */
 export function presentDataListItem(e: DataListEntry, opts: { base: string; lang: string }): DataListItemOut {

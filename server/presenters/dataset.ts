@@ -5,7 +5,8 @@ export type { DatasetJoinedRow };
 import { presentOrganization, presentTopic } from './catalog';
 import { presentColumn, presentVersionSummary } from './version';
 import { presentQuality } from './quality';
-import type { DatasetDetailOut, DatasetOut } from './schemas';
+import type { DatasetOut } from './schemas/catalog';
+import type { DatasetDetailOut } from './schemas/versions';
 
 /** Base URL of the site, for absolute links in API output. */
 export function absolute(base: string, path: string): string {

@@ -1,5 +1,5 @@
 import type { Quality, QualityPart } from '../quality/score';
-import type { QualityOut } from './schemas';
+import type { QualityOut } from './schemas/catalog';
 
 const LABELS: Record<QualityPart['key'], { id: string; en: string }> = {
   metadata: { id: 'Kelengkapan metadata', en: 'Metadata completeness' },

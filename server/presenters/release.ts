@@ -1,6 +1,6 @@
 import type { ReleaseRow } from '../queries/releases';
 import { localDay, mondayOf } from '../manage/calendar';
-import type { ReleaseOut } from './schemas';
+import type { ReleaseOut } from './schemas/management';
 
 /** One release as the calendar, its feeds and the API show it. */
 export function presentRelease(r: ReleaseRow, opts: { base: string; lang: string }) {

@@ -1,5 +1,5 @@
 import type { RequestJoinedRow } from '../queries/requests';
-import type { RequestOut } from './schemas';
+import type { RequestOut } from './schemas/management';
 
 /** A data request as the public sees it (no contact details), or with them for who handles it. */
 export function presentRequest(r: RequestJoinedRow, opts: { base: string; contact?: boolean }): RequestOut {

@@ -1,5 +1,5 @@
 import type { TokenRow } from '../queries/tokens';
-import type { TokenOut } from './schemas';
+import type { TokenOut } from './schemas/management';
 
 /** Whether a token still opens the API. */
 export type TokenStatus = 'active' | 'expired' | 'revoked';

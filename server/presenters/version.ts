@@ -1,6 +1,7 @@
 import type { ColumnRow, VersionRow } from '../db/rows';
 import type { Report } from '../ingest/report';
-import type { ColumnOut, VersionOut, VersionSummaryOut } from './schemas';
+import type { ColumnOut } from './schemas/catalog';
+import type { VersionOut, VersionSummaryOut } from './schemas/versions';
 
 /** A column's dictionary entry (MS-Var). */
 export function presentColumn(c: Pick<ColumnRow, 'name' | 'label' | 'type' | 'role'> & Partial<ColumnRow>): ColumnOut {
