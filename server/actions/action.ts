@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { z } from 'zod';
-import { Forbidden, Invalid, NotFound, Unauthenticated } from '../errors';
+import { Conflict, Forbidden, Invalid, NotFound, Unauthenticated } from '../errors';
 import { mayWrite, type Actor } from '../policies/actor';
 import type { Services } from '../services';
 import { recordAudit, type AuditEntry } from '../audit';
@@ -77,16 +77,34 @@ export async function perform<S extends z.ZodType, R, O>(
   // A service account pushes and submits, nothing else (policies/service-account.ts).
   if (!serviceMayPerform(actor, action.name)) throw serviceRefusal();
   const after: Array<() => unknown> = [];
-  const result = await services.db.transaction(async (tx) => {
-    const record = await action.load(tx, input, actor);
-    enforce(action.authorize(actor, record, input), actor);
-    const ctx: ActionContext = { ...services, tx, ip: opts.ip, afterCommit: (fn) => after.push(fn) };
-    const { result: out, audit } = await action.run(ctx, actor, record, input);
-    if (audit) await recordAudit(tx, actor, action.name, audit, opts.ip);
-    return out;
-  });
+  const result = await services.db
+    .transaction(async (tx) => {
+      const record = await action.load(tx, input, actor);
+      enforce(action.authorize(actor, record, input), actor);
+      const ctx: ActionContext = { ...services, tx, ip: opts.ip, afterCommit: (fn) => after.push(fn) };
+      const { result: out, audit } = await action.run(ctx, actor, record, input);
+      if (audit) await recordAudit(tx, actor, action.name, audit, opts.ip);
+      return out;
+    })
+    .catch((err: unknown) => {
+      throw madeMeanwhile(err) ?? err;
+    });
   for (const fn of after) await fn();
   return result;
+}
+
+/**
+ * A unique index refused the change: another request made the same record (an e-mail, a slug, a
+ * code) between this action's check and its insert. Someone else was first: a 409, not a 500.
+ */
+function madeMeanwhile(err: unknown): Conflict | null {
+  const e = err as { code?: string; constraint?: string };
+  if (e?.code !== '23505') return null;
+  return new Conflict(
+    'Data yang sama baru saja dibuat oleh permintaan lain. Muat ulang halaman lalu periksa kembali.',
+    'The same record was just made by another request. Reload the page and check again.',
+    { constraint: e.constraint ?? null },
+  );
 }
 
 /** The refusal a read-only token gets for anything that writes. */
