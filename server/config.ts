@@ -6,6 +6,12 @@ import { parseAllowHosts } from './exchange/safe-fetch';
 /** The portal's zone when TIME_ZONE is not set: Western Indonesia Time (WIB). */
 export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
 
+/** The most URLs one sitemap file may hold (sitemaps.org). */
+export const SITEMAP_MAX = 50_000;
+
+/** The URLs one sitemap file of this portal holds at most unless SITEMAP_MAX_URLS says otherwise: a little under SITEMAP_MAX. */
+export const SITEMAP_LIMIT = 49_900;
+
 /** An optional setting for which an empty value (`S3_ENDPOINT=` in an env file) means unset. */
 function unsetWhenEmpty<T extends z.ZodType>(t: T) {
   return z.preprocess((v) => (v === '' ? undefined : v), t.optional());
@@ -59,6 +65,8 @@ const schema = z.object({
     }, 'not a time zone (e.g. Asia/Jakarta, Asia/Makassar, Asia/Jayapura)'),
   /** Views and downloads are counted in memory and written every this many seconds (0: only when asked). */
   USAGE_FLUSH_SECONDS: z.coerce.number().min(0).default(5),
+  /** The URLs one sitemap file holds at most; a larger catalog gets a sitemap index (sitemaps.org allows 50,000). */
+  SITEMAP_MAX_URLS: z.coerce.number().int().min(1).max(SITEMAP_MAX).default(SITEMAP_LIMIT),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** A session unused for this long ends (the store's expiry, renewed on every request). */
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(120),
@@ -122,6 +130,8 @@ export type Config = {
   /** Failed sign-ins one address may make per 15 minutes, per way in (web, API). */
   signInAttempts: number;
   usageFlushSeconds: number;
+  /** The URLs one sitemap file holds at most (SITEMAP_MAX_URLS). */
+  sitemapMaxUrls: number;
   xlsxLimits: XlsxLimits;
   /** IANA zone in which times are shown and dates filtered (default Asia/Jakarta, WIB). */
   timeZone: string;
@@ -174,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInAttempts: e.SIGN_IN_ATTEMPTS,
     timeZone: e.TIME_ZONE,
     usageFlushSeconds: e.USAGE_FLUSH_SECONDS,
+    sitemapMaxUrls: e.SITEMAP_MAX_URLS,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
     sessionMaxMs: e.SESSION_MAX_HOURS * 3_600_000,
     loginIpLimit: e.SIGN_IN_ATTEMPTS,

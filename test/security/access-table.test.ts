@@ -332,6 +332,8 @@ const ROWS: Row[] = [
   { route: 'GET /api/docs', call: () => ({ method: 'get', url: '/api/docs' }), expect: everyone },
   // For search engines: the same for everyone (open datasets only, whoever asks).
   { route: 'GET /sitemap.xml', call: () => ({ method: 'get', url: '/sitemap.xml' }), expect: everyone },
+  // A part of a sitemap index (the open datasets of the first block of ids; any part answers, index or not).
+  { route: 'GET /sitemap-:part.xml', call: () => ({ method: 'get', url: '/sitemap-1.xml' }), expect: everyone },
   { route: 'GET /robots.txt', call: () => ({ method: 'get', url: '/robots.txt' }), expect: everyone },
   { route: 'GET /daftar-data', call: () => ({ method: 'get', url: `/daftar-data?tahun=${year}` }), expect: everyone },
   { route: 'GET /opd', call: () => ({ method: 'get', url: '/opd' }), expect: everyone },

@@ -1,39 +1,16 @@
 import { DomUtils, parseDocument } from 'htmlparser2';
-import { SaxesParser } from 'saxes';
 import request from 'supertest';
 import { perform } from '../../server/actions/action';
 import { retractDataset } from '../../server/actions/datasets';
 import { makeDataset, publishedDataset, uploadContent } from '../support/factories';
 import { signedIn } from '../support/http';
+import { parseSitemap } from '../support/sitemap';
 import { testWorld } from '../support/world';
 
 // What search engines read: /sitemap.xml and /robots.txt, and each page's head — description,
 // Open Graph and schema.org JSON-LD — only ever about open, published datasets.
 
 const t = testWorld();
-
-/** The sitemap's <loc> and <lastmod> pairs, read with a real XML parser (which also refuses malformed XML). */
-function parseSitemap(xml: string): { root: string; ns: string; urls: Array<{ loc: string; lastmod?: string }> } {
-  const parser = new SaxesParser({ xmlns: true });
-  const urls: Array<{ loc: string; lastmod?: string }> = [];
-  let root = '';
-  let ns = '';
-  let field: 'loc' | 'lastmod' | null = null;
-  parser.on('opentag', (tag) => {
-    if (!root) {
-      root = tag.local;
-      ns = tag.uri;
-    }
-    if (tag.local === 'url') urls.push({ loc: '' });
-    if (tag.local === 'loc' || tag.local === 'lastmod') field = tag.local;
-  });
-  parser.on('text', (text) => {
-    if (field && urls.length) urls[urls.length - 1][field] = (urls[urls.length - 1][field] ?? '') + text;
-  });
-  parser.on('closetag', () => (field = null));
-  parser.write(xml).close();
-  return { root, ns, urls };
-}
 
 /** The head of an HTML page: meta tags by name/property, and the parsed JSON-LD blocks. */
 function head(html: string) {
