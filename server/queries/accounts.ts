@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { escapeLike } from './search';
 
 /** A user as the admin's pages list them (never the password hash). */
 export interface AdminUserRow {
@@ -16,7 +17,6 @@ export interface AdminUserRow {
   active_tokens: number;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, '\\$&');
 
 /** Users filtered by text (e-mail or name), role, organization and state; newest first, paged. */
 export async function listUsers(

@@ -19,25 +19,29 @@ export function displayRegionName(nama: string, jenis: string): string {
   return jenis === 'kota' ? `Kota ${words}` : words;
 }
 
-const cache = new WeakMap<Knex, Promise<RegionNames>>();
+const cache = new WeakMap<Knex, { stamp: string; names: Promise<RegionNames> }>();
 
-/** The reference codes' names (kode referensi), read once per database handle: they change only with a seed. */
-export function regionNames(db: Knex): Promise<RegionNames> {
-  let p = cache.get(db);
-  if (!p) {
-    p = db('wilayah')
-      .select('kode_bps', 'kode_kemendagri', 'nama', 'jenis')
-      .then((rows: Array<{ kode_bps: string; kode_kemendagri: string; nama: string; jenis: string }>) => {
-        const out: RegionNames = { bps: {}, kemendagri: {} };
-        for (const r of rows) {
-          const name = displayRegionName(r.nama, r.jenis);
-          out.bps[r.kode_bps.replace(/\./g, '')] = name;
-          out.kemendagri[r.kode_kemendagri.replace(/\./g, '')] = name;
-        }
-        return out;
-      });
-    p.catch(() => cache.delete(db));
-    cache.set(db, p);
-  }
-  return p;
+/**
+ * The reference codes' names (kode referensi), read again only when the codes changed: the
+ * walidata edits them (/manage/wilayah), so the stamp is their count and latest change.
+ */
+export async function regionNames(db: Knex): Promise<RegionNames> {
+  const { rows } = await db.raw("SELECT count(*) || '/' || coalesce(max(updated_at)::text, '') AS stamp FROM wilayah");
+  const stamp = String(rows[0].stamp);
+  const hit = cache.get(db);
+  if (hit && hit.stamp === stamp) return hit.names;
+  const names = db('wilayah')
+    .select('kode_bps', 'kode_kemendagri', 'nama', 'jenis')
+    .then((rows: Array<{ kode_bps: string; kode_kemendagri: string; nama: string; jenis: string }>) => {
+      const out: RegionNames = { bps: {}, kemendagri: {} };
+      for (const r of rows) {
+        const name = displayRegionName(r.nama, r.jenis);
+        out.bps[r.kode_bps.replace(/\./g, '')] = name;
+        out.kemendagri[r.kode_kemendagri.replace(/\./g, '')] = name;
+      }
+      return out;
+    });
+  names.catch(() => cache.get(db)?.names === names && cache.delete(db));
+  cache.set(db, { stamp, names });
+  return names;
 }

@@ -148,7 +148,8 @@ function words(q: string): string[] {
     .slice(0, 8);
 }
 
-function escapeLike(s: string): string {
+/** A text for LIKE/ILIKE, its wildcards (`%`, `_`) and backslash taken literally. */
+export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

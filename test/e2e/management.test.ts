@@ -10,8 +10,8 @@ import { testServices, type TestServices } from '../support/services';
 
 // The management side in Chromium, on a fresh demo (a database of its own): the walidata's
 // scorecards and usage, the public release calendar, and a public data request from the form to
-// its answer. Screenshots at desktop width and on a 360 px phone go to artifacts/screenshots
-// (gitignored), to be looked at.
+// its answer; a reference code edited by the walidata. Screenshots at desktop width and on a 360 px
+// phone go to artifacts/screenshots (gitignored), to be looked at.
 
 const PASSWORD = 'demo-sandi-uji-123';
 const SHOTS = path.join(__dirname, '../../artifacts/screenshots');
@@ -209,6 +209,51 @@ describe('the management side in the browser', () => {
     await p.goto(`${base}/permintaan`);
     await p.screenshot({ path: path.join(SHOTS, 'permintaan-public-desktop.png'), fullPage: true });
     for (const c of [pub, wali, other, opd]) await c.ctx.close();
+  });
+
+  it('lets the walidata edit a reference code through the form on a phone: a refused code is marked on its field, then the change is saved and audited', async () => {
+    const { ctx, page } = await signIn('walidata@demo.satudata.id', PHONE);
+    await page.goto(`${base}/manage/wilayah`);
+    await noSidewaysScroll(page);
+    // The list scrolls in its own box, says so, and its buttons name their code.
+    expect(await page.evaluate(`(() => { const b = document.querySelector('table.wilayah-list').closest('.table-scroll'); return b.scrollWidth > b.clientWidth; })()`)).toBe(true);
+    expect(await page.isVisible('[data-scroll-cue]')).toBe(true);
+    expect(await page.getAttribute('form[action$="/active"] button >> nth=0', 'aria-label')).toBe('Nonaktifkan LAMPUNG');
+    await page.fill('#w-q', '1813');
+    await Promise.all([page.waitForURL(/q=1813/), page.click('form.filters button')]);
+    expect(await page.$$eval('table.wilayah-list tbody tr', (trs) => trs.length)).toBe(1);
+    await Promise.all([page.waitForURL(/\/manage\/wilayah\/\d+$/), page.click('table.wilayah-list a:has-text("PESISIR BARAT")')]);
+    const editUrl = page.url();
+    expect(await page.inputValue('#w-kdn')).toBe('18.13');
+
+    // A Kemendagri code another kabupaten has: refused, on its own field, which gets the focus.
+    await page.fill('#w-kdn', '18.04');
+    await Promise.all([page.waitForLoadState('load'), page.click('form.card button[type=submit]')]);
+    expect(await page.getAttribute('#w-kdn', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#w-kdn', 'aria-describedby')).toContain('w-kdn-err');
+    expect(await page.textContent('#w-kdn-err')).toBe('Kode Kemendagri 18.04 sudah dipakai LAMPUNG BARAT.');
+    expect(await page.evaluate('document.activeElement.id')).toBe('w-kdn');
+    expect(await page.getAttribute('#w-bps', 'aria-invalid')).toBeNull();
+    await noSidewaysScroll(page);
+    await page.screenshot({ path: path.join(SHOTS, 'wilayah-refused-360.png'), fullPage: true });
+    expect((await svc.db('wilayah').where({ kode_bps: '1813' }).first()).kode_kemendagri).toBe('18.13');
+
+    // Corrected and renamed: saved (the name in capitals, as BPS writes it), listed, audited.
+    await page.fill('#w-kdn', '18.13');
+    await page.fill('#w-nama', 'Pesisir Barat Raya');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/manage/wilayah'), page.click('form.card button[type=submit]')]);
+    expect(await page.textContent('.flash')).toContain('PESISIR BARAT RAYA');
+    expect(await page.textContent('table.wilayah-list')).toContain('PESISIR BARAT RAYA');
+    await noSidewaysScroll(page);
+    expect(await svc.db('wilayah').where({ kode_bps: '1813' }).first()).toMatchObject({ nama: 'PESISIR BARAT RAYA', kode_kemendagri: '18.13', active: true });
+    const audit = await svc.db('audit_events').where({ action: 'wilayah.update', target_id: '1813' });
+    expect(audit.map((a) => a.details)).toEqual([{ nama: { from: 'PESISIR BARAT', to: 'PESISIR BARAT RAYA' } }]);
+    await page.setViewportSize(DESKTOP);
+    await page.goto(editUrl);
+    await shoot(page, 'wilayah-edit-walidata');
+    await page.goto(`${base}/manage/wilayah`);
+    await shoot(page, 'wilayah-walidata');
+    await ctx.close();
   });
 
   it('raised no script errors on any page', () => {

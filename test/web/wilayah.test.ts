@@ -5,6 +5,7 @@ import { makeWorld, type World } from '../support/factories';
 import { csrfFrom, signedIn } from '../support/http';
 import { load } from '../support/ingest';
 import { isolatedDatabase } from '../support/isolated-db';
+import { regionNames } from '../../server/queries/region-names';
 import { testServices, type TestServices } from '../support/services';
 
 // The walidata manages the reference codes. On a database of its own: the other test files read
@@ -52,12 +53,16 @@ describe('the reference codes, managed by the walidata', () => {
     expect(after.rows).toHaveLength(2);
 
     // Edited: the name is checked against the new one.
+    expect((await regionNames(svc.db)).bps['1899']).toBe('Kabupaten Uji');
     const edit = await agent.get(`/manage/wilayah/${added.id}`).expect(200);
     expect(edit.text).toContain('value="18.99"');
     await agent.post(`/manage/wilayah/${added.id}`).type('form').send({ _csrf: csrfFrom(edit.text), level: 'kabupaten_kota', nama: 'Kota Uji', jenis: 'kota', kode_bps: '1898', kode_kemendagri: '18.98', induk_bps: '18' }).expect(303);
     expect(await svc.db('wilayah').where({ id: added.id }).first()).toMatchObject({ nama: 'KOTA UJI', jenis: 'kota', kode_bps: '1898', kode_kemendagri: '18.98' });
     expect((await audits('wilayah.update'))[0].details).toMatchObject({ nama: { from: 'KABUPATEN UJI', to: 'KOTA UJI' }, kode_bps: { from: '1899', to: '1898' } });
     expect((await load(svc, w, csv('1898', 'KOTA UJI'))).report.errors).toEqual([]);
+    // Charts and maps name the code by its new name (the names were read before the edit).
+    expect((await regionNames(svc.db)).bps['1898']).toBe('Kota Kota Uji');
+    expect((await regionNames(svc.db)).bps['1899']).toBeUndefined();
     expect((await load(svc, w, csv('1899', 'KABUPATEN UJI'))).report.errors.map((e) => e.code)).toContain('unknown_region_code');
 
     // Deactivated: loads refuse the code again; it is kept, and can come back.

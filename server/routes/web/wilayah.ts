@@ -3,6 +3,7 @@ import { perform, untrusted } from '../../actions/action';
 import { createWilayah, setWilayahActive, updateWilayah, WILAYAH_KINDS, WILAYAH_LEVELS, type WilayahRow } from '../../actions/wilayah';
 import { AppError, Forbidden, NotFound, userMessage } from '../../errors';
 import { canManageWilayah } from '../../policies/wilayah';
+import { listWilayah, presentWilayah as present } from '../../queries/wilayah';
 import type { Services } from '../../services';
 import { flash } from './csrf';
 import { requireUser } from './guards';
@@ -15,9 +16,18 @@ function formOf(body: unknown): Record<(typeof FIELDS)[number], string> {
   return Object.fromEntries(FIELDS.map((k) => [k, typeof b[k] === 'string' ? (b[k] as string) : ''])) as Record<(typeof FIELDS)[number], string>;
 }
 
-/** Allow-listed for the pages. */
-function present(w: WilayahRow) {
-  return { id: w.id, level: w.level, kode_bps: w.kode_bps, kode_kemendagri: w.kode_kemendagri, nama: w.nama, jenis: w.jenis, induk_bps: w.induk_bps, active: w.active };
+/**
+ * Each field's own message, in the reader's language (the action's checks carry both; a field the
+ * schema refused gets a general one), so the form can mark and describe the field itself.
+ */
+function fieldErrorsOf(details: unknown, lang: 'id' | 'en', general: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of Array.isArray(details) ? (details as Array<{ path?: unknown; message?: unknown; message_en?: unknown }>) : []) {
+    if (typeof d.path !== 'string' || !(FIELDS as readonly string[]).includes(d.path)) continue;
+    const message = typeof d.message_en === 'string' ? String(lang === 'en' ? d.message_en : d.message) : general;
+    out[d.path] = out[d.path] ? `${out[d.path]} ${message}` : message;
+  }
+  return out;
 }
 
 /** The walidata's reference codes (kode referensi): list, search, add, edit, take out of use (`/manage/wilayah`). */
@@ -34,23 +44,25 @@ export function wilayahRoutes(services: Services): Router {
     kinds: WILAYAH_KINDS.map((v) => ({ value: v, selected: form.jenis === v })),
   });
 
+  const errorsView = (req: Request, res: Response, details: unknown) => {
+    const fieldErrors = fieldErrorsOf(details, req.lang, res.locals.t('wilayah.fieldInvalid'));
+    const focus = FIELDS.find((k) => fieldErrors[k]);
+    // The fields say what is wrong with each; the message above the form only points at them.
+    return { fieldErrors, focus, ...(focus ? { formError: res.locals.t('wilayah.checkFields') } : {}) };
+  };
+
   async function list(req: Request, res: Response, form?: Record<string, string>, formError?: string, details?: unknown) {
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
-    const rows: WilayahRow[] = await db('wilayah')
-      .modify((b) => {
-        if (q) void b.where((w) => w.whereILike('nama', `%${q}%`).orWhereILike('kode_bps', `${q}%`).orWhereILike('kode_kemendagri', `${q}%`));
-      })
-      .orderByRaw("CASE level WHEN 'provinsi' THEN 0 ELSE 1 END")
-      .orderBy('kode_bps');
+    const rows = await listWilayah(db, q);
     const f = form ?? { level: 'kabupaten_kota', jenis: 'kabupaten', induk_bps: rows.find((w) => w.level === 'provinsi')?.kode_bps ?? '' };
-    res.status(formError ? 400 : 200).render('manage/wilayah', { title: res.locals.t('wilayah.title'), rows: rows.map(present), q, form: f, ...choices(f), formError, formErrors: details });
+    res.status(formError ? 400 : 200).render('manage/wilayah', { title: res.locals.t('wilayah.title'), rows: rows.map(present), q, form: f, ...choices(f), ...(formError ? { formError, ...errorsView(req, res, details) } : {}) });
   }
 
   async function edit(req: Request, res: Response, id: number, form?: Record<string, string>, formError?: string, details?: unknown) {
     const w: WilayahRow | undefined = await db('wilayah').where({ id }).first();
     if (!w) throw new NotFound('Kode referensi tidak ditemukan.', 'Reference code not found.');
     const f = form ?? { ...present(w), induk_bps: w.induk_bps ?? '' };
-    res.status(formError ? 400 : 200).render('manage/wilayah-edit', { title: res.locals.t('wilayah.editTitle', { name: w.nama }), w: present(w), form: f, ...choices(f), formError, formErrors: details });
+    res.status(formError ? 400 : 200).render('manage/wilayah-edit', { title: res.locals.t('wilayah.editTitle', { name: w.nama }), w: present(w), form: f, ...choices(f), ...(formError ? { formError, ...errorsView(req, res, details) } : {}) });
   }
 
   const idOf = (req: Request) => {
