@@ -9,7 +9,8 @@ import { defineAction } from './action';
 import { lockDataset } from './datasets';
 import { notify, producersOf } from './notify';
 import { slugSchema } from './schemas';
-import { checklistOf, publish } from './versions';
+import { checklistOf } from './versions';
+import { publish } from './version-state';
 import { versionStage } from '../queries/stage';
 
 const prioritasRefusal = () =>

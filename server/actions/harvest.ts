@@ -8,7 +8,8 @@ import { defineAction } from './action';
 import { lockDataset } from './datasets';
 import { datasetFieldsSchema, httpUrlSchema, slugSchema } from './schemas';
 import { slugify, uniqueDatasetSlug } from './slug';
-import { publish, type VersionRow } from './versions';
+import { publish } from './version-state';
+import type { VersionRow } from './versions';
 import type { DatasetRow } from '../db/rows';
 
 /** A harvest source as stored. */

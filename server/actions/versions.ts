@@ -1,11 +1,10 @@
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { Conflict, Invalid, datasetNotFound, versionNotFound } from '../errors';
-import { loadVersion } from '../jobs/load-version';
 import { loadOptionsSchema } from '../ingest/options';
 import { problemCount } from '../ingest/report';
-import { schedulerActor, type Actor } from '../policies/actor';
-import { canUploadVersion, canViewDataset, canViewWork } from '../policies/dataset';
+import { schedulerActor } from '../policies/actor';
+import { canUploadVersion, canViewWork } from '../policies/dataset';
 import type { VersionState } from '../policies/records';
 import type { VersionRow } from '../db/rows';
 
@@ -13,15 +12,15 @@ export type { VersionRow };
 import { canCommentVersion, canDecideVersion, canReloadVersion, canSubmitVersion, canViewVersion, canWithdrawVersion, RELOADABLE, reviewStage, SUBMITTABLE, WITHDRAWABLE } from '../policies/version';
 import { commentStage } from '../policies/review';
 import { canManageRelease, canPublishDue } from '../policies/release';
-import type { Services } from '../services';
 import { STORAGE_KEY } from '../storage';
-import { versionStage } from '../queries/stage';
 import { defineAction, type AuditEntry } from './action';
 import { notify, producersOf, usersWithRole } from './notify';
 import { evaluateChecklist, type ChecklistItem } from '../review/checklist';
 import { type DatasetRow, lockDataset } from './datasets';
 import { slugSchema } from './schemas';
 import { refreshSoon } from '../quality/refresh';
+import { lockVersion, publish, stateConflict, transition, unscheduledState, versionAudit, versionRef } from './version-state';
+import { earlierUpload, scheduleLoad, type UploadedVersion } from './version-upload';
 
 /** The checklist as evaluated when a reviewer decides (kept with the decision). */
 export async function checklistOf(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow): Promise<ChecklistItem[]> {
@@ -31,83 +30,6 @@ export async function checklistOf(tx: Knex.Transaction, ds: DatasetRow, v: Versi
     { has_table: Boolean(v.table_name), report: v.report ?? { errors: [], warnings: [], counts: { errors: {}, warnings: {} } }, file: { dialect: (v.dialect as Record<string, unknown> | null) ?? null } },
     columns,
   );
-}
-
-/**
- * Loads a dataset and one of its versions, both locked, so concurrent decisions queue up. A
- * missing version of a dataset the actor may not know of reads as a missing dataset.
- */
-async function lockVersion(tx: Knex.Transaction, slug: string, number: number, actor: Actor | null): Promise<{ ds: DatasetRow; v: VersionRow }> {
-  const ds = await lockDataset(tx, slug);
-  const v = await tx('versions as v').where({ 'v.dataset_id': ds.id, 'v.number': number }).select('v.*', versionStage(tx, 'v')).forUpdate('v').first();
-  if (!v) throw actor?.system || canViewDataset(actor, ds) || canViewWork(actor, ds) ? versionNotFound() : datasetNotFound();
-  return { ds, v: v as VersionRow };
-}
-
-/**
- * Moves a version from one of `from` to `to` only if it is still there (guarded update): of two
- * concurrent requests, the second finds the state changed and gets a 409.
- */
-async function transition(
-  tx: Knex.Transaction,
-  v: VersionRow,
-  from: readonly VersionState[],
-  to: VersionState,
-  extra: Record<string, unknown> = {},
-): Promise<void> {
-  const n = await tx('versions')
-    .where({ id: v.id })
-    .whereIn('state', from)
-    .update({ state: to, updated_at: tx.fn.now(), ...extra });
-  if (n !== 1) throw stateConflict(v.state);
-}
-
-function stateConflict(state: string): Conflict {
-  return new Conflict(
-    `Tindakan ini tidak dapat dilakukan pada versi berstatus "${state}".`,
-    `This cannot be done to a version in state "${state}".`,
-    { state },
-  );
-}
-
-const versionRef = z.object({ slug: slugSchema, number: z.coerce.number().int().positive() });
-
-/** The audit entry of an action on a version. */
-function versionAudit(ds: DatasetRow, v: { id: number; number: number }, details?: Record<string, unknown>): AuditEntry {
-  return { targetType: 'version', targetId: v.number, datasetId: ds.id, versionId: v.id, organizationId: ds.organization_id, details };
-}
-
-/** Starts loading a version: inline for small files, in the job queue for large ones. */
-function scheduleLoad(services: Services, versionId: number, size: number): () => Promise<void> {
-  return () =>
-    size <= services.config.inlineLoadMaxBytes ? loadVersion(services, versionId) : services.jobs.enqueueLoad(versionId);
-}
-
-/** A version upload's outcome: `reused` when an earlier upload answers it (nothing new was made). */
-export type UploadedVersion = VersionRow & { reused: boolean };
-
-/**
- * The version an upload repeats, if any: the one made with the same idempotency key (a different
- * file under the same key is a client's mistake, refused), else the latest version when it holds
- * the very same file — unless that one failed, when a new upload is how to try again.
- */
-async function earlierUpload(tx: Knex.Transaction, datasetId: number, sha256: string, key: string | undefined): Promise<VersionRow | null> {
-  if (key) {
-    const keyed = (await tx('versions').where({ dataset_id: datasetId, idempotency_key: key }).first()) as VersionRow | undefined;
-    if (keyed) {
-      if (keyed.raw_sha256 !== sha256) {
-        throw new Conflict(
-          `Idempotency-Key ini sudah dipakai untuk berkas lain (versi ${keyed.number}).`,
-          `This Idempotency-Key was already used for another file (version ${keyed.number}).`,
-          { version: keyed.number },
-        );
-      }
-      return keyed;
-    }
-  }
-  const latest = (await tx('versions').where({ dataset_id: datasetId }).orderBy('number', 'desc').first()) as VersionRow | undefined;
-  if (latest && latest.raw_sha256 === sha256 && latest.state !== 'failed') return latest;
-  return null;
 }
 
 /** Upload a file as the dataset's next version. The file is already in storage. */
@@ -242,17 +164,6 @@ export const withdrawVersion = defineAction({
 export const DECISIONS = ['approve', 'request_changes', 'reject', 'comment'] as const;
 export type Decision = (typeof DECISIONS)[number];
 
-
-/**
- * Makes version `v` the dataset's current published version, in the caller's transaction: the
- * previous one becomes `superseded`. Guarded: only from one of `from`, else a 409.
- */
-export async function publish(tx: Knex.Transaction, ds: DatasetRow, v: VersionRow, from: VersionState[]): Promise<void> {
-  await tx('versions').where({ dataset_id: ds.id, state: 'published' }).whereNot({ id: v.id }).update({ state: 'superseded', updated_at: tx.fn.now() });
-  await transition(tx, v, from, 'published', { published_at: tx.fn.now() });
-  await tx('datasets').where({ id: ds.id }).update({ current_version_id: v.id, updated_at: tx.fn.now() });
-}
-
 /** An ISO time in the future for a scheduled publication (a minute of slack for clocks). */
 const publishAtSchema = z.iso
   .datetime({ offset: true })
@@ -368,11 +279,6 @@ export const reviewVersion = defineAction({
   },
 });
 
-/** The queue a scheduled version returns to when it is taken off the calendar. */
-function unscheduledState(ds: DatasetRow): VersionState {
-  return ds.prioritas ? 'verified' : 'submitted';
-}
-
 /**
  * Take a scheduled version off the release calendar: it goes back to the review stage that
  * approved it (`submitted`, or `verified` for priority data), to be decided again.
@@ -396,6 +302,11 @@ export const unscheduleVersion = defineAction({
   },
 });
 
+/** Tells the OPD's producers and the people named (uploader, submitter, …) that a version is out. */
+async function notifyReleased(tx: Knex.Transaction, actorId: number | null, ds: DatasetRow, v: VersionRow, people: Array<number | null>): Promise<void> {
+  await notify(tx, { kind: 'released', recipients: [...(await producersOf(tx, ds.organization_id)), ...people], actorId, datasetId: ds.id, versionId: v.id, details: { number: v.number, title: ds.title } });
+}
+
 /** Publish a scheduled version now instead of at its time (the walidata). */
 export const publishVersionNow = defineAction({
   name: 'version.publish_now',
@@ -407,7 +318,7 @@ export const publishVersionNow = defineAction({
   },
   async run(ctx, actor, { ds, v }) {
     await publish(ctx.tx, ds, v, ['scheduled']);
-    await notify(ctx.tx, { kind: 'released', recipients: [...(await producersOf(ctx.tx, ds.organization_id)), v.uploaded_by, v.submitted_by], actorId: actor.id, datasetId: ds.id, versionId: v.id, details: { number: v.number, title: ds.title } });
+    await notifyReleased(ctx.tx, actor.id, ds, v, [v.uploaded_by, v.submitted_by]);
     ctx.afterCommit(refreshSoon(ctx.db, ctx.config.timeZone, [ds.id]));
     return { result: { state: 'published' as const }, audit: versionAudit(ds, v, { from: 'scheduled', to: 'published', publish_at: v.publish_at, early: true }) };
   },
@@ -435,7 +346,7 @@ export const publishDueVersion = defineAction({
     const due = v.state === 'scheduled' && v.publish_at !== null && new Date(v.publish_at).getTime() <= new Date(rows[0].now).getTime();
     if (!due) return { result: { published: false }, audit: null };
     await publish(tx, ds, v, ['scheduled']);
-    await notify(tx, { kind: 'released', recipients: [...(await producersOf(tx, ds.organization_id)), v.uploaded_by, v.submitted_by, v.scheduled_by], actorId: actor.id, datasetId: ds.id, versionId: v.id, details: { number: v.number, title: ds.title } });
+    await notifyReleased(tx, actor.id, ds, v, [v.uploaded_by, v.submitted_by, v.scheduled_by]);
     ctx.afterCommit(refreshSoon(ctx.db, ctx.config.timeZone, [ds.id]));
     return { result: { published: true }, audit: versionAudit(ds, v, { from: 'scheduled', to: 'published', publish_at: v.publish_at }) };
   },
