@@ -49,6 +49,16 @@ export async function withClient<T>(db: Knex, fn: (client: PoolClient) => Promis
   }
 }
 
+/**
+ * Runs one statement as a named prepared statement: each pooled connection parses and plans it
+ * once (PostgreSQL keeps the plan), later runs only bind and execute. For short queries asked on
+ * every request, where planning costs more than running. `text` must not select `*` (a cached
+ * plan may not change its result type when a migration adds a column).
+ */
+export async function preparedRows<T>(db: Knex, name: string, text: string, values: unknown[] = []): Promise<T[]> {
+  return withClient(db, async (client) => (await client.query({ name, text, values })).rows as T[]);
+}
+
 /** Brings the schema up to date. */
 export async function migrate(db: Knex): Promise<void> {
   await db.migrate.latest(migrationConfig());

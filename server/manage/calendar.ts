@@ -86,6 +86,20 @@ export function daysBetween(a: string, b: string): number {
  * name, such as GMT+1), and in English with its offset from UTC too ("WITA (UTC+8)").
  */
 export function zoneLabel(zone: string, lang: string, at: Date = new Date()): string {
+  // Every page shows it: kept per zone, language and minute (zones change their names and
+  // offsets only on whole minutes), so building the formatter is not paid per request.
+  const key = `${zone}|${lang}|${Math.floor(at.getTime() / 60_000)}`;
+  let label = zoneLabels.get(key);
+  if (label === undefined) {
+    if (zoneLabels.size >= 100) zoneLabels.clear();
+    zoneLabels.set(key, (label = computeZoneLabel(zone, lang, at)));
+  }
+  return label;
+}
+
+const zoneLabels = new Map<string, string>();
+
+function computeZoneLabel(zone: string, lang: string, at: Date): string {
   const short = new Intl.DateTimeFormat('id-ID', { timeZone: zone, timeZoneName: 'short' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? zone;
   if (lang !== 'en' || !/^[A-Z]{3,4}$/.test(short) || short === 'UTC') return short;
   const minutes = Math.round(zoneOffsetMs(at, zone) / 60_000);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
-import type { DatasetJoinedRow } from '../db/rows';
+import { preparedRows } from '../db/knex';
 import { canViewDataset } from '../policies/dataset';
-import { datasetQuery } from './datasets';
+import { datasetStage } from './stage';
 
 /**
  * The state of the catalog as public pages show it, in one short text: per table, its row count
@@ -30,21 +30,41 @@ const digest = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).di
 
 /** The stamp of the public listings (search, topics): the catalog's state. */
 export async function catalogStamp(db: Knex): Promise<PageStamp> {
-  const { rows } = await db.raw(`SELECT ${CATALOG_STAMP} AS stamp`);
-  return { key: digest(rows[0].stamp) };
+  const [row] = await preparedRows<{ stamp: string }>(db, 'catalog-stamp', `SELECT ${CATALOG_STAMP} AS stamp`);
+  return { key: digest(row.stamp) };
+}
+
+interface StampRow {
+  id: number;
+  access_level: string;
+  current_version_id: number | null;
+  retracted_at: Date | null;
+  version_xmin: string | null;
+  pembina_stage: boolean;
+  catalog_stamp: string;
+}
+
+// Built once: the statement is prepared per connection (planning a join costs more than running it).
+let pageStampSql: string | null = null;
+function pageStampText(db: Knex): string {
+  pageStampSql ??= db('datasets as d')
+    .leftJoin('versions as cv', 'cv.id', 'd.current_version_id')
+    .select('d.id', 'd.access_level', 'd.current_version_id', 'd.retracted_at', db.raw('cv.xmin::text AS version_xmin'), datasetStage(db, 'd'), db.raw(`${CATALOG_STAMP} AS catalog_stamp`))
+    .where('d.slug', '$slug')
+    .toSQL()
+    .toNative().sql;
+  return pageStampSql;
 }
 
 /**
  * The stamp of `/dataset/:slug` as the public sees it, or null when the public may not see it
- * (unknown, closed, retracted: such pages are never shared): the dataset's row joined with its
- * organization, topic, quality and current version, and the catalog's state (related datasets,
- * links), read in one round trip.
+ * (unknown, closed, retracted: such pages are never shared), in one round trip: the catalog's
+ * state (which changes with any change of the dataset's own row, its organization, topic and
+ * quality, and of the related datasets and links), its current version's row (xmin) and review
+ * stage.
  */
 export async function publicPageStamp(db: Knex, slug: string): Promise<DatasetPageStamp | null> {
-  const d: (DatasetJoinedRow & { catalog_stamp: string }) | undefined = await datasetQuery(db)
-    .where('d.slug', slug)
-    .select(db.raw(`${CATALOG_STAMP} AS catalog_stamp`))
-    .first();
-  if (!d || !canViewDataset(null, d)) return null;
-  return { key: digest(d), datasetId: d.id, live: Boolean(d.current_version_id && !d.retracted_at) };
+  const [d] = await preparedRows<StampRow>(db, 'public-page-stamp', pageStampText(db), [slug]);
+  if (!d || !canViewDataset(null, d as unknown as Parameters<typeof canViewDataset>[1])) return null;
+  return { key: digest([d.id, d.version_xmin, d.pembina_stage, d.catalog_stamp]), datasetId: d.id, live: Boolean(d.current_version_id && !d.retracted_at) };
 }

@@ -16,6 +16,14 @@ describe('dataset pages shared between readers who are not signed in', () => {
     expect((await request(t.app).get(`/dataset/${ds.slug}`).expect(200)).text).toContain('Judul Yang Baru Diperbaiki');
   });
 
+  it('shows a change of the current version row at once (the dataset row unchanged)', async () => {
+    const { ds } = await publishedDataset(t.svc, t.w);
+    for (let i = 0; i < 2; i++) expect((await request(t.app).get(`/dataset/${ds.slug}`).expect(200)).text).not.toContain('1999');
+    const { id } = await t.svc.db('datasets').where({ slug: ds.slug }).first('current_version_id as id');
+    await t.svc.db('versions').where({ id }).update({ published_at: new Date('1999-06-15T05:00:00Z') });
+    expect((await request(t.app).get(`/dataset/${ds.slug}`).expect(200)).text).toContain('1999');
+  });
+
   it('never serves a shared copy of a page once the dataset is retracted or closed', async () => {
     const a = await publishedDataset(t.svc, t.w);
     const b = await publishedDataset(t.svc, t.w);
