@@ -7,6 +7,8 @@ import { listTokens } from '../server/queries/tokens';
 import { createServiceAccount, revokeServiceAccount, rotateServiceAccountToken, setServiceAccountDatasets, SERVICE_EMAIL_DOMAIN } from '../server/actions/service-accounts';
 import { listServiceAccounts } from '../server/queries/service-accounts';
 import { presentServiceAccount } from '../server/presenters/service-account';
+import { createWilayah, setWilayahActive, updateWilayah, type WilayahRow } from '../server/actions/wilayah';
+import { listWilayah, presentWilayah } from '../server/queries/wilayah';
 import { boot, type Booted } from '../server/boot';
 import { loadConfig } from '../server/config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../server/db/embedded';
@@ -41,6 +43,13 @@ const USAGE = `Usage: npm run cli -- <command> [options]
   service:rotate --slug <slug> [--expires-days <n>]   (a new token; the old one stops at once)
   service:revoke --slug <slug>      service:datasets --slug <slug> --datasets <slug,slug…>
   service:list
+  wilayah:list [--q <part of a name, or a code's beginning>]   (the reference codes, inactive ones too)
+  wilayah:add  --level provinsi|kabupaten_kota --nama <name> --jenis provinsi|kabupaten|kota
+               --kode-bps <18 | 1801> --kode-kemendagri <18 | 18.04> [--induk <province's BPS code>]
+  wilayah:update --kode-bps <code> [--nama <n>] [--jenis <k>] [--level <l>] [--new-kode-bps <c>]
+               [--kode-kemendagri <c>] [--induk <c>]   (fields not given stay as they are)
+  wilayah:deactivate --kode-bps <code>   wilayah:activate --kode-bps <code>
+               (a deactivated code stays in published tables; new uploads with it are refused)
   demo:load    [--password <pw>]   (default: DEMO_PASSWORD or satudata-demo)
 
 As the database's owner (DATABASE_URL of the owner, or the embedded cluster's):
@@ -138,6 +147,32 @@ async function run(command: string, args: string[], svc: Booted): Promise<unknow
     }
     case 'service:list':
       return (await listServiceAccounts(svc.db)).map(presentServiceAccount);
+    case 'wilayah:list': {
+      const v = opt({ q: { type: 'string' } });
+      return (await listWilayah(svc.db, (v.q ?? '').trim())).map(presentWilayah);
+    }
+    case 'wilayah:add': {
+      const v = opt(WILAYAH_OPTIONS);
+      const w = await perform(createWilayah, systemActor, untrusted({ level: v.level, nama: v.nama, jenis: v.jenis, kode_bps: v['kode-bps'], kode_kemendagri: v['kode-kemendagri'], induk_bps: v.induk }), svc);
+      return presentWilayah(w);
+    }
+    case 'wilayah:update': {
+      const v = opt({ ...WILAYAH_OPTIONS, 'new-kode-bps': { type: 'string' } });
+      const cur = await wilayahByCode(svc, v['kode-bps']);
+      const w = await perform(
+        updateWilayah,
+        systemActor,
+        untrusted({ id: cur.id, level: v.level ?? cur.level, nama: v.nama ?? cur.nama, jenis: v.jenis ?? cur.jenis, kode_bps: v['new-kode-bps'] ?? cur.kode_bps, kode_kemendagri: v['kode-kemendagri'] ?? cur.kode_kemendagri, induk_bps: v.induk ?? cur.induk_bps ?? '' }),
+        svc,
+      );
+      return presentWilayah(w);
+    }
+    case 'wilayah:deactivate':
+    case 'wilayah:activate': {
+      const v = opt({ 'kode-bps': { type: 'string' } });
+      const w = await perform(setWilayahActive, systemActor, untrusted({ id: (await wilayahByCode(svc, v['kode-bps'])).id, active: command === 'wilayah:activate' }), svc);
+      return presentWilayah(w);
+    }
     case 'demo:load': {
       const v = opt({ password: { type: 'string' } });
       const password = v.password ?? svc.config.demoPassword;
@@ -225,6 +260,15 @@ async function serviceId(svc: Booted, slug: string | undefined): Promise<number>
   const u = await svc.db('users').where({ kind: 'service' }).whereRaw('lower(email) = lower(?)', [`${slug ?? ''}@${SERVICE_EMAIL_DOMAIN}`]).first('id');
   if (!u) throw new UsageError(`No service account "${slug ?? ''}".`);
   return u.id as number;
+}
+
+const WILAYAH_OPTIONS = { level: { type: 'string' }, nama: { type: 'string' }, jenis: { type: 'string' }, 'kode-bps': { type: 'string' }, 'kode-kemendagri': { type: 'string' }, induk: { type: 'string' } } as const;
+
+/** The reference code with this BPS code (active or not), or a usage error. */
+async function wilayahByCode(svc: Booted, kodeBps: string | undefined): Promise<WilayahRow> {
+  const w: WilayahRow | undefined = await svc.db('wilayah').where({ kode_bps: (kodeBps ?? '').trim() }).first();
+  if (!w) throw new UsageError(`No reference code with BPS code "${kodeBps ?? ''}".`);
+  return w;
 }
 
 /** The absolute link of a reset or invitation secret (PUBLIC_URL, else localhost:PORT). */

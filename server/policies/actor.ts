@@ -30,6 +30,11 @@ export function mayWrite(actor: Actor | null): boolean {
 /** The actor of operator commands (`npm run cli`). */
 export const systemActor: Actor = { id: null, role: 'admin', organizationId: null, email: 'cli', name: 'CLI', system: true };
 
+/** True for the operator's command line itself (not the portal's own system actors: scheduler, automation, harvester). */
+export function isOperatorCommand(actor: Actor | null): boolean {
+  return actor?.system === true && actor.email === systemActor.email;
+}
+
 /**
  * The release scheduler: publishes `scheduled` versions when their time comes, from any app or
  * worker process. Recorded in the audit log as `sistem:jadwal-rilis`.

@@ -247,5 +247,10 @@ describe('every action', () => {
     expect(await verdict(actions.publishDueVersion as unknown as AnyAction, systemActor, inputs.publishDueVersion)).toBe('refused');
     expect(await verdict(actions.createOrganization as unknown as AnyAction, systemActor, inputs.createOrganization)).toBe('allowed');
     expect(await verdict(actions.reviewVersion as unknown as AnyAction, systemActor, inputs.reviewVersion)).toBe('refused');
+    // The reference codes: the operator's command line (npm run cli -- wilayah:…), not the portal's own system actors.
+    for (const name of ['createWilayah', 'updateWilayah', 'setWilayahActive'] as const) {
+      const action = actions[name] as unknown as AnyAction;
+      expect([name, await verdict(action, systemActor, inputs[name]), await verdict(action, schedulerActor, inputs[name])]).toEqual([name, 'allowed', 'refused']);
+    }
   });
 });

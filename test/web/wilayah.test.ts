@@ -4,6 +4,7 @@ import { createApp } from '../../server/app';
 import { makeWorld, type World } from '../support/factories';
 import { csrfFrom, signedIn } from '../support/http';
 import { load } from '../support/ingest';
+import { runCli } from '../ops/db-state';
 import { isolatedDatabase } from '../support/isolated-db';
 import { regionNames } from '../../server/queries/region-names';
 import { testServices, type TestServices } from '../support/services';
@@ -103,3 +104,48 @@ describe('the reference codes, managed by the walidata', () => {
     expect(await svc.db('wilayah').where({ id: target.id }).first()).toMatchObject({ active: true });
   });
 });
+
+describe('the reference codes from the command line (npm run cli -- wilayah:…)', () => {
+  const cli = async (...args: string[]) => {
+    const out = await runCli(args, { DATABASE_URL: isolated.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+    return { code: out.code, json: out.code === 0 ? JSON.parse(out.stdout) : JSON.parse(out.stderr.slice(0, out.stderr.indexOf('\n}') + 2)) };
+  };
+
+  // Seven commands, each booting the portal's services: give a loaded machine time.
+  it('lists, adds, updates, deactivates and activates through the same actions, checks and audit as the page', async () => {
+    const listed = await cli('wilayah:list', '--q', '1802');
+    expect(listed.json).toEqual([expect.objectContaining({ kode_bps: '1802', kode_kemendagri: '18.06', nama: 'TANGGAMUS', active: true })]);
+
+    const added = await cli('wilayah:add', '--level', 'kabupaten_kota', '--nama', 'Kabupaten Baris Perintah', '--jenis', 'kabupaten', '--kode-bps', '1897', '--kode-kemendagri', '18.97', '--induk', '18');
+    expect(added).toEqual({ code: 0, json: expect.objectContaining({ kode_bps: '1897', kode_kemendagri: '18.97', nama: 'KABUPATEN BARIS PERINTAH', induk_bps: '18', active: true }) });
+    expect((await load(svc, w, csv('1897', 'KABUPATEN BARIS PERINTAH'))).report.errors).toEqual([]);
+
+    // The page's checks: a Kemendagri code in use and a BPS code outside its province are refused, nothing changes.
+    const refused = await cli('wilayah:update', '--kode-bps', '1897', '--kode-kemendagri', '18.04', '--new-kode-bps', '1997');
+    expect(refused.code).toBe(1);
+    expect(refused.json.error).toMatchObject({ code: 'invalid', details: expect.arrayContaining([expect.objectContaining({ path: 'kode_kemendagri', message_en: 'Kemendagri code 18.04 is already used by LAMPUNG BARAT.' }), expect.objectContaining({ path: 'kode_bps' })]) });
+    expect(await svc.db('wilayah').where({ kode_bps: '1897' }).first()).toMatchObject({ kode_kemendagri: '18.97' });
+
+    // Fields not given stay as they are.
+    const updated = await cli('wilayah:update', '--kode-bps', '1897', '--nama', 'Kota Baris Perintah', '--jenis', 'kota');
+    expect(updated.json).toMatchObject({ kode_bps: '1897', kode_kemendagri: '18.97', nama: 'KOTA BARIS PERINTAH', jenis: 'kota', level: 'kabupaten_kota', induk_bps: '18' });
+    expect((await cli('wilayah:deactivate', '--kode-bps', '1897')).json).toMatchObject({ kode_bps: '1897', active: false });
+    expect((await load(svc, w, csv('1897', 'KOTA BARIS PERINTAH'))).report.errors.map((e) => e.code)).toContain('unknown_region_code');
+    expect((await cli('wilayah:activate', '--kode-bps', '1897')).json).toMatchObject({ active: true });
+
+    // Audited like the page's, by the command line.
+    const events = await svc.db('audit_events').where({ target_type: 'wilayah', target_id: '1897' }).orderBy('id');
+    expect(events.map((e) => [e.action, e.actor_label, e.actor_id])).toEqual([
+      ['wilayah.create', 'cli', null],
+      ['wilayah.update', 'cli', null],
+      ['wilayah.set_active', 'cli', null],
+      ['wilayah.set_active', 'cli', null],
+    ]);
+    expect(events[1].details).toEqual({ nama: { from: 'KABUPATEN BARIS PERINTAH', to: 'KOTA BARIS PERINTAH' }, jenis: { from: 'kabupaten', to: 'kota' } });
+
+    const unknown = await cli('wilayah:deactivate', '--kode-bps', '1999');
+    expect(unknown.code).toBe(2);
+    expect(unknown.json.error.message).toContain('No reference code with BPS code "1999"');
+  }, 300_000);
+});
+
