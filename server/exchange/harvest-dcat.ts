@@ -1,6 +1,6 @@
 import jsonld from 'jsonld';
 import N3 from 'n3';
-import { FREQUENCY_URI, NS } from '../presenters/dcat';
+import { FREQUENCY_URI, NS } from '../presenters/dcat-vocab';
 import type { Services } from '../services';
 import { fetchPage, HarvestFailed } from './harvest-fetch';
 import { pickTable, remoteTime, tableKind, type RemoteDataset, type RemoteListing, type RemoteResource } from './harvest-remote';

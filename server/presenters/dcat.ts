@@ -3,62 +3,13 @@ import type { DatasetJoinedRow, OrganizationRow, TopicRow } from '../db/rows';
 import { regionGeometries, type Extent, type Region } from '../queries/extent';
 import type { PublishedVersion } from '../queries/resources';
 import { licenseInfo } from './license';
+import { EU, FREQUENCY_LABEL, FREQUENCY_URI, IANA, NS, THEME_CODE } from './dcat-vocab';
 
 // DCAT-AP 3 graphs of the catalog and its datasets, built as RDF/JS quads with n3 (never text):
 // the serialisers in routes/api/dcat write them as Turtle, JSON-LD or RDF/XML.
 
 const { namedNode, literal, blankNode, quad } = N3.DataFactory;
 type Term = N3.NamedNode | N3.BlankNode;
-
-export const NS = {
-  rdf: 'http://www.w3.org/1999/02/22-rdf-syntax-ns#',
-  rdfs: 'http://www.w3.org/2000/01/rdf-schema#',
-  xsd: 'http://www.w3.org/2001/XMLSchema#',
-  dcat: 'http://www.w3.org/ns/dcat#',
-  dct: 'http://purl.org/dc/terms/',
-  dcatap: 'http://data.europa.eu/r5r/',
-  foaf: 'http://xmlns.com/foaf/0.1/',
-  vcard: 'http://www.w3.org/2006/vcard/ns#',
-  skos: 'http://www.w3.org/2004/02/skos/core#',
-  adms: 'http://www.w3.org/ns/adms#',
-  spdx: 'http://spdx.org/rdf/terms#',
-  hydra: 'http://www.w3.org/ns/hydra/core#',
-  locn: 'http://www.w3.org/ns/locn#',
-  geo: 'http://www.opengis.net/ont/geosparql#',
-  prov: 'http://www.w3.org/ns/prov#',
-} as const;
-
-const EU = 'http://publications.europa.eu/resource/authority/';
-const IANA = 'http://www.iana.org/assignments/media-types/';
-
-/** Our update frequencies in the EU frequency vocabulary. */
-export const FREQUENCY_URI: Record<string, string> = {
-  harian: `${EU}frequency/DAILY`,
-  mingguan: `${EU}frequency/WEEKLY`,
-  bulanan: `${EU}frequency/MONTHLY`,
-  triwulanan: `${EU}frequency/QUARTERLY`,
-  semesteran: `${EU}frequency/BIANNUAL`,
-  tahunan: `${EU}frequency/ANNUAL`,
-  dua_tahunan: `${EU}frequency/BIENNIAL`,
-  ad_hoc: `${EU}frequency/IRREG`,
-};
-const FREQUENCY_LABEL: Record<string, string> = {
-  harian: 'daily', mingguan: 'weekly', bulanan: 'monthly', triwulanan: 'quarterly', semesteran: 'semiannual', tahunan: 'annual', dua_tahunan: 'biennial', ad_hoc: 'irregular',
-};
-
-/** Our topics in the EU data-theme vocabulary. */
-export const THEME_CODE: Record<string, [string, string]> = {
-  kependudukan: ['SOCI', 'Population and society'],
-  kemiskinan: ['SOCI', 'Population and society'],
-  sosial: ['SOCI', 'Population and society'],
-  kesehatan: ['HEAL', 'Health'],
-  pendidikan: ['EDUC', 'Education, culture and sport'],
-  ekonomi: ['ECON', 'Economy and finance'],
-  pertanian: ['AGRI', 'Agriculture, fisheries, forestry and food'],
-  infrastruktur: ['REGI', 'Regions and cities'],
-  pemerintahan: ['GOVE', 'Government and public sector'],
-  lingkungan: ['ENVI', 'Environment'],
-};
 
 export interface DcatContext {
   base: string;
@@ -221,6 +172,14 @@ export class DcatGraph {
     return c;
   }
 
+  /** A new dct:PeriodOfTime as the temporal coverage of `n`, for its bounds to be added to. */
+  private periodOfTime(n: Term): N3.BlankNode {
+    const period = this.blank();
+    this.add(n, `${NS.dct}temporal`, period);
+    this.add(period, `${NS.rdf}type`, namedNode(`${NS.dct}PeriodOfTime`));
+    return period;
+  }
+
   /** The portal's APIs as data services serving the given datasets. */
   services(datasets: string[], publisher: N3.NamedNode | null, contact: { name: string; email: string | null } | null): N3.NamedNode[] {
     const { base } = this.ctx;
@@ -279,9 +238,7 @@ export class DcatGraph {
     const regions = x.extent.regions.length ? x.extent.regions : x.province ? [x.province] : [];
     for (const r of regions) this.add(n, `${NS.dct}spatial`, this.location(r));
     if (x.extent.start || x.extent.end) {
-      const period = this.blank();
-      this.add(n, `${NS.dct}temporal`, period);
-      this.add(period, `${NS.rdf}type`, namedNode(`${NS.dct}PeriodOfTime`));
+      const period = this.periodOfTime(n);
       const put = (p: string, v: Extent['start'], end: boolean) => {
         if (!v) return;
         if (v.kind === 'date') this.typedLiteral(period, p, v.value.slice(0, 10), `${NS.xsd}date`);
@@ -291,9 +248,7 @@ export class DcatGraph {
       put(`${NS.dcat}endDate`, x.extent.end, true);
     } else if (x.period) {
       // No time column: the period its data-list item says this publication delivered.
-      const period = this.blank();
-      this.add(n, `${NS.dct}temporal`, period);
-      this.add(period, `${NS.rdf}type`, namedNode(`${NS.dct}PeriodOfTime`));
+      const period = this.periodOfTime(n);
       this.typedLiteral(period, `${NS.dcat}startDate`, x.period.start, `${NS.xsd}date`);
       this.typedLiteral(period, `${NS.dcat}endDate`, x.period.end, `${NS.xsd}date`);
     }

@@ -1,5 +1,6 @@
 import N3 from 'n3';
-import { DcatGraph, NS } from '../../server/presenters/dcat';
+import { DcatGraph } from '../../server/presenters/dcat';
+import { NS } from '../../server/presenters/dcat-vocab';
 
 // The catalog's paging after ckanext-dcat (hydra:PagedCollection), on a catalog larger than a page.
 

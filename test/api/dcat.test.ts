@@ -5,7 +5,7 @@ import N3 from 'n3';
 import { RdfXmlParser } from 'rdfxml-streaming-parser';
 import request from 'supertest';
 import { loadDemo } from '../../server/demo';
-import { NS } from '../../server/presenters/dcat';
+import { NS } from '../../server/presenters/dcat-vocab';
 import type { Express } from 'express';
 import { createApp } from '../../server/app';
 import { perform } from '../../server/actions/action';

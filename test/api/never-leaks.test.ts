@@ -4,7 +4,7 @@ import request from 'supertest';
 import { perform, untrusted } from '../../server/actions/action';
 import { retractDataset, updateDataset } from '../../server/actions/datasets';
 import { reviewVersion, submitVersion } from '../../server/actions/versions';
-import { NS } from '../../server/presenters/dcat';
+import { NS } from '../../server/presenters/dcat-vocab';
 import { makeDataset, makeOrg, makeUser, SMALL_CSV, uid, uploadContent, type TestUser } from '../support/factories';
 import { testWorld } from '../support/world';
 

@@ -1,7 +1,7 @@
 import jsonld from 'jsonld';
 import N3 from 'n3';
 import { XMLBuilder } from './xml';
-import { NS } from '../../../presenters/dcat';
+import { NS } from '../../../presenters/dcat-vocab';
 
 // Writers of a DCAT graph: Turtle (n3), JSON-LD (jsonld, compacted with our prefixes — no
 // remote context is ever fetched) and RDF/XML (a plain striped writer over the same quads).
