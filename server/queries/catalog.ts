@@ -47,3 +47,18 @@ export async function findTopic(db: Knex, slug: string): Promise<TopicRow> {
   if (!topic) throw new NotFound('Topik tidak ditemukan.', 'Topic not found.');
   return topic;
 }
+
+/** The OPDs by name: the choices of forms and filters. */
+export function listOpds(db: Knex): Promise<OrganizationRow[]> {
+  return db('organizations').where({ kind: 'opd' }).orderBy('name') as Promise<OrganizationRow[]>;
+}
+
+/** One OPD by its slug, or null. */
+export async function findOpd(db: Knex, slug: string): Promise<OrganizationRow | null> {
+  return ((await db('organizations').where({ slug, kind: 'opd' }).first()) as OrganizationRow | undefined) ?? null;
+}
+
+/** The topics in their set order, without counts: the choices of forms and filters. */
+export function topicsInOrder(db: Knex): Promise<TopicRow[]> {
+  return db('topics').orderBy('position') as Promise<TopicRow[]>;
+}

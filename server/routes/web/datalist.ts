@@ -4,12 +4,10 @@ import { perform, preflight, untrusted } from '../../actions/action';
 import { createDataListItem, deleteDataListItem, importDataList, linkDataListItem, updateDataListItem } from '../../actions/datalist';
 import { AppError, BadCsrf, Forbidden, Invalid, NotFound, Unauthenticated, userMessage } from '../../errors';
 import { ITEM_STATUSES } from '../../datalist/status';
-import { localDay } from '../../manage/calendar';
-import { FREQUENCIES, STATISTICS_CLASSES } from '../../metadata';
 import { canLinkDataListItem, canManageDataList, canUseDataListWorkspace } from '../../policies/datalist';
-import { visibleDatasetsScope } from '../../policies/dataset';
-import { statusCounts } from '../../presenters/datalist';
-import { dataList, dataListYears, type DataListEntry } from '../../queries/datalist';
+import { dataListItemValues, presentDataListForm, presentDataListPage } from '../../presenters/datalist';
+import { dataList } from '../../queries/datalist';
+import { findDataListItem, linkableDatasets, loadDataListForm, loadDataListPage } from '../../queries/datalist-page';
 import type { Services } from '../../services';
 import { parseInput } from '../parse';
 import { uploadFile, withUpload, type UploadGuard } from '../upload';
@@ -38,35 +36,15 @@ function itemFromForm(body: Record<string, unknown>) {
   };
 }
 
-/** Rows of the data-list table, with what the page shows per item. */
-function rowsOf(entries: DataListEntry[]) {
-  return entries.map((e) => ({ ...e, late: e.periods.filter((p) => p.status === 'terlambat').length }));
-}
-
 /** The public data list (`/daftar-data`) and the workspace where the walidata keeps it and OPDs link datasets. */
 export function dataListRoutes(services: Services): Router {
   const r = express.Router();
   const { db } = services;
   const timeZone = services.config.timeZone;
-  const thisYear = () => Number(localDay(new Date(), timeZone).slice(0, 4));
 
   async function pageData(req: Request, q: z.output<typeof listQuery>, scope: { organizationId?: number } = {}) {
-    const years = await dataListYears(db);
-    const year = q.tahun ?? (years.includes(thisYear()) ? thisYear() : (years[0] ?? thisYear()));
-    const all = await dataList(db, req.actor, { year, timeZone, organization: q.opd, organizationId: scope.organizationId });
-    const entries = q.status ? all.filter((e) => e.status === q.status) : all;
-    const orgs = await db('organizations').where({ kind: 'opd' }).orderBy('name').select('slug', 'name', 'short_name', 'id');
-    return {
-      year,
-      years: [...new Set([...years, thisYear(), thisYear() + 1])].sort((a, b) => b - a),
-      items: rowsOf(entries),
-      counts: statusCounts(all),
-      total: all.length,
-      organizations: orgs,
-      statuses: ITEM_STATUSES,
-      query: { tahun: String(year), ...(q.opd ? { opd: q.opd } : {}), ...(q.status ? { status: q.status } : {}) },
-      filters: q,
-    };
+    const page = await loadDataListPage(db, req.actor, { year: q.tahun, organization: q.opd, status: q.status, organizationId: scope.organizationId, timeZone });
+    return presentDataListPage(page, q);
   }
 
   r.get('/daftar-data', async (req, res) => {
@@ -81,21 +59,8 @@ export function dataListRoutes(services: Services): Router {
     next();
   });
 
-  async function formContext(req: Request) {
-    const [orgs, topics] = await Promise.all([db('organizations').where({ kind: 'opd' }).orderBy('name'), db('topics').orderBy('position')]);
-    return {
-      organizations: orgs,
-      topics: topics.map((t) => ({ slug: t.slug, name: req.lang === 'en' ? t.name_en : t.name_id })),
-      frequencies: FREQUENCIES,
-      classes: STATISTICS_CLASSES,
-      months: Array.from({ length: 12 }, (_, i) => i + 1),
-    };
-  }
-
-  /** Datasets an item of this OPD could be linked to (those whose work the actor sees). */
-  async function linkable(req: Request, organizationId: number) {
-    return db('datasets as d').modify(visibleDatasetsScope(req.actor, { work: true })).where('d.organization_id', organizationId).orderBy('d.title').select('d.slug', 'd.title');
-  }
+  const formContext = async (req: Request) => presentDataListForm(await loadDataListForm(db), req.lang);
+  const linkable = (req: Request, organizationId: number) => linkableDatasets(db, req.actor, organizationId);
 
   r.get('/manage/daftar-data', async (req, res) => {
     const q = parseInput(listQuery, req.query);
@@ -123,19 +88,17 @@ export function dataListRoutes(services: Services): Router {
 
   r.get('/manage/daftar-data/:id', async (req, res) => {
     const id = parseInput(z.coerce.number().int().positive(), req.params.id);
-    const item = await db('data_list_items').where({ id }).first();
+    const item = await findDataListItem(db, id);
     if (!item) throw new NotFound('Butir daftar data tidak ditemukan.', 'Data-list item not found.');
     if (!canLinkDataListItem(req.actor, item)) throw new Forbidden();
     const [entry] = await dataList(db, req.actor, { year: item.year, timeZone, ids: [id] });
-    const org = await db('organizations').where({ id: item.organization_id }).first();
-    const topic = item.topic_id ? await db('topics').where({ id: item.topic_id }).first() : null;
     res.render('datalist/item', {
       title: entry.name,
       item: entry,
       manage: canManageDataList(req.actor),
       choices: await linkable(req, item.organization_id),
       ...(await formContext(req)),
-      values: { ...item, organization: org.slug, topic: topic?.slug, dataset: entry.dataset?.slug },
+      values: dataListItemValues(item, entry),
     });
   });
 
@@ -144,7 +107,7 @@ export function dataListRoutes(services: Services): Router {
     const back = `/manage/daftar-data/${id}`;
     try {
       if (req.body.action === 'delete') {
-        const item = await db('data_list_items').where({ id }).first('year');
+        const item = await findDataListItem(db, id);
         await perform(deleteDataListItem, req.actor, { id }, services, { ip: req.ip });
         flash(req, 'ok', res.locals.t('datalist.deleted'));
         return res.redirect(303, `/manage/daftar-data?tahun=${item?.year ?? ''}`);
