@@ -1,4 +1,8 @@
-import type { RequestJoinedRow } from '../queries/requests';
+import { REQUEST_STATES } from '../actions/requests';
+import type { Actor } from '../policies/actor';
+import { canAnswerRequest, canRouteRequest } from '../policies/requests';
+import type { RequestDatasetChoice, RequestJoinedRow } from '../queries/requests';
+import { pagination } from './pagination';
 import type { RequestOut } from './schemas/management';
 
 /** A data request as the public sees it (no contact details), or with them for who handles it. */
@@ -30,3 +34,29 @@ export function presentRequest(r: RequestJoinedRow, opts: { base: string; contac
   };
 }
 export type RequestView = ReturnType<typeof presentRequest>;
+
+/** A list of requests (public or a workspace's) with its state filter and pager. */
+export function presentRequestList(list: { rows: RequestJoinedRow[]; total: number }, q: { status?: string; page: number }, opts: { base: string; contact?: boolean; perPage: number }) {
+  return {
+    requests: list.rows.map((x) => presentRequest(x, { base: opts.base, contact: opts.contact })),
+    states: REQUEST_STATES,
+    filters: q,
+    query: q.status ? { status: q.status } : {},
+    pager: pagination(q.page, list.total, opts.perPage),
+    total: list.total,
+  };
+}
+
+/** The request as who handles it sees it, with what they may do to it in its state and the form's choices. */
+export function presentRequestHandling(row: RequestJoinedRow, choices: { organizations: Array<{ slug: string; name: string }>; datasets: RequestDatasetChoice[] }, actor: Actor | null, base: string) {
+  const routes = canRouteRequest(actor);
+  return {
+    title: row.title as string,
+    request: presentRequest(row, { base, contact: true }),
+    canRoute: routes && ['baru', 'diteruskan'].includes(row.state),
+    canAnswer: canAnswerRequest(actor, row) && !['terpenuhi', 'ditolak', 'tersedia_di_tempat_lain'].includes(row.state) && (row.state !== 'baru' || routes),
+    canHide: routes,
+    organizations: choices.organizations,
+    datasets: choices.datasets,
+  };
+}

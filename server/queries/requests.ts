@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../policies/actor';
+import { visibleDatasetsScope } from '../policies/dataset';
 import { canRouteRequest } from '../policies/requests';
 
 /** The joined columns a request is shown with. */
@@ -37,4 +38,34 @@ export function findRequest(db: Knex, id: number) {
 export async function requestCounts(db: Knex): Promise<Record<string, number>> {
   const rows = await db('data_requests').whereNull('hidden_at').groupBy('state').select('state', db.raw('count(*)::int as n'));
   return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+}
+
+/** A dataset as a request's form names it. */
+export interface RequestDatasetChoice {
+  slug: string;
+  title: string;
+}
+
+const openDatasets = (db: Knex) => db('datasets as d').modify(visibleDatasetsScope(null, { publicOnly: true }));
+
+/** An open published dataset's slug and title (what a piece of feedback is about), or null. */
+export async function openDatasetTitle(db: Knex, slug: string): Promise<RequestDatasetChoice | null> {
+  return ((await openDatasets(db).where('d.slug', slug).first('d.slug', 'd.title')) as RequestDatasetChoice | undefined) ?? null;
+}
+
+/**
+ * What the handling form offers: the OPDs to route to (to who may route) and the open datasets
+ * to answer with (the request's OPD's once it is routed), by name and title.
+ */
+export async function requestHandleChoices(db: Knex, actor: Actor | null, organizationId: number | null): Promise<{ organizations: Array<{ slug: string; name: string }>; datasets: RequestDatasetChoice[] }> {
+  const [organizations, datasets] = await Promise.all([
+    canRouteRequest(actor) ? (db('organizations').where({ kind: 'opd' }).orderBy('name').select('slug', 'name') as Promise<Array<{ slug: string; name: string }>>) : [],
+    openDatasets(db)
+      .modify((qb) => {
+        if (organizationId) void qb.where('d.organization_id', organizationId);
+      })
+      .orderBy('d.title')
+      .select('d.slug', 'd.title') as Promise<RequestDatasetChoice[]>,
+  ]);
+  return { organizations, datasets };
 }

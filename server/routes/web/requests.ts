@@ -6,9 +6,8 @@ import { ANSWERS, REQUEST_STATES, answerRequest, createRequest, hideRequest, rou
 import { AppError, Forbidden, Invalid, NotFound, userMessage } from '../../errors';
 import { requesterActor } from '../../policies/actor';
 import { canAnswerRequest, canRouteRequest, canSeeRequestContact, canViewRequest, canUseRequestWorkspace } from '../../policies/requests';
-import { pagination } from '../../presenters/pagination';
-import { presentRequest } from '../../presenters/request';
-import { findRequest, listRequests, requestCounts } from '../../queries/requests';
+import { presentRequest, presentRequestHandling, presentRequestList } from '../../presenters/request';
+import { findRequest, listRequests, openDatasetTitle, requestCounts, requestHandleChoices } from '../../queries/requests';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { parseInput } from '../parse';
@@ -46,16 +45,11 @@ export function requestRoutes(services: Services): Router {
   async function listPage(req: Request, res: Response, form: { values?: Record<string, unknown>; error?: string; errors?: unknown } = {}, status = 200) {
     const q = parseInput(listQuery, req.query);
     const [{ rows, total }, counts] = await Promise.all([listRequests(db, req.actor, { state: q.status, page: q.page, per_page: PER_PAGE }), requestCounts(db)]);
-    const dataset = q.dataset ? await db('datasets').where({ slug: q.dataset }).whereNotNull('current_version_id').whereNull('retracted_at').where('access_level', 'terbuka').first('slug', 'title') : null;
+    const dataset = q.dataset ? await openDatasetTitle(db, q.dataset) : null;
     res.status(status).render('requests/index', {
       title: res.locals.t('requests.title'),
-      requests: rows.map((x) => presentRequest(x, { base: base(req) })),
+      ...presentRequestList({ rows, total }, q, { base: base(req), perPage: PER_PAGE }),
       counts,
-      states: REQUEST_STATES,
-      filters: q,
-      query: q.status ? { status: q.status } : {},
-      pager: pagination(q.page, total, PER_PAGE),
-      total,
       stamp: formStamp(secret),
       // The form posts a CSRF token even for the public: the session exists once the form is shown.
       formCsrf: csrfToken(req),
@@ -108,11 +102,7 @@ export function requestRoutes(services: Services): Router {
     const { rows, total } = await listRequests(db, req.actor, { state: q.status, page: q.page, per_page: PER_PAGE, workspace: true, organizationId: all ? undefined : (req.actor!.organizationId ?? -1) });
     res.render('requests/manage', {
       title: res.locals.t('requests.manageTitle'),
-      requests: rows.map((x) => presentRequest(x, { base: base(req), contact: true })),
-      states: REQUEST_STATES,
-      filters: q,
-      query: q.status ? { status: q.status } : {},
-      pager: pagination(q.page, total, PER_PAGE),
+      ...presentRequestList({ rows, total }, q, { base: base(req), contact: true, perPage: PER_PAGE }),
       all,
     });
   });
@@ -121,20 +111,8 @@ export function requestRoutes(services: Services): Router {
     const id = parseInput(z.coerce.number().int().positive(), req.params.id);
     const row = await findRequest(db, id);
     if (!row || !canSeeRequestContact(req.actor, row)) throw new NotFound('Permintaan tidak ditemukan.', 'Request not found.');
-    const orgs = canRouteRequest(req.actor) ? await db('organizations').where({ kind: 'opd' }).orderBy('name').select('slug', 'name') : [];
-    const datasets = await db('datasets').whereNotNull('current_version_id').whereNull('retracted_at').where('access_level', 'terbuka').modify((qb) => {
-      if (row.organization_id) qb.where('organization_id', row.organization_id);
-    }).orderBy('title').select('slug', 'title');
-    res.render('requests/handle', {
-      title: row.title,
-      request: presentRequest(row, { base: base(req), contact: true }),
-      canRoute: canRouteRequest(req.actor) && ['baru', 'diteruskan'].includes(row.state),
-      canAnswer: canAnswerRequest(req.actor, row) && !['terpenuhi', 'ditolak', 'tersedia_di_tempat_lain'].includes(row.state) && (row.state !== 'baru' || canRouteRequest(req.actor)),
-      canHide: canRouteRequest(req.actor),
-      organizations: orgs,
-      datasets,
-      answers: ANSWERS,
-    });
+    const choices = await requestHandleChoices(db, req.actor, row.organization_id);
+    res.render('requests/handle', { ...presentRequestHandling(row, choices, req.actor, base(req)), answers: ANSWERS });
   });
 
   r.post('/manage/permintaan/:id', async (req, res) => {
