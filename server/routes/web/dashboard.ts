@@ -19,7 +19,8 @@ import { optionsFromFields, uploadFile, withUpload, type UploadGuard } from '../
 import { requireUser } from './guards';
 import { parseInput } from '../parse';
 import { acceptMultipart, attempt, csrfValid, flash } from './csrf';
-import { versionView } from './version-view';
+import { presentVersionPage } from '../../presenters/version-page';
+import { loadVersionPage } from '../../queries/version-page';
 import { sourcePanel } from './sources';
 import { automationPanel } from './automation';
 
@@ -201,7 +202,7 @@ export function dashboardRoutes(services: Services): Router {
     const n = parseInput(versionNumber, req.params.n);
     const page = Number(req.query.page) > 0 ? Number(req.query.page) : 1;
     const cellsPage = Number(req.query.cells_page) > 0 ? Number(req.query.cells_page) : 1;
-    const view = await versionView(db, req.actor, req.params.slug, n, { ...opts(req), page, diff: req.query.diff === '1', cellsPage, against: Number(req.query.banding) > 0 ? Number(req.query.banding) : undefined });
+    const view = presentVersionPage(await loadVersionPage(db, req.actor, req.params.slug, n, { ...opts(req), page, diff: req.query.diff === '1', cellsPage, against: Number(req.query.banding) > 0 ? Number(req.query.banding) : undefined }), req.actor, opts(req));
     res.render('dashboard/version', {
       title: `${view.dataset.title} — v${view.version.number}`,
       ...view,

@@ -5,13 +5,15 @@ import { DECISIONS, publishVersionNow, reviewVersion, unscheduleVersion } from '
 import { AppError, Forbidden, userMessage } from '../../errors';
 import { fromLocalTime } from '../../manage/calendar';
 import { presentOrganization, presentTopic } from '../../presenters/catalog';
+import { listOpds, topicsInOrder } from '../../queries/catalog';
 import { reviewQueue } from '../../queries/review';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
 import { parseInput } from '../parse';
 import { attempt, flash } from './csrf';
 import { requireUser } from './guards';
-import { versionView } from './version-view';
+import { presentVersionPage } from '../../presenters/version-page';
+import { loadVersionPage } from '../../queries/version-page';
 import { canUseReviewQueue } from '../../policies/review';
 
 const decisionForm = z.object({
@@ -39,8 +41,8 @@ export function reviewRoutes(services: Services): Router {
     };
     const [items, orgs, topics] = await Promise.all([
       reviewQueue(db, req.actor!, filters),
-      db('organizations').where({ kind: 'opd' }).orderBy('name'),
-      db('topics').orderBy('position'),
+      listOpds(db),
+      topicsInOrder(db),
     ]);
     res.render('review/queue', {
       title: res.locals.t('review.queueTitle'),
@@ -56,9 +58,8 @@ export function reviewRoutes(services: Services): Router {
     const page = Number(req.query.page) > 0 ? Number(req.query.page) : 1;
     const cellsPage = Number(req.query.cells_page) > 0 ? Number(req.query.cells_page) : 1;
     const against = Number(req.query.banding) > 0 ? Number(req.query.banding) : undefined;
-    const view = await versionView(db, req.actor, String(req.params.slug), n, {
-      base: baseUrl(services, req), lang: req.lang, timeZone: services.config.timeZone, page, diff: req.query.diff === '1', cellsPage, against,
-    });
+    const loaded = await loadVersionPage(db, req.actor, String(req.params.slug), n, { timeZone: services.config.timeZone, page, diff: req.query.diff === '1', cellsPage, against });
+    const view = presentVersionPage(loaded, req.actor, { base: baseUrl(services, req), lang: req.lang });
     const failing = view.checklist.filter((c) => c.verdict === 'fail');
     res.status(status).render('review/version', {
       title: `${res.locals.t('review.title')}: ${view.dataset.title}`,
@@ -95,7 +96,7 @@ export function reviewRoutes(services: Services): Router {
         }
       }
       if (form.decision === 'approve' && !form.override_reason.trim()) {
-        const view = await versionView(db, req.actor, slug, n, { base: baseUrl(services, req), lang: req.lang, timeZone: services.config.timeZone });
+        const view = presentVersionPage(await loadVersionPage(db, req.actor, slug, n, { timeZone: services.config.timeZone }), req.actor, { base: baseUrl(services, req), lang: req.lang });
         if (view.checklist.some((c) => c.verdict === 'fail')) fieldErrors.override_reason = t('review.overrideRequired');
       }
     }
