@@ -12,6 +12,7 @@ import { ckanListing } from './harvest-ckan';
 import { dcatListing } from './harvest-dcat';
 import { fetchTable, HarvestFailed } from './harvest-fetch';
 import type { RemoteDataset, RemoteListing } from './harvest-remote';
+import { failedRunError, finishRun, type LoggedRun } from './runs';
 import { sweepDue } from './sweep';
 
 // A harvest run: read the remote catalog, file each remote dataset under the source's
@@ -20,13 +21,7 @@ import { sweepDue } from './sweep';
 // publishes, and log the run with its counts. Every change goes through an action as the
 // harvester (`sistem:panen`), so it is authorized and audited like a person's.
 
-export interface HarvestRunRow {
-  id: number;
-  source_id: number;
-  trigger: 'schedule' | 'manual';
-  started_at: Date;
-  finished_at: Date | null;
-  duration_ms: number | null;
+export interface HarvestRunRow extends LoggedRun {
   result: 'running' | 'ok' | 'partial' | 'failed';
   seen: number;
   created: number;
@@ -34,8 +29,6 @@ export interface HarvestRunRow {
   unchanged: number;
   retracted: number;
   failed: number;
-  error: string | null;
-  error_en: string | null;
   problems: Array<{ dataset: string | null; id: string; en: string }>;
 }
 
@@ -218,13 +211,8 @@ export async function runHarvest(services: Services, sourceId: number, trigger: 
   if (busy) return run;
   const counts = { seen: 0, created: 0, updated: 0, unchanged: 0, retracted: 0, failed: 0 };
   const problems: HarvestRunRow['problems'] = [];
-  const finish = async (fields: Partial<HarvestRunRow>) => {
-    const [done] = await db('harvest_runs')
-      .where({ id: run.id })
-      .update({ ...counts, ...fields, problems: JSON.stringify(problems.slice(0, 100)), finished_at: db.fn.now(), duration_ms: Date.now() - started })
-      .returning('*');
-    return done as HarvestRunRow;
-  };
+  const finish = (fields: Partial<HarvestRunRow>) =>
+    finishRun<HarvestRunRow>(db, 'harvest_runs', run.id, started, { ...counts, ...fields, problems: JSON.stringify(problems.slice(0, 100)) });
   try {
     // From the last run that brought everything: after a partial one, what failed is asked for again.
     const last = await db('harvest_runs').where({ source_id: sourceId, result: 'ok' }).orderBy('id', 'desc').first('started_at');
@@ -249,11 +237,7 @@ export async function runHarvest(services: Services, sourceId: number, trigger: 
     const known = err instanceof HarvestFailed ? err : null;
     if (!known) log.error({ err, sourceId }, 'harvest run failed');
     await db('harvest_sources').where({ id: sourceId }).increment('failures', 1);
-    return finish({
-      result: 'failed',
-      error: (known?.id ?? `Galat tak terduga: ${(err as Error).message}`).slice(0, 2000),
-      error_en: (known?.en ?? `Unexpected error: ${(err as Error).message}`).slice(0, 2000),
-    });
+    return finish({ result: 'failed', ...failedRunError(known, err) });
   }
 }
 

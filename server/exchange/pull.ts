@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import { log } from '../log';
 import type { Services } from '../services';
 import { StreamTooLarge, type StoredFile } from '../storage';
+import { failedRunError, finishRun, type LoggedRun } from './runs';
 import { sweepDue } from './sweep';
 import { FetchRefused, safeFetch } from './safe-fetch';
 import { BadRecords, recordsToCsv } from './records';
@@ -24,18 +25,10 @@ import { unseal } from './seal';
 export const FAILURES_BEFORE_NOTICE = 3;
 const FETCH_TIMEOUT_MS = 60_000;
 
-export interface SourceRunRow {
-  id: number;
-  source_id: number;
-  trigger: 'schedule' | 'manual';
-  started_at: Date;
-  finished_at: Date | null;
-  duration_ms: number | null;
+export interface SourceRunRow extends LoggedRun {
   bytes: number | null;
   http_status: number | null;
   result: 'running' | 'new_version' | 'unchanged' | 'failed';
-  error: string | null;
-  error_en: string | null;
   sha256: string | null;
   response_key: string | null;
   version_id: number | null;
@@ -110,13 +103,7 @@ export async function runSource(services: Services, sourceId: number, trigger: '
   const [run] = await db('source_runs').insert({ source_id: sourceId, trigger }).returning('*');
   const source = (await db('dataset_sources').where({ id: sourceId }).first()) as SourceRow;
   const ds = await db('datasets').where({ id: source.dataset_id }).first();
-  const finish = async (fields: Partial<SourceRunRow>) => {
-    const [done] = await db('source_runs')
-      .where({ id: run.id })
-      .update({ ...fields, finished_at: db.fn.now(), duration_ms: Date.now() - started })
-      .returning('*');
-    return done as SourceRunRow;
-  };
+  const finish = (fields: Partial<SourceRunRow>) => finishRun<SourceRunRow>(db, 'source_runs', run.id, started, fields);
   let fetched: Awaited<ReturnType<typeof fetchInto>> | null = null;
   let toLoad: StoredFile | null = null;
   try {
@@ -158,9 +145,7 @@ export async function runSource(services: Services, sourceId: number, trigger: '
     if (toLoad) await services.storage.discard(toLoad.key).catch(() => undefined);
     const known = err instanceof RunFailed ? err : err instanceof BadRecords ? new RunFailed(err.id, err.message) : err instanceof AppError ? new RunFailed(err.message, err.messageEn ?? err.message) : null;
     if (!known) log.error({ err, sourceId }, 'pulled source run failed');
-    const id = known?.id ?? `Galat tak terduga: ${(err as Error).message}`;
-    const en = known?.en ?? `Unexpected error: ${(err as Error).message}`;
-    const done = await finish({ result: 'failed', error: id.slice(0, 2000), error_en: en.slice(0, 2000), http_status: known?.status ?? fetched?.status ?? null, bytes: fetched?.stored.size ?? null });
+    const done = await finish({ result: 'failed', ...failedRunError(known, err), http_status: known?.status ?? fetched?.status ?? null, bytes: fetched?.stored.size ?? null });
     await countFailure(services, source, ds);
     return done;
   }

@@ -1,7 +1,7 @@
 import type { HarvestSourceRow } from '../actions/harvest';
 import type { DatasetHarvestRow, HarvestRunRow } from '../exchange/harvest';
-
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+import { presentRunTiming, runError } from './run';
+import { iso } from './time';
 
 /** A harvest source as the API and the walidata's page show it. */
 export function presentHarvestSource(s: HarvestSourceRow & { org_slug: string; org_name: string }) {
@@ -23,11 +23,7 @@ export function presentHarvestSource(s: HarvestSourceRow & { org_slug: string; o
 /** One logged harvest run. */
 export function presentHarvestRun(r: HarvestRunRow, lang: string) {
   return {
-    id: Number(r.id),
-    trigger: r.trigger,
-    started_at: iso(r.started_at),
-    finished_at: iso(r.finished_at),
-    duration_ms: r.duration_ms,
+    ...presentRunTiming(r),
     result: r.result,
     seen: r.seen,
     created: r.created,
@@ -35,7 +31,7 @@ export function presentHarvestRun(r: HarvestRunRow, lang: string) {
     unchanged: r.unchanged,
     retracted: r.retracted,
     failed: r.failed,
-    error: lang === 'en' ? (r.error_en ?? r.error) : r.error,
+    error: runError(r, lang),
     problems: (r.problems ?? []).map((p) => ({ dataset: p.dataset, message: lang === 'en' ? p.en : p.id })),
   };
 }

@@ -1,7 +1,7 @@
 import type { SourceRow } from '../actions/sources';
 import type { SourceRunRow } from '../exchange/pull';
-
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+import { presentRunTiming, runError } from './run';
+import { iso } from './time';
 
 /** A pulled source as the API and pages show it: header values never, only their names. */
 export function presentSource(s: SourceRow) {
@@ -22,15 +22,11 @@ export function presentSource(s: SourceRow) {
 /** One logged run. */
 export function presentSourceRun(r: SourceRunRow, lang: string, versionNumber?: number | null) {
   return {
-    id: Number(r.id),
-    trigger: r.trigger,
-    started_at: iso(r.started_at),
-    finished_at: iso(r.finished_at),
-    duration_ms: r.duration_ms,
+    ...presentRunTiming(r),
     bytes: r.bytes === null ? null : Number(r.bytes),
     http_status: r.http_status,
     result: r.result,
-    error: lang === 'en' ? (r.error_en ?? r.error) : r.error,
+    error: runError(r, lang),
     sha256: r.sha256,
     version: versionNumber ?? null,
   };

@@ -1,6 +1,5 @@
 import type { WebhookRow } from '../actions/webhooks';
-
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+import { iso } from './time';
 
 /** A webhook as its owner sees it (the secret never: it was shown once, at creation). */
 export function presentWebhook(h: WebhookRow & { organization?: string | null; dataset?: string | null }) {
