@@ -15,6 +15,8 @@ const t = testWorld({ env: { FETCH_ALLOW_HOSTS: '127.0.0.1' } });
 let server: http.Server;
 let base = '';
 const title = `Jumlah Penduduk Kecamatan ${uid()}`;
+/** When set, the CKAN's package_search answers only once it is released (a harvest caught under way). */
+let hold: { arrived: () => void; released: Promise<void> } | null = null;
 
 beforeAll(async () => {
   // The smallest CKAN: one package with one CSV.
@@ -22,8 +24,14 @@ beforeAll(async () => {
     const url = new URL(req.url ?? '/', base);
     const json = (result: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ success: true, result }));
     if (url.pathname === '/api/3/action/package_search') {
-      const pkg = { id: 'p-1', name: 'penduduk-kecamatan', title, notes: '', metadata_modified: '2024-01-02T03:04:05.000000', state: 'active', private: false, tags: [], extras: [], resources: [{ url: `${base}/penduduk.csv`, format: 'CSV', name: 'Penduduk' }] };
-      return json({ count: 1, results: url.searchParams.get('start') === '0' ? [pkg] : [] });
+      if (hold) {
+        const h = hold;
+        hold = null;
+        h.arrived();
+        void h.released.then(() => answerSearch(url, json));
+        return;
+      }
+      return answerSearch(url, json);
     }
     if (url.pathname === '/api/3/action/package_list') return json(['penduduk-kecamatan']);
     if (url.pathname === '/penduduk.csv') return res.writeHead(200, { 'content-type': 'text/csv' }).end(SMALL_CSV);
@@ -33,6 +41,11 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise((r) => server.close(r)));
+
+function answerSearch(url: URL, json: (result: unknown) => void) {
+  const pkg = { id: 'p-1', name: 'penduduk-kecamatan', title, notes: '', metadata_modified: '2024-01-02T03:04:05.000000', state: 'active', private: false, tags: [], extras: [], resources: [{ url: `${base}/penduduk.csv`, format: 'CSV', name: 'Penduduk' }] };
+  json({ count: 1, results: url.searchParams.get('start') === '0' ? [pkg] : [] });
+}
 
 describe('the harvest sources page', () => {
   it('lists the sources with their runs and harvests one now through a CSRF-guarded form', async () => {
@@ -77,9 +90,19 @@ describe('the harvest sources page', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
     expect(await t.svc.db('harvest_runs').where({ source_id: source.id }).select('trigger', 'result', 'created')).toEqual([{ trigger: 'schedule', result: 'ok', created: 1 }]);
     expect(new Date((await t.svc.db('harvest_sources').where({ id: source.id }).first()).next_run_at).getTime()).toBeGreaterThan(Date.now());
-    // Two manual runs at once: one harvests, the other is told one is under way.
-    const both = await Promise.all([runHarvest(t.svc, source.id, 'manual'), runHarvest(t.svc, source.id, 'manual')]);
-    expect(both.map((r) => r.result).sort()).toEqual(['failed', 'ok']);
-    expect(both.find((r) => r.result === 'failed')!.error).toMatch(/sedang berjalan/);
+    // A manual run while another is under way (caught asking the remote for its list): it is
+    // told one is under way and runs nothing; the first one then finishes.
+    let release = () => {};
+    const arrived = new Promise<void>((arrive) => {
+      hold = { arrived: arrive, released: new Promise<void>((r) => (release = r)) };
+    });
+    const first = runHarvest(t.svc, source.id, 'manual');
+    await arrived;
+    const second = await runHarvest(t.svc, source.id, 'manual');
+    expect(second.result).toBe('failed');
+    expect(second.error).toMatch(/sedang berjalan/);
+    release();
+    expect((await first).result).toBe('ok');
+    expect(await t.svc.db('harvest_runs').where({ source_id: source.id, trigger: 'manual' }).orderBy('id').pluck('result')).toEqual(['ok', 'failed']);
   });
 });
