@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
-import { to as copyTo } from 'pg-copy-streams';
 import { escapeLiteral } from 'pg';
 import { quoteIdent, tableSql } from '../db/datastore';
+import { copyOut } from '../db/copy-out';
 import { withClient } from '../db/knex';
 import { filterValue, parseSort, type QueryColumn } from './rows';
 import { cachedAnswer } from './version-cache';
@@ -120,7 +120,7 @@ export async function formulaFreeColumns(db: Knex, table: string, columns: Expor
 export async function streamCsvExport(db: Knex, table: string, columns: ExportColumn[], out: NodeJS.WritableStream, s: ExportSelection = {}, cacheKey?: string | null): Promise<void> {
   const sql = csvExportSql(table, columns, s, await formulaFreeColumns(db, table, columns, cacheKey));
   await withClient(db, async (client) => {
-    await pipeline(client.query(copyTo(sql)), out);
+    await pipeline(client.query(copyOut(sql)), out);
   });
 }
 
