@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import { createApp } from '../../server/app';
 import { makeWorld, type World } from './factories';
 import { tokenFor } from './http';
+import { isolatedDatabase } from './isolated-db';
 import { testServices, type TestServices } from './services';
 
 /** What a test file usually works with: real services, the app, and people of every role. */
@@ -16,18 +17,26 @@ export interface TestWorld {
 /**
  * The usual set-up of a test file: services on the run's database, the app and a world of users,
  * made before the file's tests and closed after them. Use its fields inside tests and hooks.
+ * With `isolated`, on a database of the file's own (made before, dropped after), for tests of
+ * what sweeps the whole database (the job queue, the webhook dispatcher's cursor).
  */
-export function testWorld(opts: Parameters<typeof testServices>[0] = {}): TestWorld {
+export function testWorld(opts: Parameters<typeof testServices>[0] & { isolated?: boolean } = {}): TestWorld {
+  const { isolated, ...services } = opts;
+  let own: Awaited<ReturnType<typeof isolatedDatabase>> | null = null;
   const t = {
     async bearer(u: { email: string; password: string }) {
       return { Authorization: `Bearer ${await tokenFor(t.app, u.email, u.password)}` };
     },
   } as TestWorld;
   beforeAll(async () => {
-    t.svc = testServices(opts);
+    if (isolated) own = await isolatedDatabase();
+    t.svc = testServices(own ? { ...services, url: own.url } : services);
     t.app = createApp(t.svc);
     t.w = await makeWorld(t.svc);
   });
-  afterAll(() => t.svc.close());
+  afterAll(async () => {
+    await t.svc.close();
+    await own?.drop();
+  });
   return t;
 }
