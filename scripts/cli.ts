@@ -8,7 +8,8 @@ import { createServiceAccount, revokeServiceAccount, rotateServiceAccountToken, 
 import { listServiceAccounts } from '../server/queries/service-accounts';
 import { presentServiceAccount } from '../server/presenters/service-account';
 import { createWilayah, setWilayahActive, updateWilayah, type WilayahRow } from '../server/actions/wilayah';
-import { listWilayah, presentWilayah } from '../server/queries/wilayah';
+import { presentWilayah } from '../server/presenters/wilayah';
+import { listWilayah } from '../server/queries/wilayah';
 import { boot, type Booted } from '../server/boot';
 import { loadConfig } from '../server/config';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../server/db/embedded';

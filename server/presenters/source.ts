@@ -31,3 +31,14 @@ export function presentSourceRun(r: SourceRunRow, lang: string, versionNumber?: 
     version: versionNumber ?? null,
   };
 }
+
+/** The dataset's workspace panel of its pulled source: the source, its field mapping as lines, its last runs, and whether the actor may change it. */
+export function presentSourcePanel(panel: { source: SourceRow | null; runs: SourceRunRow[]; numbers: Map<number, number> }, canManage: boolean, lang: string) {
+  const shown = panel.source ? presentSource(panel.source) : null;
+  return {
+    source: shown,
+    fieldsText: shown?.fields ? Object.entries(shown.fields).map(([k, v]) => `${k} = ${v}`).join('\n') : '',
+    runs: panel.runs.map((x) => presentSourceRun(x, lang, x.version_id ? panel.numbers.get(x.version_id) : null)),
+    canManage,
+  };
+}

@@ -19,3 +19,15 @@ export async function versionNumbers(db: Knex, ids: Array<number | null>): Promi
   const rows: Array<{ id: number; number: number }> = await db('versions').whereIn('id', wanted).select('id', 'number');
   return new Map(rows.map((v) => [v.id, Number(v.number)]));
 }
+
+/** The workspace's source panel as loaded: the dataset's pulled source, its last runs and the numbers of the versions they made. */
+export async function loadSourcePanel(db: Knex, datasetId: number, runs = 10): Promise<{ source: SourceRow | null; runs: SourceRunRow[]; numbers: Map<number, number> }> {
+  const source = await sourceOf(db, datasetId);
+  const list = source ? await runsOf(db, source.id, runs) : [];
+  return { source, runs: list, numbers: await versionNumbers(db, list.map((x) => x.version_id)) };
+}
+
+/** The number of the version a run made, or null. */
+export async function versionNumberOf(db: Knex, versionId: number | null): Promise<number | null> {
+  return (await versionNumbers(db, [versionId])).get(versionId ?? -1) ?? null;
+}

@@ -16,7 +16,7 @@ export function listWilayah(db: Knex, q = ''): Promise<WilayahRow[]> {
     .orderBy('kode_bps');
 }
 
-/** Allow-listed for pages and the command line. */
-export function presentWilayah(w: WilayahRow) {
-  return { id: w.id, level: w.level, kode_bps: w.kode_bps, kode_kemendagri: w.kode_kemendagri, nama: w.nama, jenis: w.jenis, induk_bps: w.induk_bps, active: w.active };
+/** One reference code by its id, or null. */
+export async function findWilayah(db: Knex, id: number): Promise<WilayahRow | null> {
+  return ((await db('wilayah').where({ id }).first()) as WilayahRow | undefined) ?? null;
 }

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { addDays, localDay } from '../../server/manage/calendar';
 import { canViewUsage } from '../../server/policies/usage';
 import { systemActor } from '../../server/policies/actor';
-import { usageSeries } from '../../server/routes/web/usage';
+import { usageSeries } from '../../server/presenters/usage';
 import { publishedDataset, uid } from '../support/factories';
 import { signedIn } from '../support/http';
 import { testWorld } from '../support/world';

@@ -7,26 +7,15 @@ import { Invalid } from '../../errors';
 import type { Actor } from '../../policies/actor';
 import { canManageSource } from '../../policies/dataset';
 import type { DatasetRecord } from '../../policies/records';
-import { presentSource, presentSourceRun } from '../../presenters/source';
-import { runsOf, sourceOf } from '../../queries/sources';
+import { presentSourcePanel, presentSourceRun } from '../../presenters/source';
+import { loadSourcePanel, versionNumberOf } from '../../queries/sources';
 import type { Services } from '../../services';
 import { requireUser } from './guards';
 import { attempt, flash } from './csrf';
 
 /** What the dataset's workspace page shows of its pulled source: the source, its last runs, and whether the actor may change it. */
 export async function sourcePanel(db: Knex, actor: Actor | null, ds: DatasetRecord & { id: number }, lang: string) {
-  const source = await sourceOf(db, ds.id);
-  const runs = source ? await runsOf(db, source.id, 10) : [];
-  const numbers = new Map<number, number>(
-    (await db('versions').whereIn('id', runs.map((x) => x.version_id).filter((x): x is number => x !== null)).select('id', 'number')).map((v) => [v.id, v.number]),
-  );
-  const shown = source ? presentSource(source) : null;
-  return {
-    source: shown,
-    fieldsText: shown?.fields ? Object.entries(shown.fields).map(([k, v]) => `${k} = ${v}`).join('\n') : '',
-    runs: runs.map((x) => presentSourceRun(x, lang, x.version_id ? numbers.get(x.version_id) : null)),
-    canManage: canManageSource(actor, ds),
-  };
+  return presentSourcePanel(await loadSourcePanel(db, ds.id), canManageSource(actor, ds), lang);
 }
 
 /** `name = value` (or `name: value`) lines → an object; a line of another shape is refused. */
@@ -79,8 +68,7 @@ export function sourceRoutes(services: Services): Router {
       const shown = presentSourceRun(run, req.lang);
       if (run.result === 'failed') flash(req, 'error', t('source.ranFailed', { error: shown.error }));
       else if (run.result === 'new_version') {
-        const v = await services.db('versions').where({ id: run.version_id }).first('number');
-        flash(req, 'ok', t('source.ranNew', { version: v?.number }));
+        flash(req, 'ok', t('source.ranNew', { version: (await versionNumberOf(services.db, run.version_id)) ?? undefined }));
       } else flash(req, 'ok', t('source.ranUnchanged'));
     }
     res.redirect(303, `/dashboard/datasets/${req.params.slug}#sumber`);

@@ -1,9 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { perform, untrusted } from '../../actions/action';
-import { createWilayah, setWilayahActive, updateWilayah, WILAYAH_KINDS, WILAYAH_LEVELS, type WilayahRow } from '../../actions/wilayah';
+import { createWilayah, setWilayahActive, updateWilayah, WILAYAH_KINDS, WILAYAH_LEVELS } from '../../actions/wilayah';
 import { AppError, Forbidden, NotFound, userMessage } from '../../errors';
 import { canManageWilayah } from '../../policies/wilayah';
-import { listWilayah, presentWilayah as present } from '../../queries/wilayah';
+import { presentWilayah as present } from '../../presenters/wilayah';
+import { findWilayah, listWilayah } from '../../queries/wilayah';
 import type { Services } from '../../services';
 import { flash } from './csrf';
 import { requireUser } from './guards';
@@ -59,7 +60,7 @@ export function wilayahRoutes(services: Services): Router {
   }
 
   async function edit(req: Request, res: Response, id: number, form?: Record<string, string>, formError?: string, details?: unknown) {
-    const w: WilayahRow | undefined = await db('wilayah').where({ id }).first();
+    const w = await findWilayah(db, id);
     if (!w) throw new NotFound('Kode referensi tidak ditemukan.', 'Reference code not found.');
     const f = form ?? { ...present(w), induk_bps: w.induk_bps ?? '' };
     res.status(formError ? 400 : 200).render('manage/wilayah-edit', { title: res.locals.t('wilayah.editTitle', { name: w.nama }), w: present(w), form: f, ...choices(f), ...(formError ? { formError, ...errorsView(req, res, details) } : {}) });
