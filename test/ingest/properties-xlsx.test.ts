@@ -6,24 +6,13 @@
 // (PROPERTY_SEED overrides it) and printed with any counterexample.
 import fs from 'node:fs';
 import fc from 'fast-check';
-import type { Wilayah } from '../../server/ingest/finish/regions';
-import { testWorld } from '../support/world';
-import { propertyChecker } from '../support/load-property';
+import { MB, propertyRuns, propertyTestMs, propertyWorld } from '../support/load-property';
 import { makeZip, sheetXml, workbookEntries } from '../support/zip';
 
-const t = testWorld();
-let wilayah: Wilayah[];
-beforeAll(async () => {
-  wilayah = await t.svc.db('wilayah').select('level', 'kode_bps', 'kode_kemendagri', 'nama');
-});
-
-const SEED = Number(process.env.PROPERTY_SEED ?? 20261203);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 1);
-const SHRINK = process.env.PROPERTY_SHRINK === '1';
+const { props } = propertyWorld('data.xlsx');
 /** Each workbook is read in a thread of its own: slower than a CSV, still seconds at most. */
 const CASE_MS = 30_000;
-const TEST_MS = 150_000 * RUNS * (SHRINK ? 5 : 1);
-const MB = 1024 * 1024;
+const TEST_MS = propertyTestMs(150_000);
 
 /** Text XML 1.0 can hold (no control characters, no lone surrogates, no U+FFFE/FFFF). */
 const xmlSafe = (s: string) => s.replace(/[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/gu, '');
@@ -184,8 +173,6 @@ function hostileWorkbook(sh: Sheet, w: Writing, h: Hostile): { bytes: Buffer; re
 
 
 describe('the loader on generated XLSX workbooks (property tests)', () => {
-  const props = propertyChecker(() => ({ db: t.svc.db, wilayah }), 'data.xlsx');
-  beforeAll(() => props.start());
   const check = props.check;
 
   it('loads every well-formed sheet, however its cells are written, with exactly its rows', async () => {
@@ -193,7 +180,7 @@ describe('the loader on generated XLSX workbooks (property tests)', () => {
       fc.asyncProperty(sheet, writing, async (sh, w) => {
         await check(workbook(sh, w), (l) => (l.count !== sh.rows.length ? `expected a table of ${sh.rows.length} rows` : null));
       }),
-      { seed: SEED, numRuns: 12 * RUNS, timeout: CASE_MS, endOnFailure: !SHRINK },
+      propertyRuns(0, 12, CASE_MS),
     );
   }, TEST_MS);
 
@@ -204,7 +191,7 @@ describe('the loader on generated XLSX workbooks (property tests)', () => {
         if (process.env.PROPERTY_TRACE) fs.appendFileSync(process.env.PROPERTY_TRACE, `${new Date().toISOString()} ${h.kind} ${JSON.stringify({ ...h, bytes: undefined })} ${bytes.length}\n`);
         await check(bytes, (l) => (refused && l.result.table !== null ? 'expected no table' : null));
       }),
-      { seed: SEED + 1, numRuns: 14 * RUNS, timeout: CASE_MS, endOnFailure: !SHRINK },
+      propertyRuns(1, 14, CASE_MS),
     );
   }, TEST_MS);
 

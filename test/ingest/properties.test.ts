@@ -5,23 +5,13 @@
 // overrides it) and printed with any counterexample, so a failure can be replayed.
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
-import type { Wilayah } from '../../server/ingest/finish/regions';
-import { testWorld } from '../support/world';
-import { propertyChecker } from '../support/load-property';
+import { MB, propertyRuns, propertyTestMs, propertyWorld } from '../support/load-property';
 
-const t = testWorld();
-let wilayah: Wilayah[];
-beforeAll(async () => {
-  wilayah = await t.svc.db('wilayah').select('level', 'kode_bps', 'kode_kemendagri', 'nama');
-});
-
-const SEED = Number(process.env.PROPERTY_SEED ?? 20261203);
-const RUNS = Number(process.env.PROPERTY_RUNS ?? 1);
+const { props } = propertyWorld('data.csv');
 /** A load of a small generated file that takes longer than this is taken for a hang. */
 const CASE_MS = 20_000;
-const MB = 1024 * 1024;
 /** Room for a property's runs (and for shrinking a counterexample when PROPERTY_SHRINK=1). */
-const TEST_MS = 120_000 * RUNS * (process.env.PROPERTY_SHRINK === '1' ? 5 : 1);
+const TEST_MS = propertyTestMs(120_000);
 
 const DELIMITERS = [',', ';', '\t', '|'] as const;
 const EOLS = ['\n', '\r\n', '\r'] as const;
@@ -236,8 +226,6 @@ function damaged(tb: Table, d: Dialect, a: Around, dmg: Damage): { bytes: Buffer
 }
 
 describe('the loader on generated CSV files (property tests)', () => {
-  const props = propertyChecker(() => ({ db: t.svc.db, wilayah }), 'data.csv');
-  beforeAll(() => props.start());
   const check = props.check;
 
   it('loads every well-formed file, in any dialect and encoding, with exactly its data rows', async () => {
@@ -247,7 +235,7 @@ describe('the loader on generated CSV files (property tests)', () => {
           l.result.table === null || l.count !== tb.rows.length ? `expected a table of ${tb.rows.length} rows` : null,
         );
       }),
-      { seed: SEED, numRuns: 50 * RUNS, timeout: CASE_MS, endOnFailure: process.env.PROPERTY_SHRINK !== '1' },
+      propertyRuns(0, 50, CASE_MS),
     );
   }, TEST_MS);
 
@@ -263,7 +251,7 @@ describe('the loader on generated CSV files (property tests)', () => {
           return null;
         });
       }),
-      { seed: SEED + 1, numRuns: 50 * RUNS, timeout: CASE_MS, endOnFailure: process.env.PROPERTY_SHRINK !== '1' },
+      propertyRuns(1, 50, CASE_MS),
     );
   }, TEST_MS);
 

@@ -10,6 +10,25 @@ import type { Knex } from 'knex';
 import { loadFile, type LoadResult } from '../../server/ingest';
 import type { Wilayah } from '../../server/ingest/finish/regions';
 import type { LoadOptions } from '../../server/ingest/options';
+import { testWorld, type TestWorld } from './world';
+
+export const MB = 1024 * 1024;
+/** The seed of every property (fixed, so a failure can be replayed; PROPERTY_SEED overrides it). */
+export const PROPERTY_SEED = Number(process.env.PROPERTY_SEED ?? 20261203);
+/** How many times each property's usual number of runs (PROPERTY_RUNS, 1 by default). */
+export const PROPERTY_RUNS = Number(process.env.PROPERTY_RUNS ?? 1);
+/** PROPERTY_SHRINK=1: shrink a counterexample (slow); else a property ends at its first failure. */
+export const PROPERTY_SHRINK = process.env.PROPERTY_SHRINK === '1';
+
+/** fast-check's parameters of a property: `numRuns` runs (times PROPERTY_RUNS) from seed + `seedOffset`, each case within `caseMs`. */
+export function propertyRuns(seedOffset: number, numRuns: number, caseMs: number) {
+  return { seed: PROPERTY_SEED + seedOffset, numRuns: numRuns * PROPERTY_RUNS, timeout: caseMs, endOnFailure: !PROPERTY_SHRINK };
+}
+
+/** Room for a property's test: `perRoundMs` per round of runs, five times that while shrinking. */
+export function propertyTestMs(perRoundMs: number): number {
+  return perRoundMs * PROPERTY_RUNS * (PROPERTY_SHRINK ? 5 : 1);
+}
 
 /** Column names a created table may have: the generator's strict shape (no quoting needed). */
 export const STRICT_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -158,4 +177,19 @@ export function propertyChecker(env: () => { db: Knex; wilayah: Wilayah[] }, fil
     peak: () => peak,
     kept: () => settledHeap() - before,
   };
+}
+
+/**
+ * The set-up of a property test file: a test world, the wilayah reference its loads read, and a
+ * checker (propertyChecker) of files named `filename` whose heap baseline is taken once both are made.
+ */
+export function propertyWorld(filename: string): { t: TestWorld; props: ReturnType<typeof propertyChecker> } {
+  const t = testWorld();
+  let wilayah: Wilayah[] = [];
+  beforeAll(async () => {
+    wilayah = await t.svc.db('wilayah').select('level', 'kode_bps', 'kode_kemendagri', 'nama');
+  });
+  const props = propertyChecker(() => ({ db: t.svc.db, wilayah }), filename);
+  beforeAll(() => props.start());
+  return { t, props };
 }
