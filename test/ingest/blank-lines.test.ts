@@ -60,4 +60,30 @@ describe('runs of blank lines', () => {
     expect(l.report.errors).toEqual([]);
     expect(values(l.rows)).toEqual([{ a: 1, b: 'x\n  \ny' }, { a: 2, b: 'z' }]);
   }, 300_000);
+
+  // Found by the property tests (properties.test.ts, a damaged file with a long run of lines of
+  // spaces): quotes were counted, so `""…"` (an empty quoted field and then text, which csv-parse
+  // reads as plain text) left the rest of the file "inside a quote" and no line of spaces was
+  // emptied; 60,000 of them took the validating load 18 s.
+  it('of spaces are emptied after quotes that open no quoted field, as csv-parse reads them', () => {
+    const after = (line: string, delimiter = ',') => emptyBlankLines(`${line}\n  \n\t\n`, false, delimiter);
+    for (const [line, delimiter] of [['""..."|2|3', '|'], ['x"y,1', ','], ['"a"b;1', ';'], ['1,2"', ','], ['a\t"b"c\t1"', '\t']]) {
+      expect([line, after(line, delimiter)]).toEqual([line, { text: `${line}\n\n\n`, inQuote: false }]);
+    }
+    // A quoted field opens at a field's start only, and `""` inside it is a quote.
+    expect(emptyBlankLines('1;"x""\n  \n', false, ';')).toEqual({ text: '1;"x""\n  \n', inQuote: true });
+    expect(emptyBlankLines('1;"x"""\n  \n', false, ';')).toEqual({ text: '1;"x"""\n\n', inQuote: false });
+    expect(emptyBlankLines('1;x";"a\n  \n', false, ';')).toEqual({ text: '1;x";"a\n  \n', inQuote: true });
+  });
+
+  it('load: 60,000 lines of spaces after a row whose first cell is ""..." load as the rows they are', async () => {
+    const spaces = Array.from({ length: 60_000 }, (_, i) => [' ', '  ', '\t', ' \t '][i % 4]).join('\r\n');
+    const loop = monitorEventLoopDelay({ resolution: 20 });
+    loop.enable();
+    const l = await load(t.svc, t.w, `nama|nilai|tahun\r\nA|1|2020\r\n""..."|2|2021\r\nB|3|2022\r\n${spaces}\r\nC|4|2023\r\n`);
+    loop.disable();
+    console.log('longest event-loop stall while loading 60,000 lines of spaces after a stray quote:', Math.round(loop.max / 1e6), 'ms');
+    expect(l.report.errors).toEqual([]);
+    expect(values(l.rows).map((r) => r.nama)).toEqual(['A', '""..."', 'B', 'C']);
+  }, 300_000);
 });

@@ -1,8 +1,10 @@
 // Property tests of the loader on generated CSV files: every dialect, encoding and hostile
 // header we could think of, huge fields, ragged rows, NUL bytes, titles and footnotes. Whatever
-// the file, a load ends in time, with a report, and either a whole table or none. Files that are
-// well-formed (however odd) load with exactly their data rows. The seed is fixed (PROPERTY_SEED
-// overrides it) and printed with any counterexample, so a failure can be replayed.
+// the file, a load ends in time, with a report, and either a whole table or none; some files carry
+// runs of tens of thousands of blank (or whitespace-only) lines at the start, between two rows or
+// at the end. Files that are well-formed (however odd) load with exactly their data rows. The seed
+// is fixed (PROPERTY_SEED overrides it) and printed with any counterexample, so a failure can be
+// replayed.
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { MB, propertyRuns, propertyTestMs, propertyWorld } from '../support/load-property';
@@ -88,6 +90,38 @@ const dialect: fc.Arbitrary<Dialect> = fc.record({
   finalEol: fc.boolean(),
 });
 
+/**
+ * A long run of blank lines, as real files have them: a sheet saved with its used range far below
+ * the table, an export tool's padding. Empty lines, lines of spaces and tabs, or both by turns.
+ */
+interface BlankRun {
+  lines: number;
+  fill: 'empty' | 'spaces' | 'mixed';
+}
+/**
+ * Now and then (one case in fifteen at each place: a long run costs a load a few hundred ms, so
+ * the property's wall time grows by seconds, not more), tens of thousands of lines.
+ */
+const blankRun: fc.Arbitrary<BlankRun | null> = fc.oneof(
+  { weight: 14, arbitrary: fc.constant(null) },
+  { weight: 1, arbitrary: fc.record({ lines: fc.integer({ min: 10_000, max: 50_000 }), fill: fc.constantFrom<BlankRun['fill']>('empty', 'spaces', 'mixed') }) },
+);
+const SPACES = [' ', '  ', '\t', ' \t ', '   '];
+function blankLines(run: BlankRun | null): string[] {
+  if (!run) return [];
+  return Array.from({ length: run.lines }, (_, i) => (run.fill === 'empty' || (run.fill === 'mixed' && i % 2 === 0) ? '' : SPACES[i % SPACES.length]));
+}
+/**
+ * Long runs of blank lines at the file's start, between two data rows, and at its end. Drawn last
+ * in each property, after everything else, so the other cases stay those of the seed before.
+ */
+interface Blanks {
+  start: BlankRun | null;
+  middle: BlankRun | null;
+  end: BlankRun | null;
+}
+const blanks: fc.Arbitrary<Blanks> = fc.record({ start: blankRun, middle: blankRun, end: blankRun });
+
 /** Lines around the table as spreadsheets write them. */
 interface Around {
   titles: string[];
@@ -126,11 +160,11 @@ function encode(text: string, e: Dialect['encoding']): Buffer {
 }
 
 /** The bytes of a table in a dialect with lines around it. Line breaks inside values follow the file's. */
-function csvText(tb: Table, d: Dialect, a: Around): string {
+function csvText(tb: Table, d: Dialect, a: Around, b: Blanks): string {
   const width = tb.headers.length;
   const inValue = (v: string) => (d.eol === '\r' ? v.replace(/\n/g, '\r') : v);
   const line = (cells: string[]) => cells.map((c) => field(inValue(c), d, width === 1)).join(d.delimiter);
-  const lines: string[] = [];
+  const lines: string[] = blankLines(b.start);
   // One filled cell over a one-column table cannot be told from a header: titles go with wider ones.
   // Nor can a title be told above a header of numbers (`0`, `1.234`): those go without one.
   // Nor above a header half of whose cells are empty (in a short file it is shaped like the title).
@@ -146,9 +180,13 @@ function csvText(tb: Table, d: Dialect, a: Around): string {
     lines.push(a.padTitles ? text + d.delimiter.repeat(width - 1) : text);
   }
   if (titles.length > 0 && a.blankAfterTitles) lines.push('');
-  lines.push(line(tb.headers), ...tb.rows.map(line));
+  const rows = tb.rows.map(line);
+  // In the middle: between two data rows (a table of one row has no middle).
+  const half = Math.ceil(rows.length / 2);
+  lines.push(line(tb.headers), ...rows.slice(0, half), ...(rows.length > 1 ? blankLines(b.middle) : []), ...rows.slice(half));
   if (a.footnotes.length > 0 && a.blankBeforeFootnotes) lines.push('');
   for (const note of a.footnotes) lines.push(note.includes(d.delimiter) || width === 1 ? field(note, { ...d, quoteAll: false }, width === 1) : note);
+  lines.push(...blankLines(b.end));
   return lines.join(d.eol) + (d.finalEol ? d.eol : '');
 }
 
@@ -181,29 +219,29 @@ const damage: fc.Arbitrary<Damage> = fc.oneof(
 );
 
 /** The bytes of a damaged file, and what the damage must lead to (when anything definite). */
-function damaged(tb: Table, d: Dialect, a: Around, dmg: Damage): { bytes: Buffer; expect?: 'refused' | 'ragged' | 'loaded' } {
+function damaged(tb: Table, d: Dialect, a: Around, dmg: Damage, b: Blanks): { bytes: Buffer; expect?: 'refused' | 'ragged' | 'loaded' } {
   const width = tb.headers.length;
   switch (dmg.kind) {
     case 'nul': {
-      const text = csvText(tb, d, a);
+      const text = csvText(tb, d, a, b);
       const at = Math.floor(dmg.at * text.length);
       return { bytes: encode(text.slice(0, at) + '\0' + text.slice(at), d.encoding), expect: 'refused' };
     }
     case 'ragged': {
       // A row in the middle with one filled field too many: never a title, never a footnote.
-      if (tb.rows.length < 3) return { bytes: encode(csvText(tb, d, a), d.encoding) };
+      if (tb.rows.length < 3) return { bytes: encode(csvText(tb, d, a, b), d.encoding) };
       const i = 1 + (dmg.row % (tb.rows.length - 2));
       const rows = tb.rows.map((r, j) => (j === i ? [...r, 'lebih'] : r));
-      return { bytes: encode(csvText({ ...tb, rows }, d, a), d.encoding), expect: 'ragged' };
+      return { bytes: encode(csvText({ ...tb, rows }, d, a, b), d.encoding), expect: 'ragged' };
     }
     case 'truncate': {
-      const bytes = encode(csvText(tb, d, a), d.encoding);
+      const bytes = encode(csvText(tb, d, a, b), d.encoding);
       return { bytes: bytes.subarray(0, Math.floor(dmg.at * bytes.length)) };
     }
     case 'stray_quote': {
       const i = dmg.row % tb.rows.length;
       const rows = tb.rows.map((r, j) => (j === i ? [`"${r[0]}`, ...r.slice(1)] : r));
-      const text = csvText({ ...tb, rows }, { ...d, quoteAll: false }, a).replace(`""${rows[i][0].slice(1)}`, `"${rows[i][0].slice(1)}`);
+      const text = csvText({ ...tb, rows }, { ...d, quoteAll: false }, a, b).replace(`""${rows[i][0].slice(1)}`, `"${rows[i][0].slice(1)}`);
       return { bytes: encode(text, d.encoding) };
     }
     case 'huge_field': {
@@ -211,17 +249,17 @@ function damaged(tb: Table, d: Dialect, a: Around, dmg: Damage): { bytes: Buffer
       const headers = [...tb.headers, 'catatan'];
       const rows = tb.rows.map((r, j) => [...r, j === 0 ? 'x'.repeat(dmg.bytes) : 'ok']);
       const ok = dmg.bytes < MB;
-      return { bytes: encode(csvText({ headers, rows }, d, a), d.encoding), expect: ok ? 'loaded' : 'refused' };
+      return { bytes: encode(csvText({ headers, rows }, d, a, b), d.encoding), expect: ok ? 'loaded' : 'refused' };
     }
     case 'too_wide': {
       const headers = Array.from({ length: 1001 }, (_, i) => `k${i}`);
       const rows = tb.rows.map((r) => headers.map((_, i) => r[i % width]));
-      return { bytes: encode(csvText({ headers, rows }, d, a), d.encoding), expect: 'refused' };
+      return { bytes: encode(csvText({ headers, rows }, d, a, b), d.encoding), expect: 'refused' };
     }
     case 'garbage':
       return { bytes: Buffer.from(dmg.bytes) };
     case 'utf16_without_bom':
-      return { bytes: iconv.encode(csvText(tb, d, a), 'utf-16le') };
+      return { bytes: iconv.encode(csvText(tb, d, a, b), 'utf-16le') };
   }
 }
 
@@ -230,8 +268,8 @@ describe('the loader on generated CSV files (property tests)', () => {
 
   it('loads every well-formed file, in any dialect and encoding, with exactly its data rows', async () => {
     await fc.assert(
-      fc.asyncProperty(table.filter(usable), dialect, around, async (tb, d, a) => {
-        await check(encode(csvText(tb, d, a), d.encoding), (l) =>
+      fc.asyncProperty(table.filter(usable), dialect, around, blanks, async (tb, d, a, b) => {
+        await check(encode(csvText(tb, d, a, b), d.encoding), (l) =>
           l.result.table === null || l.count !== tb.rows.length ? `expected a table of ${tb.rows.length} rows` : null,
         );
       }),
@@ -241,8 +279,8 @@ describe('the loader on generated CSV files (property tests)', () => {
 
   it('leaves a whole table or none, with a report, for every damaged file', async () => {
     await fc.assert(
-      fc.asyncProperty(table.filter(usable), dialect, around, damage, async (tb, d, a, dmg) => {
-        const { bytes, expect: outcome } = damaged(tb, d, a, dmg);
+      fc.asyncProperty(table.filter(usable), dialect, around, damage, blanks, async (tb, d, a, dmg, b) => {
+        const { bytes, expect: outcome } = damaged(tb, d, a, dmg, b);
         await check(bytes, (l) => {
           const codes = l.result.report.errors.map((e) => e.code);
           if (outcome === 'refused' && l.result.table !== null) return 'expected no table';

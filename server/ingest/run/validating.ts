@@ -200,7 +200,7 @@ export async function validatingCopy(client: PoolClient, job: ValidatingJob, rep
       ? fs.createReadStream(job.file, { start: layout.dataStartByte, end: layout.dataEndByte - 1, highWaterMark: 1 << 20 })
       : fs.createReadStream(job.file, { start: 0, end: -1 });
   try {
-    await pipeline(source, meter, decoder, blankLinesEmptied(), parser, typer, copy);
+    await pipeline(source, meter, decoder, blankLinesEmptied(layout.delimiter), parser, typer, copy);
   } catch (err) {
     if (err instanceof NotUtf8) return { kind: 'not_utf8' };
     const code = (err as { code?: string }).code;
