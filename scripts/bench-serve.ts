@@ -15,7 +15,8 @@
  *     `rows_uncached` asks only what was never asked before (a region and a year, each once);
  *   - `page_throughput`: requests per second of the dataset page under `--connections`
  *     connections for `--seconds` seconds, against `/healthz` under the same load (wrk when it
- *     is on the PATH, else autocannon; the JSON says which);
+ *     is on the PATH, else autocannon; the JSON says which); beside it the CPU time per request
+ *     of the server and of its database connections, which a busy machine changes far less;
  *   - `csv`: the whole CSV download against psql's `\copy (select … order by _id) to stdout` of
  *     the same table, with the server's resident memory before, at its highest during, and after.
  * Pairs go to stderr as they end; stdout gets one JSON line. Load averages are in it: figures
@@ -30,7 +31,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { api, freshDatabase, hasCommand, loadAverage, median, peakRssMb, percentile, round, rssMb, startPortal, untilIndexed, uploadVersion } from './bench-lib';
+import { api, cpuMs, freshDatabase, hasCommand, loadAverage, median, peakRssMb, percentile, round, rssMb, startPortal, untilIndexed, uploadVersion } from './bench-lib';
 
 const { values: args } = parseArgs({
   options: {
@@ -94,8 +95,8 @@ async function p95(url: (i: number) => string, n: number): Promise<number> {
   return round(percentile(times, 95), 2);
 }
 
-/** Requests per second under `connections` connections for `seconds` seconds. */
-async function throughput(url: string, tool: 'wrk' | 'autocannon'): Promise<number> {
+/** Requests per second under `connections` connections for `seconds` seconds, and how many were answered. */
+async function throughput(url: string, tool: 'wrk' | 'autocannon'): Promise<{ rps: number; requests: number }> {
   if (tool === 'wrk') {
     const out = await new Promise<string>((resolve, reject) => {
       const p = spawn('wrk', ['-t', '2', '-c', String(CONNECTIONS), '-d', `${SECONDS}s`, url]);
@@ -105,15 +106,32 @@ async function throughput(url: string, tool: 'wrk' | 'autocannon'): Promise<numb
       p.on('close', (code) => (code === 0 ? resolve(s) : reject(new Error(`wrk exited ${code}`))));
     });
     const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
-    if (!m || /Non-2xx/.test(out)) throw new Error(`wrk: ${out}`);
-    return round(Number(m[1]), 1);
+    const n = /(\d+) requests in/.exec(out);
+    if (!m || !n || /Non-2xx/.test(out)) throw new Error(`wrk: ${out}`);
+    return { rps: round(Number(m[1]), 1), requests: Number(n[1]) };
   }
   // autocannon has no types of its own; this is the part of its result used here.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const autocannon = require('autocannon') as (o: Record<string, unknown>) => Promise<{ requests: { total: number }; duration: number; non2xx: number; errors: number }>;
   const r = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS });
   if (r.non2xx || r.errors) throw new Error(`autocannon: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
-  return round(r.requests.total / r.duration, 1);
+  return { rps: round(r.requests.total / r.duration, 1), requests: r.requests.total };
+}
+
+/**
+ * CPU time the server and its database connections spend on `run`'s requests, in ms per request:
+ * what a busy machine changes least (requests per second move with whatever else runs). The
+ * database's backends are this database's connections (PostgreSQL on this machine: the machine's
+ * or the embedded one), those before and those opened meanwhile.
+ */
+async function cpuPerRequest(client: pg.Client, serverPid: number, run: () => Promise<{ requests: number }>): Promise<{ server_ms: number; postgres_ms: number }> {
+  const backends = async () => (await client.query('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((r) => r.pid as number);
+  const before = new Map((await backends()).map((p) => [p, cpuMs(p)]));
+  const server0 = cpuMs(serverPid);
+  const { requests } = await run();
+  const server = cpuMs(serverPid) - server0;
+  const postgres = (await backends()).reduce((sum, p) => sum + cpuMs(p) - (before.get(p) ?? 0), 0);
+  return { server_ms: round(server / requests, 3), postgres_ms: round(postgres / requests, 3) };
 }
 
 /** psql's `\copy (sql) to stdout` into /dev/null, timed from psql's start to its exit (s). */
@@ -262,15 +280,31 @@ async function main(): Promise<void> {
     }
 
     const tool = hasCommand('wrk', '-v') ? 'wrk' : 'autocannon';
-    const tput: Array<{ healthz_rps: number; page_rps: number; ratio: number; load_1m: number }> = [];
+    type Cpu = { server_ms: number; postgres_ms: number };
+    const tput: Array<{ healthz_rps: number; page_rps: number; ratio: number; healthz_cpu_per_request: Cpu; page_cpu_per_request: Cpu; cpu_ratio: number; load_1m: number }> = [];
+    const watcher = new pg.Client({ connectionString: db.url });
+    await watcher.connect();
     for (let pair = 0; pair < PAIRS; pair++) {
       const load = os.loadavg()[0];
-      const healthz = await throughput(`${base}/healthz`, tool);
-      const page = await throughput(base + pathOf.page(), tool);
-      const p = { healthz_rps: healthz, page_rps: page, ratio: round(page / healthz, 3), load_1m: round(load, 2) };
+      let healthz = 0;
+      let page = 0;
+      const healthzCpu = await cpuPerRequest(watcher, pid, async () => {
+        const r = await throughput(`${base}/healthz`, tool);
+        healthz = r.rps;
+        return r;
+      });
+      const pageCpu = await cpuPerRequest(watcher, pid, async () => {
+        const r = await throughput(base + pathOf.page(), tool);
+        page = r.rps;
+        return r;
+      });
+      const total = (c: Cpu) => c.server_ms + c.postgres_ms;
+      const p = { healthz_rps: healthz, page_rps: page, ratio: round(page / healthz, 3), healthz_cpu_per_request: healthzCpu, page_cpu_per_request: pageCpu, cpu_ratio: round(total(healthzCpu) / total(pageCpu), 3), load_1m: round(load, 2) };
       tput.push(p);
       process.stderr.write(`page_throughput ${pair + 1}/${PAIRS}: ${JSON.stringify(p)}\n`);
     }
+
+    await watcher.end();
 
     const select = `select ${COLUMNS.map((c) => `"${c}"`).join(', ')} from ${table} order by "_id"`;
     const csv: Array<{ psql_s: number; download_s: number; ratio: number; bytes: number; rss_before_mb: number; rss_peak_mb: number; rss_after_mb: number; load_1m: number }> = [];
@@ -314,6 +348,8 @@ async function main(): Promise<void> {
           seconds: SECONDS,
           pairs: tput,
           median_ratio: round(median(tput.map((p) => p.ratio)), 3),
+          cpu_ratio_note: "the server's and its database connections' CPU per /healthz request over the same per page request: the throughput ratio a CPU-bound server reaches, whatever else the machine runs",
+          median_cpu_ratio: round(median(tput.map((p) => p.cpu_ratio)), 3),
         },
         csv: {
           baseline: 'psql \\copy (select … order by _id) to stdout',
