@@ -6,7 +6,7 @@ import type { VersionRow } from '../db/rows';
 import { judgeAutoPublish, type AutoPublishVerdict } from '../review/auto-publish';
 import { refreshSoon } from '../quality/refresh';
 import { defineAction } from './action';
-import { lockDataset } from './datasets';
+import { datasetAudit, lockDataset } from './datasets';
 import { notify, producersOf } from './notify';
 import { slugSchema } from './schemas';
 import { checklistOf } from './versions';
@@ -46,7 +46,7 @@ export const setDatasetAutomation = defineAction({
     if (!Object.keys(changes).length) return { result, audit: null };
     await tx('datasets').where({ id: ds.id }).update({ ...changes, updated_at: tx.fn.now() });
     const before = Object.fromEntries(Object.keys(changes).map((k) => [k, Boolean(ds[k as 'auto_submit' | 'auto_publish'])]));
-    return { result, audit: { targetType: 'dataset', targetId: ds.slug, datasetId: ds.id, organizationId: ds.organization_id, details: { before, after: changes } } };
+    return { result, audit: datasetAudit(ds, { before, after: changes }) };
   },
 });
 

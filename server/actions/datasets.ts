@@ -6,7 +6,7 @@ import { canChangeAccess, canCreateDataset, canRetractDataset, canUpdateDataset,
 import type { DatasetRow } from '../db/rows';
 
 export type { DatasetRow };
-import { defineAction } from './action';
+import { defineAction, type AuditEntry } from './action';
 import { notify, producersOf } from './notify';
 import { datasetChangesSchema, datasetFieldsSchema, slugSchema } from './schemas';
 import { uniqueDatasetSlug } from './slug';
@@ -21,6 +21,35 @@ import { refreshSoon } from '../quality/refresh';
 export async function lockDataset(tx: Knex.Transaction, slug: string): Promise<DatasetRow> {
   const ds = await tx('datasets as d').where('d.slug', slug).select('d.*', datasetStage(tx, 'd')).forNoKeyUpdate('d').first();
   if (!ds) throw datasetNotFound();
+  return ds as DatasetRow;
+}
+
+/** The audit entry of an action on dataset `ds`. */
+export function datasetAudit(ds: Pick<DatasetRow, 'id' | 'slug' | 'organization_id'>, details?: Record<string, unknown>): AuditEntry {
+  return { targetType: 'dataset', targetId: ds.slug, datasetId: ds.id, organizationId: ds.organization_id, details };
+}
+
+/**
+ * Inserts a new dataset of the given fields (its metadata as JSON, an empty contact e-mail as
+ * none) under a slug of its own made from its title: a person's (createDataset) or a harvest's.
+ */
+export async function insertDataset(
+  tx: Knex.Transaction,
+  fields: { title: string; contact_email?: string | null; metadata: Record<string, unknown>; [field: string]: unknown },
+  at: { organizationId: number; topicId: number | null; createdBy: number | null },
+): Promise<DatasetRow> {
+  const { metadata, ...rest } = fields;
+  const [ds] = await tx('datasets')
+    .insert({
+      ...rest,
+      contact_email: rest.contact_email || null,
+      slug: await uniqueDatasetSlug(tx, fields.title),
+      organization_id: at.organizationId,
+      topic_id: at.topicId,
+      metadata: JSON.stringify(metadata),
+      created_by: at.createdBy,
+    })
+    .returning('*');
   return ds as DatasetRow;
 }
 
@@ -42,23 +71,9 @@ export const createDataset = defineAction({
   authorize: (actor, org) => canCreateDataset(actor, org),
   async run({ tx }, actor, org, input) {
     if (!org.active) throw new Invalid(`Organisasi ${org.slug} sudah dinonaktifkan.`, `Organization ${org.slug} is deactivated.`, [{ path: 'organization', message: 'nonaktif' }]);
-    const { organization: _o, topic, metadata, tags, ...fields } = input;
-    const [ds] = await tx('datasets')
-      .insert({
-        ...fields,
-        contact_email: fields.contact_email || null,
-        slug: await uniqueDatasetSlug(tx, input.title),
-        organization_id: org.id,
-        topic_id: await topicId(tx, topic),
-        tags,
-        metadata: JSON.stringify(metadata),
-        created_by: actor.id,
-      })
-      .returning('*');
-    return {
-      result: ds as DatasetRow,
-      audit: { targetType: 'dataset', targetId: ds.slug, datasetId: ds.id, organizationId: org.id, details: { title: ds.title } },
-    };
+    const { organization: _o, topic, ...fields } = input;
+    const ds = await insertDataset(tx, fields, { organizationId: org.id, topicId: await topicId(tx, topic), createdBy: actor.id });
+    return { result: ds, audit: datasetAudit(ds, { title: ds.title }) };
   },
 });
 
@@ -103,16 +118,7 @@ export const updateDataset = defineAction({
     if (metadata !== undefined) changes.metadata = JSON.stringify({ ...ds.metadata, ...metadata });
     const [updated] = await tx('datasets').where({ id: ds.id }).update(changes).returning('*');
     const changed = Object.keys(input).filter((k) => k !== 'slug');
-    return {
-      result: updated as DatasetRow,
-      audit: {
-        targetType: 'dataset',
-        targetId: ds.slug,
-        datasetId: ds.id,
-        organizationId: ds.organization_id,
-        details: { fields: changed, ...(Object.keys(access).length ? { access } : {}) },
-      },
-    };
+    return { result: updated as DatasetRow, audit: datasetAudit(ds, { fields: changed, ...(Object.keys(access).length ? { access } : {}) }) };
   },
 });
 
@@ -150,15 +156,6 @@ export const retractDataset = defineAction({
           : { retracted_at: null, retracted_reason: null, updated_at: tx.fn.now() },
       )
       .returning('*');
-    return {
-      result: updated as DatasetRow,
-      audit: {
-        targetType: 'dataset',
-        targetId: ds.slug,
-        datasetId: ds.id,
-        organizationId: ds.organization_id,
-        details: input.retract ? { retracted: true, reason: input.reason } : { retracted: false },
-      },
-    };
+    return { result: updated as DatasetRow, audit: datasetAudit(ds, input.retract ? { retracted: true, reason: input.reason } : { retracted: false }) };
   },
 });

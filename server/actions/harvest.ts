@@ -5,12 +5,11 @@ import { problemCount } from '../ingest/report';
 import { canHarvest, canManageHarvest } from '../policies/harvest';
 import { refreshSoon } from '../quality/refresh';
 import { defineAction } from './action';
-import { lockDataset } from './datasets';
+import { datasetAudit, insertDataset, lockDataset } from './datasets';
 import { datasetFieldsSchema, httpUrlSchema, slugSchema } from './schemas';
-import { slugify, uniqueDatasetSlug } from './slug';
+import { slugify } from './slug';
 import { publish } from './version-state';
 import type { VersionRow } from './versions';
-import type { DatasetRow } from '../db/rows';
 
 /** A harvest source as stored. */
 export interface HarvestSourceRow {
@@ -146,25 +145,11 @@ export const harvestDataset = defineAction({
   async run({ tx }, actor, source, input) {
     const exists = await tx('dataset_harvests').where({ source_id: source.id, remote_id: input.remote_id }).first('dataset_id');
     if (exists) throw new Conflict('Dataset ini sudah dipanen.', 'This dataset was already harvested.');
-    const { source_id: _s, remote_id, remote_name, remote_url, topic, metadata, tags, ...fields } = input;
+    const { source_id: _s, remote_id, remote_name, remote_url, topic, ...fields } = input;
     const topicRow = topic ? await tx('topics').where({ slug: topic }).first('id') : null;
-    const [ds] = await tx('datasets')
-      .insert({
-        ...fields,
-        contact_email: fields.contact_email || null,
-        slug: await uniqueDatasetSlug(tx, input.title),
-        organization_id: source.organization_id,
-        topic_id: topicRow?.id ?? null,
-        tags,
-        metadata: JSON.stringify(metadata),
-        created_by: actor.id,
-      })
-      .returning('*');
+    const ds = await insertDataset(tx, fields, { organizationId: source.organization_id, topicId: topicRow?.id ?? null, createdBy: actor.id });
     await tx('dataset_harvests').insert({ dataset_id: ds.id, source_id: source.id, remote_id, remote_name, remote_url });
-    return {
-      result: ds as DatasetRow,
-      audit: { targetType: 'dataset', targetId: ds.slug, datasetId: ds.id, organizationId: source.organization_id, details: { title: ds.title, harvest_source: source.id, remote_id, remote_url } },
-    };
+    return { result: ds, audit: datasetAudit(ds, { title: ds.title, harvest_source: source.id, remote_id, remote_url }) };
   },
 });
 

@@ -4,7 +4,7 @@ import { canManageSource, canViewWork } from '../policies/dataset';
 import { BadSchedule, nextRun } from '../exchange/schedule';
 import { seal } from '../exchange/seal';
 import { defineAction } from './action';
-import { lockDataset } from './datasets';
+import { datasetAudit, lockDataset } from './datasets';
 import { httpUrlSchema, slugSchema } from './schemas';
 
 /** A dataset's pulled source as stored (headers stay sealed). */
@@ -80,14 +80,8 @@ export const setSource = defineAction({
       : await tx('dataset_sources').insert(row).returning('*');
     return {
       result: saved as SourceRow,
-      audit: {
-        targetType: 'dataset',
-        targetId: ds.slug,
-        datasetId: ds.id,
-        organizationId: ds.organization_id,
-        // Header values are secrets: only their names reach the audit log.
-        details: { kind: input.kind, url: input.url, schedule: input.schedule, header_names: headers.header_names, enabled: input.enabled },
-      },
+      // Header values are secrets: only their names reach the audit log.
+      audit: datasetAudit(ds, { kind: input.kind, url: input.url, schedule: input.schedule, header_names: headers.header_names, enabled: input.enabled }),
     };
   },
 });
@@ -101,6 +95,6 @@ export const requestSourceRun = defineAction({
   async run({ tx }, _actor, ds) {
     const source = (await tx('dataset_sources').where({ dataset_id: ds.id }).first()) as SourceRow | undefined;
     if (!source) throw new Invalid('Dataset ini belum memiliki sumber data otomatis.', 'This dataset has no pulled source yet.');
-    return { result: source, audit: { targetType: 'dataset', targetId: ds.slug, datasetId: ds.id, organizationId: ds.organization_id, details: { source_id: source.id } } };
+    return { result: source, audit: datasetAudit(ds, { source_id: source.id }) };
   },
 });

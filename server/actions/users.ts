@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Knex } from 'knex';
 import { endSessionsOf } from '../auth/sessions';
+import type { UserRow } from '../db/rows';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { ROLES, type Role } from '../policies/actor';
 import { canEndSessionsOf, canManageUsers } from '../policies/user';
@@ -19,15 +20,6 @@ interface OrgRow {
   slug: string;
   name: string;
   kind: 'opd' | 'walidata' | 'pembina';
-  active: boolean;
-}
-
-interface UserRow {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  organization_id: number | null;
   active: boolean;
 }
 

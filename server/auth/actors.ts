@@ -1,19 +1,9 @@
 import type { Knex } from 'knex';
-import type { Actor, Role } from '../policies/actor';
+import type { UserRow } from '../db/rows';
+import type { Actor } from '../policies/actor';
 import { hashToken } from './tokens';
 import crypto from 'node:crypto';
 import { hashPassword, verifyPassword } from './password';
-
-interface UserRow {
-  id: number;
-  email: string;
-  name: string;
-  role: Role;
-  organization_id: number | null;
-  password_hash: string;
-  active: boolean;
-  kind?: 'person' | 'service';
-}
 
 function toActor(u: UserRow): Actor {
   return { id: u.id, role: u.role, organizationId: u.organization_id, email: u.email, name: u.name };

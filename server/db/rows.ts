@@ -34,6 +34,7 @@ export interface TopicRow {
   position?: number;
 }
 
+/** A row of `users`: a person, or an OPD application's service account (`kind`). */
 export interface UserRow {
   id: number;
   email: string;
@@ -42,6 +43,7 @@ export interface UserRow {
   organization_id: number | null;
   password_hash: string;
   active: boolean;
+  kind: 'person' | 'service';
   last_login_at: Timestamp | null;
   created_at: Timestamp;
 }

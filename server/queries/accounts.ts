@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { OrganizationRow } from '../db/rows';
 import { escapeLike } from './search';
 
 /** A user as the admin's pages list them (never the password hash). */
@@ -64,15 +65,7 @@ export async function openSessionCount(db: Knex, userId: number): Promise<number
 }
 
 /** An organization as the admin lists it, with its members and datasets counted. */
-export interface AdminOrgRow {
-  id: number;
-  slug: string;
-  name: string;
-  short_name: string | null;
-  kind: 'opd' | 'walidata' | 'pembina' | 'kabkota';
-  description: string | null;
-  contact_email: string | null;
-  website: string | null;
+export interface AdminOrgRow extends Omit<OrganizationRow, 'uuid' | 'created_at'> {
   active: boolean;
   members: number;
   active_members: number;
