@@ -9,6 +9,8 @@ export interface TestBucket {
   settings: S3Settings;
   /** The S3_* environment a portal process needs to use this bucket. */
   env: Record<string, string>;
+  /** Where s3rver keeps the bucket on disk (tests look at unfinished multipart uploads there). */
+  directory: string;
   close(): Promise<void>;
 }
 
@@ -21,6 +23,7 @@ export async function startS3(bucket = 'satudata-test'): Promise<TestBucket> {
   const settings: S3Settings = { endpoint, bucket, region: 'us-east-1', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', forcePathStyle: true };
   return {
     settings,
+    directory,
     env: { S3_ENDPOINT: endpoint, S3_BUCKET: bucket, S3_REGION: 'us-east-1', S3_ACCESS_KEY_ID: 'S3RVER', S3_SECRET_ACCESS_KEY: 'S3RVER' },
     async close() {
       await server.close();
