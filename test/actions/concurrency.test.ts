@@ -85,7 +85,6 @@ describe('conflicting decisions on one version', () => {
   });
 
   it('approve against withdraw: one of them, and the version is published or back to draft', async () => {
-    const seen = new Set<string>();
     for (let i = 0; i < ROUNDS; i++) {
       const { ds, v, url } = await submitted();
       const [approve, withdraw] = await race(
@@ -95,14 +94,12 @@ describe('conflicting decisions on one version', () => {
       expect(sorted([approve, withdraw])).toEqual(['200', '409']);
       const state = await versionState(v.id);
       expect(state).toBe(approve === 200 ? 'published' : 'draft');
-      seen.add(state);
       expect((await t.svc.db('datasets').where({ id: ds.id }).first()).current_version_id).toBe(approve === 200 ? v.id : null);
       expect(await auditCount({ version_id: v.id }, ['version.review', 'version.withdraw'])).toEqual({
         'version.review': approve === 200 ? 1 : 0,
         'version.withdraw': withdraw === 200 ? 1 : 0,
       });
     }
-    expect(seen.size).toBeGreaterThan(0);
   });
 
   it('the walidata and the pembina at once on a priority version: the pembina only after the walidata', async () => {
