@@ -73,8 +73,9 @@ describe('two web processes and a worker on one database and one bucket', () => 
       return v.state !== 'processing' ? v : null;
     });
     expect({ state: loaded.state, rows: Number(loaded.row_count), errors: loaded.report?.errors }).toEqual({ state: 'draft', rows: 3000, errors: [] });
-    // The worker's copy for the loader is gone once loaded.
-    expect(localFiles(s.dirOf.get(worker)!, 'cache')).toEqual([]);
+    // The worker's copy for the loader goes once the load is done (after the draft is out, its
+    // indexes are built, and only then is the copy released).
+    await until('the worker to remove its copy of the file', async () => localFiles(s.dirOf.get(worker)!, 'cache').length === 0);
 
     const raw = await request(b.base).get(`/dataset/${ds.slug}/versions/1/raw`).set(bearer('producer')).buffer(true).parse(binaryParser).expect(200);
     expect(Buffer.compare(raw.body as Buffer, body)).toBe(0);
