@@ -121,20 +121,23 @@ export async function freshDatabase(work: string, prefix: string, embedded = fal
       },
     };
   }
-  const name = `${prefix}_${Date.now()}`;
+  return { ...(await createDatabase(adminUrl, `${prefix}_${Date.now()}`)), server };
+}
+
+/** Creates the empty database `name` on the server of `adminUrl` (as its owner); `stop` drops it. */
+export async function createDatabase(adminUrl: string, name: string): Promise<Omit<BenchDatabase, 'server'>> {
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(name)}`);
   await admin.end();
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   return {
     url: u.toString(),
-    server,
     stop: async () => {
       const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.query(`DROP DATABASE IF EXISTS ${c.escapeIdentifier(name)} WITH (FORCE)`);
       await c.end();
     },
   };
@@ -175,21 +178,86 @@ export async function startPortal(url: string, work: string, opts: { verbose?: b
   return {
     base,
     child,
-    cli: (cmd) =>
-      new Promise<string>((resolve, reject) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'cli.ts'), ...cmd], { env: { ...process.env, DATABASE_URL: url } });
-        let out = '';
-        let err = '';
-        p.stdout.on('data', (d) => (out += d));
-        p.stderr.on('data', (d) => (err += d));
-        p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
-      }),
+    // The portal's own database and stored files (DATA_DIR), as an operator's command sees them.
+    cli: (cmd) => runCli(cmd, { DATABASE_URL: url, DATA_DIR: path.join(work, 'app') }),
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+/** Runs `npm run cli -- <cmd>` (the script itself) with `env` over this process's; resolves with its output, rejects with its errors. */
+export function runCli(cmd: string[], env: Record<string, string>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'scripts', 'cli.ts'), ...cmd], { env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(err))));
+  });
+}
+
+/** What `publishDataset` made: the dataset, its published version and its table, with timings. */
+export interface Published {
+  slug: string;
+  number: number;
+  /** The version's table, schema-qualified and quoted. */
+  table: string;
+  /** Upload until the draft with its report. */
+  draft_s: number;
+  /** The walidata's approval until published. */
+  publish_s: number;
+}
+
+/**
+ * Publishes `file` (`rows` data rows) the way people do: an OPD, a producer and a walidata made
+ * with the CLI; the producer uploads it through the HTTP API and submits the draft; the walidata
+ * approves. Waits for the indexes built after the draft and after the publication.
+ */
+export async function publishDataset(portal: Portal, url: string, file: string, rows: number, opts: { title: string; columns?: Record<string, unknown> }): Promise<Published> {
+  const { base } = portal;
+  await portal.cli(['org:create', '--slug', 'bench', '--name', 'Dinas Bench', '--kind', 'opd']);
+  await portal.cli(['org:create', '--slug', 'walidata', '--name', 'Diskominfotik Bench', '--kind', 'walidata']);
+  await portal.cli(['user:create', '--email', 'bench@bench.id', '--name', 'Bench', '--role', 'produsen', '--org', 'bench', '--password', 'bench-password']);
+  await portal.cli(['user:create', '--email', 'walidata@bench.id', '--name', 'Walidata', '--role', 'walidata', '--org', 'walidata', '--password', 'bench-password']);
+  const token = (await api(base, '/api/v1/tokens', { method: 'POST', body: JSON.stringify({ email: 'bench@bench.id', password: 'bench-password' }) })).token;
+  const reviewer = (await api(base, '/api/v1/tokens', { method: 'POST', body: JSON.stringify({ email: 'walidata@bench.id', password: 'bench-password' }) })).token;
+  const { data: ds } = await api(base, '/api/v1/datasets', {
+    method: 'POST',
+    token,
+    body: JSON.stringify({ organization: 'bench', title: opts.title, description: 'Satu juta baris untuk mengukur kecepatan portal.', topic: 'ekonomi', tags: ['bench'] }),
+  });
+  const slug: string = ds.slug;
+  const t0 = process.hrtime.bigint();
+  const up = await uploadVersion(base, slug, token, file, opts.columns ? { columns: JSON.stringify(opts.columns) } : {});
+  if (up.status !== 201 && up.status !== 202) throw new Error(`upload → ${up.status} ${JSON.stringify(up.body)}`);
+  let v = up.body.data;
+  while (v.state === 'processing') {
+    await new Promise((r) => setTimeout(r, 50));
+    v = (await api(base, `/api/v1/datasets/${slug}/versions/${v.number}`, { token })).data;
+  }
+  if (v.state !== 'draft' || v.row_count !== rows || v.report.errors.length) {
+    throw new Error(`unexpected draft: ${v.state} rows=${v.row_count} errors=${JSON.stringify(v.report.errors.slice(0, 3))}`);
+  }
+  const draftS = Number(process.hrtime.bigint() - t0) / 1e9;
+  await untilIndexed(url);
+  await api(base, `/api/v1/datasets/${slug}/versions/${v.number}/submit`, { method: 'POST', token });
+  const t1 = process.hrtime.bigint();
+  const review = await api(base, `/api/v1/datasets/${slug}/versions/${v.number}/review`, { method: 'POST', token: reviewer, body: JSON.stringify({ decision: 'approve', comment: 'bench' }) });
+  if (review.data.state !== 'published') throw new Error(`approval left the version ${review.data.state}`);
+  const publishS = Number(process.hrtime.bigint() - t1) / 1e9;
+  await untilIndexed(url);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: tv } = await client.query('SELECT v.table_name FROM versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.slug = $1 AND v.number = $2', [slug, v.number]);
+    return { slug, number: v.number, table: `"datastore"."${tv[0].table_name}"`, draft_s: draftS, publish_s: publishS };
+  } finally {
+    await client.end();
+  }
 }
 
 /** A JSON API call; throws with the answer on a status other than 2xx. */

@@ -31,7 +31,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { api, cpuMs, freshDatabase, hasCommand, loadAverage, median, peakRssMb, percentile, round, rssMb, startPortal, untilIndexed, uploadVersion } from './bench-lib';
+import { cpuMs, freshDatabase, hasCommand, loadAverage, median, peakRssMb, percentile, publishDataset, round, rssMb, startPortal } from './bench-lib';
 
 const { values: args } = parseArgs({
   options: {
@@ -186,46 +186,12 @@ async function main(): Promise<void> {
   const pid = child.pid!;
   try {
     // Publish the table the way a user does: upload → draft → submit → approve.
-    await portal.cli(['org:create', '--slug', 'bench', '--name', 'Dinas Bench', '--kind', 'opd']);
-    await portal.cli(['org:create', '--slug', 'walidata', '--name', 'Diskominfotik Bench', '--kind', 'walidata']);
-    await portal.cli(['user:create', '--email', 'bench@bench.id', '--name', 'Bench', '--role', 'produsen', '--org', 'bench', '--password', 'bench-password']);
-    await portal.cli(['user:create', '--email', 'walidata@bench.id', '--name', 'Walidata', '--role', 'walidata', '--org', 'walidata', '--password', 'bench-password']);
-    const token = (await api(base, '/api/v1/tokens', { method: 'POST', body: JSON.stringify({ email: 'bench@bench.id', password: 'bench-password' }) })).token;
-    const reviewer = (await api(base, '/api/v1/tokens', { method: 'POST', body: JSON.stringify({ email: 'walidata@bench.id', password: 'bench-password' }) })).token;
-    const { data: ds } = await api(base, '/api/v1/datasets', {
-      method: 'POST',
-      token,
-      body: JSON.stringify({ organization: 'bench', title: 'Indikator kabupaten/kota (bench)', description: 'Satu juta baris untuk mengukur kecepatan portal.', topic: 'ekonomi', tags: ['bench'] }),
-    });
-    const slug: string = ds.slug;
-    const t0 = process.hrtime.bigint();
-    const up = await uploadVersion(base, slug, token, file, { columns: JSON.stringify({ region: { type: 'text', role: 'region', ref_scheme: 'bps' } }) });
-    if (up.status !== 201 && up.status !== 202) throw new Error(`upload → ${up.status} ${JSON.stringify(up.body)}`);
-    let v = up.body.data;
-    while (v.state === 'processing') {
-      await new Promise((r) => setTimeout(r, 50));
-      v = (await api(base, `/api/v1/datasets/${slug}/versions/${v.number}`, { token })).data;
-    }
-    if (v.state !== 'draft' || v.row_count !== ROWS || v.report.errors.length) {
-      throw new Error(`unexpected draft: ${v.state} rows=${v.row_count} errors=${JSON.stringify(v.report.errors.slice(0, 3))}`);
-    }
-    const draftS = Number(process.hrtime.bigint() - t0) / 1e9;
-    await untilIndexed(db.url);
-    await api(base, `/api/v1/datasets/${slug}/versions/${v.number}/submit`, { method: 'POST', token });
-    const t1 = process.hrtime.bigint();
-    const review = await api(base, `/api/v1/datasets/${slug}/versions/${v.number}/review`, { method: 'POST', token: reviewer, body: JSON.stringify({ decision: 'approve', comment: 'bench' }) });
-    if (review.data.state !== 'published') throw new Error(`approval left the version ${review.data.state}`);
-    const publishS = Number(process.hrtime.bigint() - t1) / 1e9;
-    await untilIndexed(db.url);
+    const published = await publishDataset(portal, db.url, file, ROWS, { title: 'Indikator kabupaten/kota (bench)', columns: { region: { type: 'text', role: 'region', ref_scheme: 'bps' } } });
+    const { slug, table, draft_s: draftS, publish_s: publishS } = published;
 
     // The table as the server reads it, for psql's baseline and the sanity checks.
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const { rows: tv } = await client.query(
-      `SELECT v.table_name FROM versions v JOIN datasets d ON d.id = v.dataset_id WHERE d.slug = $1 AND v.number = $2`,
-      [slug, v.number],
-    );
-    const table = `"datastore"."${tv[0].table_name}"`;
     const { rows: counts } = await client.query(`SELECT region, count(*)::int AS n FROM ${table} GROUP BY region`);
     const regionCount = new Map(counts.map((r) => [r.region as string, r.n as number]));
     await client.end();
