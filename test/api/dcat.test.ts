@@ -6,29 +6,15 @@ import { RdfXmlParser } from 'rdfxml-streaming-parser';
 import request from 'supertest';
 import { loadDemo } from '../../server/demo';
 import { NS } from '../../server/presenters/dcat-vocab';
-import type { Express } from 'express';
-import { createApp } from '../../server/app';
 import { perform } from '../../server/actions/action';
 import { createDataListItem, linkDataListItem } from '../../server/actions/datalist';
 import { reviewVersion, submitVersion } from '../../server/actions/versions';
 import { localDay } from '../../server/manage/calendar';
-import { makeDataset, makeWorld, publishedDataset, uploadContent, type World } from '../support/factories';
-import { isolatedDatabase } from '../support/isolated-db';
-import { testServices, type TestServices } from '../support/services';
+import { makeDataset, publishedDataset, uploadContent } from '../support/factories';
+import { testWorld } from '../support/world';
 
 // A database of its own: the catalog holds exactly the demo content and this file's dataset.
-const t = {} as { svc: TestServices; app: Express; w: World; drop(): Promise<void> };
-beforeAll(async () => {
-  const db = await isolatedDatabase();
-  t.drop = db.drop;
-  t.svc = testServices({ url: db.url, env: { PUBLIC_URL: 'https://data.lampungprov.test' } });
-  t.app = createApp(t.svc);
-  t.w = await makeWorld(t.svc);
-});
-afterAll(async () => {
-  await t.svc.close();
-  await t.drop();
-});
+const t = testWorld({ isolated: true, env: { PUBLIC_URL: 'https://data.lampungprov.test' } });
 const BASE = 'https://data.lampungprov.test';
 const FIXTURES = path.join(__dirname, '../fixtures/dcat-ap-3');
 const { namedNode } = N3.DataFactory;

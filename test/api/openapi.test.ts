@@ -2,32 +2,24 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { Express, Router } from 'express';
+import type { Router } from 'express';
 import request, { type Response } from 'supertest';
-import { createApp } from '../../server/app';
 import { loadDemo } from '../../server/demo';
 import { apiRouter } from '../../server/routes/api/v1';
 import { OPERATIONS } from '../../server/routes/api/contract';
-import { makeWorld, SMALL_CSV, type World } from '../support/factories';
-import { tokenFor } from '../support/http';
-import { isolatedDatabase } from '../support/isolated-db';
-import { testServices, type TestServices } from '../support/services';
+import { SMALL_CSV } from '../support/factories';
+import { testWorld } from '../support/world';
 
 // The OpenAPI document is generated from the zod schemas that parse the requests and type the
 // presenters. Here: it is a valid OpenAPI 3.1 document, it names every route the v1 router
 // serves, and every operation, called on the demo catalog and a dataset taken through the whole
 // workflow by the API itself, answers a body that its documented schema accepts (ajv, 2020-12).
 
-const t = {} as { svc: TestServices; app: Express; w: World; drop(): Promise<void> };
+const t = testWorld({ isolated: true, env: { PUBLIC_URL: 'https://data.lampungprov.test' } });
 let doc: ReturnType<typeof JSON.parse>;
 const validators = new Map<string, ValidateFunction>();
 
 beforeAll(async () => {
-  const db = await isolatedDatabase();
-  t.drop = db.drop;
-  t.svc = testServices({ url: db.url, env: { PUBLIC_URL: 'https://data.lampungprov.test' } });
-  t.app = createApp(t.svc);
-  t.w = await makeWorld(t.svc);
   await loadDemo(t.svc, 'demo-sandi-uji-123');
   doc = (await request(t.app).get('/api/v1/openapi.json').expect(200)).body;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
@@ -44,10 +36,6 @@ beforeAll(async () => {
       }
     }
   }
-});
-afterAll(async () => {
-  await t.svc.close();
-  await t.drop();
 });
 
 /** Every route of a router, nested routers included, as `METHOD /path/{param}`. */
@@ -147,7 +135,7 @@ describe('real answers match the document', () => {
       request(t.app).post(`/api/v1${url}`).set(headers).send(body ?? {}).then((r) => conforms('POST', path, r));
     const tok = await post('/tokens', '/tokens', {}, { email: t.w.producer.email, password: t.w.producer.password, name: 'openapi' });
     const producer = { Authorization: `Bearer ${tok.body.token}` };
-    const walidata = { Authorization: `Bearer ${await tokenFor(t.app, t.w.walidata.email, t.w.walidata.password)}` };
+    const walidata = await t.bearer(t.w.walidata);
     const spare = await post('/tokens', '/tokens', producer, { name: 'sekali pakai', scope: 'read', expires_in_days: 7 });
     const mine = await get('/tokens', '/tokens', producer);
     expect(mine.body.data.map((x: { id: number }) => x.id)).toContain(spare.body.data.id);

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../server/db/embedded';
 import { prepareEmbeddedAppRole } from '../../server/db/roles';
 
 /**
@@ -83,17 +83,6 @@ async function startClusterProcess(dataDir: string, port: number): Promise<Clust
   };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** A portal process (`npm start` or `npm run worker`) of the checkout, its output kept. */
 export interface PortalProcess {

@@ -1,28 +1,14 @@
-import type { Express } from 'express';
 import request from 'supertest';
-import { createApp } from '../../server/app';
 import { perform } from '../../server/actions/action';
 import { retractDataset } from '../../server/actions/datasets';
 import { loadDemo } from '../../server/demo';
-import { makeDataset, makeWorld, publishedDataset, uploadContent, type World } from '../support/factories';
+import { makeDataset, publishedDataset, uploadContent } from '../support/factories';
 import { csrfFrom, signedIn } from '../support/http';
-import { isolatedDatabase } from '../support/isolated-db';
-import { testServices, type TestServices } from '../support/services';
+import { testWorld } from '../support/world';
 
 // A database of its own: the home page shows exactly the demo content and this file's datasets.
-const t = {} as { svc: TestServices; app: Express; w: World; drop(): Promise<void> };
-beforeAll(async () => {
-  const db = await isolatedDatabase();
-  t.drop = db.drop;
-  t.svc = testServices({ url: db.url });
-  t.app = createApp(t.svc);
-  t.w = await makeWorld(t.svc);
-  await loadDemo(t.svc, 'demo-sandi-uji-123');
-});
-afterAll(async () => {
-  await t.svc.close();
-  await t.drop();
-});
+const t = testWorld({ isolated: true });
+beforeAll(() => loadDemo(t.svc, 'demo-sandi-uji-123'));
 
 /** The indicator cards of a home page, as text without tags. */
 function cards(html: string): string[] {
