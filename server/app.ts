@@ -16,6 +16,7 @@ import { frictionlessRouter } from './routes/api/frictionless';
 import { atomRouter } from './routes/api/feeds';
 import { CKAN_PATHS, compressText, etagPerEncoding, publicCors } from './routes/http-cache';
 import { webRouter } from './routes/web';
+import { SharedPages } from './routes/web/shared-pages';
 import type { Services } from './services';
 import { helpers } from './views/helpers';
 import { serveAssets } from './assets';
@@ -81,6 +82,10 @@ export function createApp(services: Services): express.Express {
     }
   });
 
+  // Pages shared between readers with no cookie and no credentials, served before the session is read.
+  const sharedPages = new SharedPages(db);
+  app.use(sharedPages.early());
+
   app.use(cookieParser());
   const PgStore = connectPgSimple(session);
   app.use(
@@ -143,7 +148,7 @@ export function createApp(services: Services): express.Express {
   app.use(dcatRouter(services));
   app.use(frictionlessRouter(services));
   app.use(atomRouter(services));
-  app.use(webRouter(services));
+  app.use(webRouter(services, sharedPages));
   app.use(errorHandler(services));
   return app;
 }

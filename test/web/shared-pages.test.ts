@@ -24,6 +24,18 @@ describe('dataset pages shared between readers who are not signed in', () => {
     expect((await request(t.app).get(`/dataset/${ds.slug}`).expect(200)).text).toContain('1999');
   });
 
+  it('answers RDF to a client that asks for it on a dataset URL whose page is shared, and names Accept in Vary', async () => {
+    const { ds } = await publishedDataset(t.svc, t.w);
+    for (let i = 0; i < 2; i++) {
+      const page = await request(t.app).get(`/dataset/${ds.slug}`).expect(200);
+      expect(page.headers['content-type']).toMatch(/^text\/html/);
+      expect(page.headers.vary).toMatch(/\bAccept\b/);
+    }
+    const rdf = await request(t.app).get(`/dataset/${ds.slug}`).set('Accept', 'text/turtle').expect(200);
+    expect(rdf.headers['content-type']).toMatch(/^text\/turtle/);
+    expect(rdf.text).toContain('dcat:Dataset');
+  });
+
   it('never serves a shared copy of a page once the dataset is retracted or closed', async () => {
     const a = await publishedDataset(t.svc, t.w);
     const b = await publishedDataset(t.svc, t.w);

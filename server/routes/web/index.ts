@@ -13,6 +13,7 @@ import { automationRoutes } from './automation';
 import { webhookRoutes } from './webhooks';
 import { downloadRoutes } from './downloads';
 import { publicRoutes } from './public';
+import type { SharedPages } from './shared-pages';
 import { embedRoutes } from './embed';
 import { seoRoutes } from './seo';
 import { reviewRoutes } from './review';
@@ -37,7 +38,7 @@ import { mayUseWebPages } from '../../policies/service-account';
 import { canUseWebhookPage } from '../../policies/webhook';
 
 /** The HTML pages. */
-export function webRouter(services: Services): Router {
+export function webRouter(services: Services, sharedPages: SharedPages): Router {
   const r = express.Router();
   r.use(express.urlencoded({ extended: true, limit: '1mb' }));
   // Pages are for people: a service account's token reads them as the public does.
@@ -88,7 +89,7 @@ export function webRouter(services: Services): Router {
     res.redirect(back.replace(/([?&])lang=(id|en)&?/, '$1'));
   });
 
-  r.use(publicRoutes(services));
+  r.use(publicRoutes(services, sharedPages));
   r.use(embedRoutes(services));
   r.use(seoRoutes(services));
   r.use(releaseRoutes(services));

@@ -6,7 +6,7 @@ import { presentDataset } from '../../presenters/dataset';
 import { presentDatasetPage, presentRetractedPage } from '../../presenters/dataset-page';
 import { loadDatasetPage } from '../../queries/dataset-page';
 import { catalogStamp, publicPageStamp } from '../../queries/page-stamp';
-import { SharedPages } from './shared-pages';
+import type { SharedPages } from './shared-pages';
 import { presentSearchPage } from '../../presenters/search-page';
 import { catalogCounts, findTopic, listOrganizations, listTopics } from '../../queries/catalog';
 import { loadOrganizationPage } from '../../queries/organization-page';
@@ -38,11 +38,10 @@ const previewQuery = z.object({
 });
 
 /** Home, search, dataset pages, organizations and topics. */
-export function publicRoutes(services: Services): Router {
+export function publicRoutes(services: Services, sharedPages: SharedPages): Router {
   const r = express.Router();
   const { db } = services;
   const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang });
-  const sharedPages = new SharedPages();
 
   r.get('/', async (req, res) => {
     const base = { page: 1, per_page: 6 } as SearchParams;
@@ -65,30 +64,23 @@ export function publicRoutes(services: Services): Router {
     });
   });
 
-  // What a search found is remembered beside its shared page, so a miss is still recorded when
-  // the page comes from the shared copy.
-  const searchMisses = new Map<string, string | undefined>();
+  // Kept pages are mostly served before this router (SharedPages.early); one kept meanwhile is served here.
   r.get('/dataset', async (req, res) => {
     const p = parseInput(searchQuery, req.query);
     const key = sharedPages.eligible(req) ? sharedPages.keyFor(req, (await catalogStamp(db)).key) : null;
-    const kept = sharedPages.kept(key);
-    if (kept && key) {
-      const html = await kept;
-      if (searchMisses.has(key) && p.q?.trim()) services.usage.searchMiss({ term: p.q, lang: req.lang, source: 'web', suggestion: searchMisses.get(key) });
-      return res.type('html').send(html);
-    }
+    if (await sharedPages.serveKept(req, res, key)) return;
     const result = await searchDatasets(db, req.actor, { ...p, per_page: PER_PAGE }, { lang: req.lang });
+    let onHit: ((req: Request) => void) | undefined;
     if ((result.total === 0 || result.suggestion) && p.q?.trim() && unfiltered(p)) {
-      services.usage.searchMiss({ term: p.q, lang: req.lang, source: 'web', suggestion: result.suggestion?.q });
-      if (key) {
-        if (searchMisses.size >= 1000) searchMisses.clear();
-        searchMisses.set(key, result.suggestion?.q);
-      }
+      const miss = { term: p.q, lang: req.lang, source: 'web' as const, suggestion: result.suggestion?.q };
+      services.usage.searchMiss(miss);
+      // A miss is still recorded when the page comes from the shared copy.
+      onHit = () => services.usage.searchMiss(miss);
     }
     await sharedPages.send(res, key, 'datasets/search', {
       title: res.locals.t('search.title'),
       ...presentSearchPage(result, p, { ...opts(req), t: res.locals.t, perPage: PER_PAGE }),
-    });
+    }, onHit);
   });
 
   r.get('/dataset/:slug', async (req, res) => {
@@ -97,16 +89,15 @@ export function publicRoutes(services: Services): Router {
     // Readers who are not signed in share a rendered copy while nothing the page shows has changed.
     const stamp = sharedPages.eligible(req) ? await publicPageStamp(db, req.params.slug) : null;
     const key = sharedPages.keyFor(req, stamp?.key);
-    const kept = sharedPages.kept(key);
-    if (kept && stamp) {
-      if (stamp.live && countable(req)) services.usage.view(stamp.datasetId, 'page');
-      return res.type('html').send(await kept);
-    }
+    if (await sharedPages.serveKept(req, res, key)) return;
     const page = await loadDatasetPage(db, req.actor, req.params.slug, params);
     if ('retracted' in page) return res.status(410).render('datasets/retracted', presentRetractedPage(page, opts(req)));
     const view = presentDatasetPage(page, params, { ...opts(req), canManage: canViewWork(req.actor, page.dataset), t: res.locals.t, query: req.query as Record<string, unknown> });
-    if (view.live && countable(req)) services.usage.view(page.dataset.id, 'page');
-    await sharedPages.send(res, key, 'datasets/show', view);
+    const countView = (r: Request) => {
+      if (view.live && countable(r)) services.usage.view(page.dataset.id, 'page');
+    };
+    countView(req);
+    await sharedPages.send(res, key, 'datasets/show', view, countView);
   });
 
   r.get('/organization', async (req, res) => {

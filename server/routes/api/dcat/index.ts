@@ -24,7 +24,7 @@ const catalogQuery = z.object({
 });
 
 /** The RDF format an Accept header asks for over HTML, if any. */
-function negotiated(req: Request): RdfFormat | null {
+export function negotiated(req: Request): RdfFormat | null {
   const best = req.accepts(['text/html', RDF_TYPES.ttl, RDF_TYPES.jsonld, RDF_TYPES.rdf, 'application/json']);
   if (best === RDF_TYPES.ttl) return 'ttl';
   if (best === RDF_TYPES.jsonld) return 'jsonld';
