@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import { pagination } from './pagination';
 
 /** An audit event as the audit page lists it (queries/audit.ts). */
 export interface AuditEventRow {
@@ -48,4 +49,16 @@ export function describeAudit(e: AuditEventRow, t: TFunction, zone: string) {
   const keys = [...KNOWN.filter((k) => k in d), ...Object.keys(d).filter((k) => !KNOWN.includes(k) && k !== 'problems' && k !== 'raw_path').sort()];
   const lines = keys.map((k) => ({ label: t(`auditText.key.${k}`, { defaultValue: k }), value: valueText(k, d[k], t, zone) }));
   return { sentence, lines };
+}
+
+/** The audit page: the events in words, the filters (and those set, for the pager's links), the actions to filter by, the pager. */
+export function presentAuditPage<R extends AuditEventRow>(list: { rows: R[]; total: number }, actions: string[], f: { page: number } & Record<string, unknown>, opts: { t: TFunction; zone: string; perPage: number }) {
+  return {
+    events: list.rows.map((e) => ({ ...e, ...describeAudit(e, opts.t, opts.zone) })),
+    filters: f,
+    query: Object.fromEntries(Object.entries(f).filter(([, v]) => v !== '' && v !== undefined)),
+    actions,
+    total: list.total,
+    pager: pagination(f.page, list.total, opts.perPage),
+  };
 }

@@ -2,12 +2,11 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { Forbidden } from '../../errors';
 import { canViewAudit } from '../../policies/organization';
-import { pagination } from '../../presenters/pagination';
 import { auditActions, searchAudit } from '../../queries/audit';
 import type { Services } from '../../services';
 import { parseInput } from '../parse';
 import { requireUser } from './guards';
-import { describeAudit } from '../../presenters/audit';
+import { presentAuditPage } from '../../presenters/audit';
 import { perform, untrusted } from '../../actions/action';
 import { issueToken, revokeToken } from '../../actions/accounts';
 import { presentTokenForAdmin } from '../../presenters/token';
@@ -16,6 +15,8 @@ import { attempt, flash } from './csrf';
 import { TOKEN_EXPIRY_DAYS, tokenFormInput } from './account';
 import { adminAccountRoutes } from './admin-accounts';
 import { adminServiceRoutes } from './admin-services';
+
+const AUDIT_PER_PAGE = 50;
 
 const filtersSchema = z.object({
   actor: z.string().max(200).optional(),
@@ -39,16 +40,10 @@ export function adminRoutes(services: Services): Router {
 
   r.get('/admin/audit', async (req, res) => {
     const f = parseInput(filtersSchema, req.query);
-    const clean = Object.fromEntries(Object.entries(f).filter(([, v]) => v !== '' && v !== undefined));
-    const [{ rows, total }, actions] = await Promise.all([searchAudit(services.db, { ...f, per_page: 50, timeZone: services.config.timeZone }), auditActions(services.db)]);
+    const [list, actions] = await Promise.all([searchAudit(services.db, { ...f, per_page: AUDIT_PER_PAGE, timeZone: services.config.timeZone }), auditActions(services.db)]);
     res.render('admin/audit', {
       title: res.locals.t('audit.title'),
-      events: rows.map((e) => ({ ...e, ...describeAudit(e, res.locals.t, services.config.timeZone) })),
-      filters: f,
-      query: clean,
-      actions,
-      total,
-      pager: pagination(f.page, total, 50),
+      ...presentAuditPage(list, actions, f, { t: res.locals.t, zone: services.config.timeZone, perPage: AUDIT_PER_PAGE }),
     });
   });
 

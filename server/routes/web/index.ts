@@ -4,7 +4,7 @@ import { safeNext } from './auth';
 import { NotFound } from '../../errors';
 import { translator } from '../../i18n';
 import { presentUser } from '../../presenters/catalog';
-import { reviewQueue } from '../../queries/review';
+import { headerCounts } from '../../queries/header';
 import type { Services } from '../../services';
 import { authRoutes } from './auth';
 import { dashboardRoutes } from './dashboard';
@@ -29,7 +29,6 @@ import { usageRoutes } from './usage';
 import { headlineRoutes } from './headlines';
 import { harvestRoutes } from './harvest';
 import { wilayahRoutes } from './wilayah';
-import { unreadCount } from '../../queries/notifications';
 import { canUseReviewQueue } from '../../policies/review';
 import { canUseProducerWorkspace } from '../../policies/dataset';
 import { canViewAudit } from '../../policies/organization';
@@ -75,10 +74,7 @@ export function webRouter(services: Services, sharedPages: SharedPages): Router 
     }
     res.locals.isAdmin = canViewAudit(req.actor);
     res.locals.webhookPage = canUseWebhookPage(req.actor);
-    if (req.actor?.id && req.method === 'GET') res.locals.unread = await unreadCount(services.db, req.actor.id);
-    if (req.actor && res.locals.isReviewer && req.method === 'GET') {
-      res.locals.queueCount = (await reviewQueue(services.db, req.actor, {})).filter((i) => i.can_review).length;
-    }
+    if (req.method === 'GET') Object.assign(res.locals, await headerCounts(services.db, req.actor));
     next();
   });
 
