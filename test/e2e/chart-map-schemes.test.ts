@@ -1,10 +1,8 @@
-import type { Server } from 'node:http';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import request from 'supertest';
-import { createApp } from '../../server/app';
-import { makeWorld, publishedDataset, type World } from '../support/factories';
-import { launchChromium, listen } from '../support/browser';
-import { testServices, type TestServices } from '../support/services';
+import { publishedDataset } from '../support/factories';
+import { browserSite } from '../support/browser';
+import { testWorld } from '../support/world';
 
 // What the functions passed to page.evaluate see in the browser (compiled without the DOM library).
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -16,24 +14,8 @@ declare const window: any;
 const BPS = 'kode_kabupaten_kota,nama_kabupaten_kota,jumlah\n1801,LAMPUNG BARAT,10\n1871,BANDAR LAMPUNG,40\n';
 const KEMENDAGRI = 'kode_kabupaten_kota,nama_kabupaten_kota,jumlah\n18.04,Lampung Barat,10\n18.71,Kota Bandar Lampung,40\n';
 
-let svc: TestServices;
-let w: World;
-let server: Server;
-let base: string;
-let browser: Browser;
-
-beforeAll(async () => {
-  svc = testServices();
-  w = await makeWorld(svc);
-  ({ server, base } = await listen(createApp(svc)));
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  server?.closeAllConnections();
-  await new Promise((r) => server?.close(r));
-  await svc?.close();
-});
+const t = testWorld();
+const site = browserSite(t);
 
 /** The map's figure per boundary name, as drawn. */
 async function mapValues(page: Page): Promise<Record<string, number | null>> {
@@ -51,12 +33,12 @@ describe('the choropleth map keys regions by the column’s scheme', () => {
     ['BPS', BPS, 'bps'],
     ['Kemendagri', KEMENDAGRI, 'kemendagri'],
   ])('joins %s codes to the right boundaries and names them', async (_name, csv, scheme) => {
-    const { ds } = await publishedDataset(svc, w, csv);
-    const html = (await request(server).get(`/dataset/${ds.slug}`).query({ view: 'map', where: { kode_kabupaten_kota: csv.includes('18.04') ? '18.04' : '1801' } }).expect(200)).text;
+    const { ds } = await publishedDataset(t.svc, t.w, csv);
+    const html = (await request(site.server).get(`/dataset/${ds.slug}`).query({ view: 'map', where: { kode_kabupaten_kota: csv.includes('18.04') ? '18.04' : '1801' } }).expect(200)).text;
     expect(html).toContain('Kabupaten Kota: Lampung Barat');
 
-    const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
-    await page.goto(`${base}/dataset/${ds.slug}?view=map&fn=sum&measure=jumlah&group=kode_kabupaten_kota&type=bar`);
+    const page = await site.browser.newPage({ viewport: { width: 1000, height: 800 } });
+    await page.goto(`${site.base}/dataset/${ds.slug}?view=map&fn=sum&measure=jumlah&group=kode_kabupaten_kota&type=bar`);
     const values = await mapValues(page);
     expect(Object.keys(values)).toHaveLength(15);
     expect(values['LAMPUNG BARAT']).toBe(10);

@@ -48,6 +48,6 @@ export function webhookWorld(answer: (r: Received) => { status: number; body?: s
     t.base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     await enqueueWebhookEvents(t.svc, 0); // the dispatcher starts here
   });
-  afterAll(() => new Promise<void>((r) => receiver.close(() => r())));
+  t.beforeClose(() => new Promise<void>((r) => receiver.close(() => r())));
   return t;
 }

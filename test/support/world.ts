@@ -12,6 +12,8 @@ export interface TestWorld {
   w: World;
   /** The Authorization header of a fresh API token of `u`. */
   bearer(u: { email: string; password: string }): Promise<{ Authorization: string }>;
+  /** Runs `fn` after the file's tests, before the services close (the last registered first). */
+  beforeClose(fn: () => Promise<void> | void): void;
 }
 
 /**
@@ -23,9 +25,13 @@ export interface TestWorld {
 export function testWorld(opts: Parameters<typeof testServices>[0] & { isolated?: boolean } = {}): TestWorld {
   const { isolated, ...services } = opts;
   let own: Awaited<ReturnType<typeof isolatedDatabase>> | null = null;
+  const closers: Array<() => Promise<void> | void> = [];
   const t = {
     async bearer(u: { email: string; password: string }) {
       return { Authorization: `Bearer ${await tokenFor(t.app, u.email, u.password)}` };
+    },
+    beforeClose(fn: () => Promise<void> | void) {
+      closers.unshift(fn);
     },
   } as TestWorld;
   beforeAll(async () => {
@@ -35,7 +41,8 @@ export function testWorld(opts: Parameters<typeof testServices>[0] & { isolated?
     t.w = await makeWorld(t.svc);
   });
   afterAll(async () => {
-    await t.svc.close();
+    for (const close of closers) await close();
+    await t.svc?.close();
     await own?.drop();
   });
   return t;

@@ -1,13 +1,12 @@
-import type { Server } from 'node:http';
-import { type Browser, type Page } from 'playwright-core';
-import { createApp } from '../../server/app';
+import { type Page } from 'playwright-core';
 import { perform } from '../../server/actions/action';
 import { reloadVersion } from '../../server/actions/versions';
 import type { Jobs } from '../../server/services';
-import { makeDataset, makeWorld, uploadContent, type World } from '../support/factories';
+import { makeDataset, uploadContent } from '../support/factories';
 import { makeZip, sheetXml, workbookEntries } from '../support/zip';
-import { launchChromium, listen } from '../support/browser';
+import { browserSite } from '../support/browser';
 import { testServices, type TestServices } from '../support/services';
+import { testWorld } from '../support/world';
 
 const MB = 1024 * 1024;
 
@@ -15,32 +14,20 @@ const MB = 1024 * 1024;
 const queued: number[] = [];
 const noWorker: Jobs = { enqueueLoad: async (id) => void queued.push(id), schedulePublication: async () => undefined };
 
-let svc: TestServices;
+const t = testWorld({ jobs: noWorker, env: { INLINE_LOAD_MAX_MB: '0' } });
+const site = browserSite(t);
+/** Services on the same database that do load (inline), for the versions that must be loaded. */
 let loading: TestServices;
-let server: Server;
-let base: string;
-let browser: Browser;
-let w: World;
-
-beforeAll(async () => {
-  svc = testServices({ jobs: noWorker, env: { INLINE_LOAD_MAX_MB: '0' } });
+beforeAll(() => {
   loading = testServices();
-  w = await makeWorld(svc);
-  ({ server, base } = await listen(createApp(svc)));
-  browser = await launchChromium();
 });
-afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await svc?.close();
-  await loading?.close();
-});
+afterAll(() => loading?.close());
 
 async function producerPage(): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
-  await page.goto(`${base}/login`);
-  await page.fill('#email', w.producer.email);
-  await page.fill('#password', w.producer.password);
+  const page = await (await site.browser.newContext()).newPage();
+  await page.goto(`${site.base}/login`);
+  await page.fill('#email', t.w.producer.email);
+  await page.fill('#password', t.w.producer.password);
   await Promise.all([page.waitForURL(/\/dashboard/), page.click('button[type=submit]')]);
   return page;
 }
@@ -48,7 +35,7 @@ async function producerPage(): Promise<Page> {
 const progressText = (page: Page) => page.locator('[data-progress-text]').innerText();
 
 async function setProgress(id: number, p: { phase: string; bytes_done: number; bytes_total: number; rows: number }) {
-  await svc.db('versions').where({ id }).update({ progress: JSON.stringify(p), heartbeat_at: svc.db.fn.now() });
+  await t.svc.db('versions').where({ id }).update({ progress: JSON.stringify(p), heartbeat_at: t.svc.db.fn.now() });
 }
 
 async function untilText(page: Page, test: (text: string) => boolean, bump?: () => Promise<void>): Promise<string> {
@@ -65,13 +52,13 @@ async function untilText(page: Page, test: (text: string) => boolean, bump?: () 
 
 describe('the progress of a loading version', () => {
   it('is told in the page’s language with units, as the page updates it, with an estimate of the time left', async () => {
-    const ds = await makeDataset(svc, w.producer, w.opd.slug);
-    const v = await uploadContent(svc, w.producer.actor, ds.slug, 'nama,nilai\nA,1\n');
+    const ds = await makeDataset(t.svc, t.w.producer, t.w.opd.slug);
+    const v = await uploadContent(t.svc, t.w.producer.actor, ds.slug, 'nama,nilai\nA,1\n');
     expect(v.state).toBe('processing');
     await setProgress(v.id, { phase: 'loading', bytes_done: 23 * MB, bytes_total: 66 * MB, rows: 114_828 });
 
     const page = await producerPage();
-    await page.goto(`${base}/dashboard/datasets/${ds.slug}/versions/1`);
+    await page.goto(`${site.base}/dashboard/datasets/${ds.slug}/versions/1`);
     expect(await progressText(page)).toBe('Memuat baris · 23 MB dari 66 MB (35%) · 114.828 baris');
 
     // The page's script takes over: the same words and units, from the API's figures.
@@ -86,19 +73,19 @@ describe('the progress of a loading version', () => {
     };
     expect(await untilText(page, (s) => /≈ \d+ (detik|menit) lagi$/.test(s), bump)).not.toMatch(/[a-z]+ing\b/);
 
-    await page.goto(`${base}/lang/en?next=${encodeURIComponent(`/dashboard/datasets/${ds.slug}/versions/1`)}`);
+    await page.goto(`${site.base}/lang/en?next=${encodeURIComponent(`/dashboard/datasets/${ds.slug}/versions/1`)}`);
     await setProgress(v.id, { phase: 'checking', bytes_done: 66 * MB, bytes_total: 66 * MB, rows: 1_000_000 });
     expect(await untilText(page, (s) => s.includes('1,000,000 rows'))).toBe('Checking reference codes · 66 MB of 66 MB (100%) · 1,000,000 rows');
     await page.context().close();
   });
 
   it('does not say the table failed to load while a version is being read again', async () => {
-    const ds = await makeDataset(svc, w.producer, w.opd.slug);
-    await uploadContent(loading, w.producer.actor, ds.slug, 'nama,nilai\nA,1\nB,2\n');
-    await perform(reloadVersion, w.producer.actor, { slug: ds.slug, number: 1, options: { delimiter: ',' } }, svc);
-    expect((await svc.db('versions').join('datasets', 'datasets.id', 'versions.dataset_id').where('datasets.slug', ds.slug).first('versions.state')).state).toBe('processing');
+    const ds = await makeDataset(t.svc, t.w.producer, t.w.opd.slug);
+    await uploadContent(loading, t.w.producer.actor, ds.slug, 'nama,nilai\nA,1\nB,2\n');
+    await perform(reloadVersion, t.w.producer.actor, { slug: ds.slug, number: 1, options: { delimiter: ',' } }, t.svc);
+    expect((await t.svc.db('versions').join('datasets', 'datasets.id', 'versions.dataset_id').where('datasets.slug', ds.slug).first('versions.state')).state).toBe('processing');
     const page = await producerPage();
-    await page.goto(`${base}/dashboard/datasets/${ds.slug}/versions/1`);
+    await page.goto(`${site.base}/dashboard/datasets/${ds.slug}/versions/1`);
     const body = await page.locator('main').innerText();
     expect(body).toContain('Berkas sedang dimuat');
     expect(body).not.toContain('galat');
@@ -108,12 +95,12 @@ describe('the progress of a loading version', () => {
 
 describe('an XLSX version', () => {
   it('is described as a workbook and its sheet, without a text encoding or a delimiter', async () => {
-    const ds = await makeDataset(loading, w.producer, w.opd.slug);
+    const ds = await makeDataset(loading, t.w.producer, t.w.opd.slug);
     const xml = sheetXml(['<row r="1"><c r="A1" t="inlineStr"><is><t>nama</t></is></c><c r="B1" t="inlineStr"><is><t>nilai</t></is></c></row>', '<row r="2"><c r="A2" t="inlineStr"><is><t>A</t></is></c><c r="B2"><v>1</v></c></row>']);
-    const v = await uploadContent(loading, w.producer.actor, ds.slug, makeZip(workbookEntries(xml, { sheetName: 'Penduduk' })), 'data.xlsx');
+    const v = await uploadContent(loading, t.w.producer.actor, ds.slug, makeZip(workbookEntries(xml, { sheetName: 'Penduduk' })), 'data.xlsx');
     expect(v.state).toBe('draft');
     const page = await producerPage();
-    await page.goto(`${base}/dashboard/datasets/${ds.slug}/versions/1`);
+    await page.goto(`${site.base}/dashboard/datasets/${ds.slug}/versions/1`);
     const facts = await page.locator('.file-facts').innerText();
     expect(facts).toContain('Buku kerja Excel (XLSX) · Lembar: Penduduk');
     expect(facts).not.toMatch(/Pengodean|Pemisah|utf-8/);
