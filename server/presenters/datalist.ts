@@ -3,7 +3,9 @@ import type { OrganizationRow, TopicRow } from '../db/rows';
 import { ITEM_STATUSES, type ItemStatus } from '../datalist/status';
 import { FREQUENCIES, STATISTICS_CLASSES } from '../metadata';
 import type { DataListEntry } from '../queries/datalist';
-import type { DataListPage } from '../queries/datalist-page';
+import type { DataListPage, LinkableDataset } from '../queries/datalist-page';
+import type { Actor } from '../policies/actor';
+import { canLinkDataListItem } from '../policies/datalist';
 import type { DataListItemOut } from './schemas/management';
 
 /** A data-list item as the API gives it (SPEC §5 `/api/v1/data-list`). */
@@ -81,4 +83,9 @@ export function dataListItemValues(item: DataListItemRow & { organization_slug: 
     notes: item.notes,
     dataset: entry.dataset?.slug,
   };
+}
+
+/** The workspace's items, each with whether the actor may link it and the datasets it may be linked to. */
+export function workspaceItems<E extends DataListEntry>(items: E[], actor: Actor | null, linkable: Map<number, LinkableDataset[]>) {
+  return items.map((e) => ({ ...e, canLink: canLinkDataListItem(actor, { id: e.id, organization_id: e.organization.id }), choices: linkable.get(e.organization.id) ?? [] }));
 }

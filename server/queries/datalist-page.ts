@@ -61,3 +61,10 @@ export async function findDataListItem(db: Knex, id: number): Promise<(DataListI
     .first('i.*', 'o.slug as organization_slug', 't.slug as topic_slug')) as (DataListItemRow & { organization_slug: string; topic_slug: string | null }) | undefined;
   return row ?? null;
 }
+
+/** The linkable datasets of each of the given OPDs (one query per OPD, not per item). */
+export async function linkableByOrganization(db: Knex, actor: Actor | null, organizationIds: number[]): Promise<Map<number, LinkableDataset[]>> {
+  const ids = [...new Set(organizationIds)];
+  const lists = await Promise.all(ids.map((id) => linkableDatasets(db, actor, id)));
+  return new Map(ids.map((id, i) => [id, lists[i]]));
+}

@@ -5,9 +5,9 @@ import { createDataListItem, deleteDataListItem, importDataList, linkDataListIte
 import { AppError, BadCsrf, Forbidden, Invalid, NotFound, Unauthenticated, userMessage } from '../../errors';
 import { ITEM_STATUSES } from '../../datalist/status';
 import { canLinkDataListItem, canManageDataList, canUseDataListWorkspace } from '../../policies/datalist';
-import { dataListItemValues, presentDataListForm, presentDataListPage } from '../../presenters/datalist';
+import { dataListItemValues, presentDataListForm, presentDataListPage, workspaceItems } from '../../presenters/datalist';
 import { dataList } from '../../queries/datalist';
-import { findDataListItem, linkableDatasets, loadDataListForm, loadDataListPage } from '../../queries/datalist-page';
+import { findDataListItem, linkableByOrganization, linkableDatasets, loadDataListForm, loadDataListPage } from '../../queries/datalist-page';
 import type { Services } from '../../services';
 import { parseInput } from '../parse';
 import { uploadFile, withUpload, type UploadGuard } from '../upload';
@@ -60,15 +60,13 @@ export function dataListRoutes(services: Services): Router {
   });
 
   const formContext = async (req: Request) => presentDataListForm(await loadDataListForm(db), req.lang);
-  const linkable = (req: Request, organizationId: number) => linkableDatasets(db, req.actor, organizationId);
 
   r.get('/manage/daftar-data', async (req, res) => {
     const q = parseInput(listQuery, req.query);
     const manage = canManageDataList(req.actor);
     const data = await pageData(req, q, manage ? {} : { organizationId: req.actor!.organizationId ?? -1 });
-    const items = await Promise.all(
-      data.items.map(async (e) => ({ ...e, canLink: canLinkDataListItem(req.actor, { id: e.id, organization_id: e.organization.id }), choices: manage ? [] : await linkable(req, e.organization.id) })),
-    );
+    const linkable = manage ? new Map() : await linkableByOrganization(db, req.actor, data.items.map((e) => e.organization.id));
+    const items = workspaceItems(data.items, req.actor, linkable);
     res.render('datalist/manage', { title: `${res.locals.t('datalist.title')} ${data.year}`, ...data, items, manage, ...(manage ? await formContext(req) : {}), values: { frequency: 'tahunan', statistics_class: 'sektoral' } });
   });
 
@@ -96,7 +94,7 @@ export function dataListRoutes(services: Services): Router {
       title: entry.name,
       item: entry,
       manage: canManageDataList(req.actor),
-      choices: await linkable(req, item.organization_id),
+      choices: await linkableDatasets(db, req.actor, item.organization_id),
       ...(await formContext(req)),
       values: dataListItemValues(item, entry),
     });
