@@ -68,9 +68,13 @@ export class SharedPages {
         if (negotiated(req)) return next();
       }
       const stamp = slug === undefined ? catalogStamp(this.db) : publicPageStamp(this.db, slug);
+      // A failure here (the database away) is the route's to answer, with the page it renders for it.
       stamp
         .then((s) => this.serveKept(req, res, this.keyFor(req, s?.key, lang)))
-        .then((served) => (served ? undefined : next()), next);
+        .then(
+          (served) => (served ? undefined : next()),
+          () => (res.headersSent ? undefined : next()),
+        );
     };
   }
 
