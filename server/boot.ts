@@ -7,10 +7,8 @@ import { seedReference } from '../seeds';
 import type { Jobs, Services } from './services';
 import { log } from './log';
 import { createStorage } from './storage-create';
+import { sweepLeftIncoming } from './storage';
 import { UsageRecorder } from './usage/recorder';
-
-/** An incoming file older than this belongs to no request still being answered. */
-const INCOMING_MAX_AGE_MS = 24 * 3600 * 1000;
 
 /** Services plus the means to close what they hold open. */
 export interface Booted extends Services {
@@ -42,11 +40,7 @@ export async function boot(config: Config, url: string, jobs: Jobs, opts: { pool
     await db.destroy();
     throw err;
   }
-  // Files received by a process that died before a version adopted them (or refused them): gone after a day.
-  void storage
-    .sweepIncoming(INCOMING_MAX_AGE_MS)
-    .then((n) => n && log.info({ removed: n }, 'removed incoming files left by a process that stopped'))
-    .catch((err) => log.warn({ reason: (err as Error).message }, 'sweeping incoming files failed'));
+  void sweepLeftIncoming(storage);
   const sessionPool = new pg.Pool({ connectionString: url, max: 3 });
   // An idle client dropped by the server (a restart) is an event to log, not a crash: the pool
   // replaces it, and requests meanwhile answer 503.

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
+import { log } from './log';
 
 /** A file received into storage, not yet attached to a version. */
 export interface StoredFile {
@@ -77,6 +78,20 @@ export interface Storage {
   sweepIncoming(maxAgeMs: number): Promise<number>;
   /** The number of files waiting in `incoming/` (tests check that refused uploads leave none). */
   incomingCount(): Promise<number>;
+}
+
+/** An incoming file older than this belongs to no request still being answered. */
+const INCOMING_MAX_AGE_MS = 24 * 3600 * 1000;
+
+/**
+ * Removes files received by a process that died before a version adopted them (or before it
+ * refused them), once a day old: at every start, and in every worker's sweep. Never throws.
+ */
+export async function sweepLeftIncoming(storage: Pick<Storage, 'sweepIncoming'>): Promise<void> {
+  await storage
+    .sweepIncoming(INCOMING_MAX_AGE_MS)
+    .then((n) => n && log.info({ removed: n }, 'removed incoming files left by a process that stopped'))
+    .catch((err) => log.warn({ reason: (err as Error).message }, 'sweeping incoming files failed'));
 }
 
 /** The content-addressed key of raw bytes with this sha256. */
