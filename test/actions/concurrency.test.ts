@@ -2,6 +2,7 @@
 // the HTTP API where it has the route, else through the action) stay consistent: where only one
 // may win exactly one does, the others get a clean 4xx (never a 500), the final state is one SPEC
 // allows, and the audit log holds exactly one event per change that happened.
+import crypto from 'node:crypto';
 import request from 'supertest';
 import { perform } from '../../server/actions/action';
 import { createOrganization, createUser } from '../../server/actions/accounts';
@@ -34,6 +35,7 @@ async function race(...fns: Array<() => Promise<unknown>>): Promise<Outcome[]> {
 }
 
 const sorted = (o: Outcome[]) => [...o].map(String).sort();
+const sha256 = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 
 async function auditCount(where: Record<string, unknown>, actions: string[]): Promise<Record<string, number>> {
   const rows: Array<{ action: string; n: string }> = await t.svc.db('audit_events').where(where).whereIn('action', actions).groupBy('action').select('action').count({ n: '*' });
@@ -159,6 +161,23 @@ describe('conflicting changes to one dataset', () => {
       );
       expect(out.every((s) => typeof s === 'number' && s >= 200 && s < 300)).toBe(true);
       expect(await t.svc.db('versions').where({ dataset_id: ds.id }).pluck('number')).toEqual([1]);
+      expect(await auditCount({ dataset_id: ds.id }, ['version.upload'])).toEqual({ 'version.upload': 1 });
+    }
+  });
+
+  it('one Idempotency-Key sent twice at once makes one version; another file under it is refused', async () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const ds = await makeDataset(t.svc, t.w.producer, t.w.opd.slug);
+      const key = `kunci-${uid()}`;
+      const send = (content: string) => () =>
+        api().post(`/api/v1/datasets/${ds.slug}/versions`).set(tokens.producer).set('Idempotency-Key', key).attach('file', Buffer.from(content), 'a.csv');
+      const out = await race(send(SMALL_CSV), send(SMALL_CSV), send(SMALL_CSV.replace('313756', '999999')));
+      const versions = await t.svc.db('versions').where({ dataset_id: ds.id }).select('number', 'raw_sha256');
+      expect(versions).toHaveLength(1);
+      // One new version (201 loaded, 202 loading); the same file again is answered by it (200);
+      // another file under the key is refused — or, if it came first, it is the version and both others are refused.
+      const made = out.map((o) => (o === 201 || o === 202 ? 'new' : String(o))).sort();
+      expect(made).toEqual(versions[0].raw_sha256 === sha256(SMALL_CSV) ? ['200', '409', 'new'] : ['409', '409', 'new']);
       expect(await auditCount({ dataset_id: ds.id }, ['version.upload'])).toEqual({ 'version.upload': 1 });
     }
   });
