@@ -96,6 +96,20 @@ export interface PortalProcess {
 }
 
 export async function startPortal(kind: 'web' | 'worker', env: Record<string, string>): Promise<PortalProcess> {
+  // A free port can be taken by another process before this one listens on it (tests of other
+  // files open ports all the time): then it exits with EADDRINUSE and starts again on another.
+  for (let tries = 1; ; tries++) {
+    try {
+      return await startPortalOnce(kind, env);
+    } catch (err) {
+      if (!(err instanceof PortTaken) || tries >= 3) throw err;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startPortalOnce(kind: 'web' | 'worker', env: Record<string, string>): Promise<PortalProcess> {
   const port = kind === 'web' ? await freePort() : 0;
   const script = path.join(__dirname, '..', '..', 'server', kind === 'web' ? 'main.ts' : 'worker-main.ts');
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
@@ -125,11 +139,15 @@ export async function startPortal(kind: 'web' | 'worker', env: Record<string, st
       await exit;
     },
   };
-  const ready = kind === 'web' ? async () => (await fetch(`${p.base}/healthz`).catch(() => null))?.ok : async () => /worker ready/.test(out);
+  // A web process is ready once it says it listens (not just once its port answers: that could be
+  // another process's) and answers /healthz.
+  const ready =
+    kind === 'web' ? async () => /is running at/.test(out) && (await fetch(`${p.base}/healthz`).catch(() => null))?.ok : async () => /worker ready/.test(out);
   const end = Date.now() + 90_000;
   while (!(await ready())) {
     if (exited || Date.now() > end) {
       await p.stop('SIGKILL');
+      if (/EADDRINUSE/.test(out)) throw new PortTaken(`port ${port} was taken`);
       throw new Error(`the ${kind} process did not start:\n${out.slice(-4000)}`);
     }
     await new Promise((r) => setTimeout(r, 200));
