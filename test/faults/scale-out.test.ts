@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import request from 'supertest';
-import { makeDataset, SMALL_CSV, uid } from '../support/factories';
+import { makeDataset, publishedDataset, SMALL_CSV, uid } from '../support/factories';
 import { csrfFrom, signedIn } from '../support/http';
 import type { PortalProcess } from '../support/own-cluster';
 import { binaryParser, localFiles, scaleCsv, scaleOut, type ScaleOut } from '../support/scale-out';
@@ -95,6 +95,13 @@ describe('two web processes and a worker on one database and one bucket', () => 
     expect(Buffer.compare(rawPublic.body as Buffer, body)).toBe(0);
     // A client's copy is still good: 304, with no read of the bucket needed.
     await request(b.base).get(`/dataset/${ds.slug}/versions/1/raw`).set('If-None-Match', rawPublic.headers.etag).expect(304);
+  });
+
+  it('a page shared by readers on one web process shows a change made through the other at once', async () => {
+    const { ds } = await publishedDataset(s.svc, s.w);
+    for (let i = 0; i < 2; i++) expect((await request(a.base).get(`/dataset/${ds.slug}`).expect(200)).text).toContain(ds.title);
+    await request(b.base).patch(`/api/v1/datasets/${ds.slug}`).set(bearer('producer')).send({ title: 'Judul Diubah Lewat Proses Lain' }).expect(200);
+    expect((await request(a.base).get(`/dataset/${ds.slug}`).expect(200)).text).toContain('Judul Diubah Lewat Proses Lain');
   });
 
   it('keeps nothing in the bucket of uploads refused for their caller or their CSRF token', async () => {
