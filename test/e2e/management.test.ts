@@ -229,7 +229,9 @@ describe('the management side in the browser', () => {
     // A Kemendagri code another kabupaten has: refused, on its own field, which gets the focus.
     await page.fill('#w-kdn', '18.04');
     const before = pageErrors.length;
-    await Promise.all([page.waitForLoadState('load'), page.click('form.card button[type=submit]')]);
+    // Waits for the refused form's own page (waitForLoadState alone answers at once on the page before it).
+    await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST' && r.status() === 400), page.click('form.card button[type=submit]')]);
+    await page.waitForSelector('#w-kdn[aria-invalid="true"]');
     // The refused form comes back as a 400, which Chromium logs as a failed resource: that one is expected.
     expect(pageErrors.splice(before)).toEqual(['Failed to load resource: the server responded with a status of 400 (Bad Request)']);
     expect(await page.getAttribute('#w-kdn', 'aria-invalid')).toBe('true');
@@ -245,7 +247,7 @@ describe('the management side in the browser', () => {
     await page.fill('#w-kdn', '18.13');
     await page.fill('#w-nama', 'Pesisir Barat Raya');
     await Promise.all([page.waitForURL((u) => u.pathname === '/manage/wilayah'), page.click('form.card button[type=submit]')]);
-    expect(await page.textContent('.flash')).toContain('PESISIR BARAT RAYA');
+    expect(await page.textContent('.flash-ok')).toContain('PESISIR BARAT RAYA');
     expect(await page.textContent('table.wilayah-list')).toContain('PESISIR BARAT RAYA');
     await noSidewaysScroll(page);
     expect(await svc.db('wilayah').where({ kode_bps: '1813' }).first()).toMatchObject({ nama: 'PESISIR BARAT RAYA', kode_kemendagri: '18.13', active: true });

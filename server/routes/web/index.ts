@@ -71,6 +71,15 @@ export function webRouter(services: Services, sharedPages: SharedPages): Router 
         res.locals.flash = req.session.flash;
         delete req.session.flash;
       }
+      // A redirect that carries a flash message waits for the session to be stored: express-session
+      // sends the headers before its save is done, and a browser that follows the Location at once
+      // read the session without the message (lost now and then on a loaded machine).
+      const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+      res.redirect = ((...args: unknown[]) => {
+        if (!req.session.flash) return redirect(...args);
+        // A failed save is left to express-session's own at the response's end, which reports it.
+        req.session.save(() => redirect(...args));
+      }) as typeof res.redirect;
     }
     res.locals.isAdmin = canViewAudit(req.actor);
     res.locals.webhookPage = canUseWebhookPage(req.actor);
