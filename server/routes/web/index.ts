@@ -76,7 +76,7 @@ export function webRouter(services: Services, sharedPages: SharedPages): Router 
       // read the session without the message (lost now and then on a loaded machine).
       const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
       res.redirect = ((...args: unknown[]) => {
-        if (!req.session.flash) return redirect(...args);
+        if (!req.session?.flash) return redirect(...args); // (no session after signing out)
         // A failed save is left to express-session's own at the response's end, which reports it.
         req.session.save(() => redirect(...args));
       }) as typeof res.redirect;
