@@ -1,24 +1,9 @@
 import express, { type Router } from 'express';
 import { perform, untrusted } from '../../actions/action';
 import { setDatasetAutomation } from '../../actions/automation';
-import type { Actor } from '../../policies/actor';
-import { canSetAutoPublish, canSetAutoSubmit } from '../../policies/automation';
-import type { DatasetRecord } from '../../policies/records';
 import type { Services } from '../../services';
 import { attempt, flash } from './csrf';
 import { requireUser } from './guards';
-
-/** What the dataset's workspace page shows of its automation, and which of the two switches the actor may use. */
-export function automationPanel(actor: Actor | null, ds: DatasetRecord & { slug: string }) {
-  return {
-    slug: ds.slug,
-    auto_submit: Boolean(ds.auto_submit),
-    auto_publish: Boolean(ds.auto_publish),
-    prioritas: ds.prioritas,
-    canSetSubmit: canSetAutoSubmit(actor, ds),
-    canSetPublish: canSetAutoPublish(actor, ds) && !ds.prioritas,
-  };
-}
 
 /** The workspace page's automation form: each switch is sent only by those who may use it. */
 export function automationRoutes(services: Services): Router {

@@ -2,16 +2,14 @@ import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import { perform, preflight, untrusted } from '../../actions/action';
 import { createDataset, retractDataset, updateDataset } from '../../actions/datasets';
-import { ACCESS_LEVELS, FREQUENCIES, MS_IND_FIELDS, REQUIRED_MS_IND } from '../../actions/schemas';
-import { STATISTICS_CLASSES } from '../../metadata';
+import { MS_IND_FIELDS } from '../../actions/schemas';
 import { reloadVersion, reviewVersion, submitVersion, uploadVersion, withdrawVersion } from '../../actions/versions';
 import { AppError, BadCsrf, Forbidden, Invalid, Unauthenticated, userMessage } from '../../errors';
 import { loadOptionsSchema } from '../../ingest/options';
-import { canChangeAccess, canRetractDataset, canUploadVersion, canUseProducerWorkspace } from '../../policies/dataset';
+import { canUseProducerWorkspace } from '../../policies/dataset';
 import type { DatasetJoinedRow } from '../../db/rows';
-import { datasetFormChoices, nextDue, workDatasets, workVersions } from '../../queries/dashboard';
-import { presentOrganization, presentTopic } from '../../presenters/catalog';
-import { presentDataset } from '../../presenters/dataset';
+import { datasetFormChoices, loadWorkList, loadWorkPage } from '../../queries/dashboard';
+import { presentDatasetForm, presentDatasetFormValues, presentWorkList, presentWorkPage } from '../../presenters/workspace';
 import { findWork } from '../../queries/datasets';
 import type { Services } from '../../services';
 import { baseUrl } from '../base-url';
@@ -21,8 +19,6 @@ import { parseInput } from '../parse';
 import { acceptMultipart, attempt, csrfValid, flash } from './csrf';
 import { presentVersionPage } from '../../presenters/version-page';
 import { loadVersionPage } from '../../queries/version-page';
-import { sourcePanel } from './sources';
-import { automationPanel } from './automation';
 
 /** The dataset form's fields → the create/update action's input. */
 export function datasetInputFromForm(body: Record<string, unknown>) {
@@ -62,31 +58,10 @@ export function dashboardRoutes(services: Services): Router {
   const opts = (req: Request) => ({ base: baseUrl(services, req), lang: req.lang, timeZone: services.config.timeZone });
   r.use('/dashboard', requireUser);
 
-  async function formContext(req: Request, d?: DatasetJoinedRow) {
-    const { organizations: orgs, topics } = await datasetFormChoices(db, req.actor);
-    return {
-      organizations: orgs.map((o) => presentOrganization(o)),
-      topics: topics.map((t) => presentTopic(t, req.lang)),
-      frequencies: FREQUENCIES,
-      classes: STATISTICS_CLASSES,
-      accessLevels: d ? ACCESS_LEVELS.filter((a) => a === d.access_level || canChangeAccess(req.actor, d, { access_level: a })) : ACCESS_LEVELS,
-      lockPrioritas: d ? !canChangeAccess(req.actor, d, { prioritas: !d.prioritas }) : false,
-      msInd: MS_IND_FIELDS.map((f) => ({ field: f, required: REQUIRED_MS_IND.includes(f) })),
-    };
-  }
+  const formContext = async (req: Request, d?: DatasetJoinedRow) => presentDatasetForm(await datasetFormChoices(db, req.actor), req.actor, req.lang, d);
 
   r.get('/dashboard', async (req, res) => {
-    const rows = await workDatasets(db, req.actor);
-    const datasets = await Promise.all(
-      rows.map(async (d) => ({
-        ...presentDataset(d, opts(req)),
-        latest: d.latest,
-        due: d.current_version_id && !d.retracted_at ? await nextDue(db, d) : null,
-      })),
-    );
-    const needsAction = datasets.filter((d) => d.latest && ['changes_requested', 'draft', 'failed'].includes(d.latest.state));
-    const overdue = datasets.filter((d) => d.due && d.due.status !== 'ok' && !(d.latest && ['draft', 'submitted', 'verified', 'scheduled', 'changes_requested', 'processing'].includes(d.latest.state)));
-    res.render('dashboard/index', { title: res.locals.t('dashboard.title'), datasets, needsAction, overdue });
+    res.render('dashboard/index', { title: res.locals.t('dashboard.title'), ...presentWorkList(await loadWorkList(db, req.actor), opts(req)) });
   });
 
   r.post('/dashboard/datasets/:slug/retract', async (req, res) => {
@@ -119,34 +94,13 @@ export function dashboardRoutes(services: Services): Router {
   });
 
   r.get('/dashboard/datasets/:slug', async (req, res) => {
-    const d = await findWork(db, req.actor, req.params.slug);
-    const versions = await workVersions(db, d.id);
-    const dataset = presentDataset(d, opts(req));
-    const missing = REQUIRED_MS_IND.filter((f) => !dataset.metadata[f]);
-    res.render('dashboard/dataset', {
-      title: dataset.title,
-      dataset,
-      versions,
-      missing,
-      maxUploadMb: Math.round(services.config.maxUploadBytes / 1048576),
-      canUpload: canUploadVersion(req.actor, d),
-      canRetract: canRetractDataset(req.actor, d) && Boolean(d.current_version_id),
-      due: d.current_version_id && !d.retracted_at ? await nextDue(db, d) : null,
-      sourcePanel: { ...(await sourcePanel(db, req.actor, d, req.lang)), slug: d.slug, zone: services.config.timeZone },
-      automationPanel: automationPanel(req.actor, d),
-    });
+    const page = await loadWorkPage(db, req.actor, req.params.slug);
+    res.render('dashboard/dataset', presentWorkPage(page, req.actor, { ...opts(req), maxUploadBytes: services.config.maxUploadBytes }));
   });
 
   r.get('/dashboard/datasets/:slug/edit', async (req, res) => {
     const d = await findWork(db, req.actor, req.params.slug);
-    const dataset = presentDataset(d, opts(req));
-    res.render('dashboard/dataset-form', {
-      title: res.locals.t('dashboard.editDataset'),
-      ...(await formContext(req, d)),
-      editing: true,
-      slug: dataset.slug,
-      values: { ...dataset, topic: dataset.topic?.slug, organization: dataset.organization.slug, tags: dataset.tags.join(', '), contact_name: dataset.contact.name, contact_email: dataset.contact.email },
-    });
+    res.render('dashboard/dataset-form', { title: res.locals.t('dashboard.editDataset'), ...(await formContext(req, d)), editing: true, slug: d.slug, values: presentDatasetFormValues(d, opts(req)) });
   });
 
   r.post('/dashboard/datasets/:slug/edit', async (req, res) => {

@@ -1,22 +1,13 @@
 import express, { type Request, type Router } from 'express';
-import type { Knex } from 'knex';
 import { perform, untrusted } from '../../actions/action';
 import { requestSourceRun, setSource } from '../../actions/sources';
 import { runSource } from '../../exchange/pull';
 import { Invalid } from '../../errors';
-import type { Actor } from '../../policies/actor';
-import { canManageSource } from '../../policies/dataset';
-import type { DatasetRecord } from '../../policies/records';
-import { presentSourcePanel, presentSourceRun } from '../../presenters/source';
-import { loadSourcePanel, versionNumberOf } from '../../queries/sources';
+import { presentSourceRun } from '../../presenters/source';
+import { versionNumberOf } from '../../queries/sources';
 import type { Services } from '../../services';
 import { requireUser } from './guards';
 import { attempt, flash } from './csrf';
-
-/** What the dataset's workspace page shows of its pulled source: the source, its last runs, and whether the actor may change it. */
-export async function sourcePanel(db: Knex, actor: Actor | null, ds: DatasetRecord & { id: number }, lang: string) {
-  return presentSourcePanel(await loadSourcePanel(db, ds.id), canManageSource(actor, ds), lang);
-}
 
 /** `name = value` (or `name: value`) lines → an object; a line of another shape is refused. */
 function pairs(text: unknown, sep: '=' | ':', t: (k: string, o?: Record<string, unknown>) => string): Record<string, string> | undefined {
