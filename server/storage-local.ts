@@ -46,14 +46,25 @@ export class LocalStorage implements Storage {
   }
 
   async adopt(key: string, sha256: string): Promise<string> {
-    if (!key.startsWith('incoming/')) return key;
+    if (!key.startsWith('incoming/')) {
+      await this.touch(key);
+      return key;
+    }
     const tmp = this.path(key);
     const raw = rawKeyFor(sha256);
     const dest = this.path(raw);
     await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-    if (fs.existsSync(dest)) await fs.promises.rm(tmp, { force: true });
-    else await fs.promises.rename(tmp, dest);
+    if (fs.existsSync(dest)) {
+      await fs.promises.rm(tmp, { force: true });
+      await this.touch(raw);
+    } else await fs.promises.rename(tmp, dest);
     return raw;
+  }
+
+  /** Bytes kept already and adopted again: their time is now, so the orphan sweep leaves them. */
+  private async touch(key: string): Promise<void> {
+    const now = new Date();
+    await fs.promises.utimes(this.path(key), now, now).catch(() => undefined);
   }
 
   async discard(key: string): Promise<void> {

@@ -92,14 +92,36 @@ export class S3Storage implements Storage {
   }
 
   async adopt(key: string, sha256: string): Promise<string> {
-    if (!key.startsWith('incoming/')) return key;
-    const raw = rawKeyFor(sha256);
-    // Raw keys are content-addressed: bytes already kept are not copied again.
-    if (!(await this.stat(raw))) {
-      await this.client.send(new CopyObjectCommand({ Bucket: this.bucket, Key: raw, CopySource: `${encodeURIComponent(this.bucket)}/${checkKey(key)}` }));
+    if (!key.startsWith('incoming/')) {
+      await this.touch(key);
+      return key;
     }
+    const raw = rawKeyFor(sha256);
+    // Raw keys are content-addressed: bytes already kept are not copied again, only touched.
+    if (await this.stat(raw)) await this.touch(raw);
+    else await this.copy(key, raw);
     await this.remove(key);
     return raw;
+  }
+
+  private async copy(from: string, to: string, touching = false): Promise<void> {
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: checkKey(to),
+        CopySource: `${encodeURIComponent(this.bucket)}/${checkKey(from)}`,
+        ...(touching ? { MetadataDirective: 'REPLACE' as const, Metadata: { touched: new Date().toISOString() } } : {}),
+      }),
+    );
+  }
+
+  /**
+   * Bytes kept already and adopted again get a new time (a copy onto themselves, done by the
+   * bucket, with the time in their metadata too), so the orphan sweep leaves them while the row
+   * that names them is written.
+   */
+  private async touch(key: string): Promise<void> {
+    if (await this.stat(key)) await this.copy(key, key, true);
   }
 
   async discard(key: string): Promise<void> {
@@ -128,7 +150,11 @@ export class S3Storage implements Storage {
   async stat(key: string): Promise<StoredInfo | null> {
     try {
       const res = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: checkKey(key) }));
-      return { key, size: Number(res.ContentLength ?? 0), modified: res.LastModified ?? new Date(0) };
+      // A copy onto itself renews LastModified in S3; some compatible stores keep the old time,
+      // so the time of the touch is also written as metadata, and the later one counts.
+      const touched = Date.parse(res.Metadata?.touched ?? '');
+      const modified = res.LastModified ?? new Date(0);
+      return { key, size: Number(res.ContentLength ?? 0), modified: touched > modified.getTime() ? new Date(touched) : modified };
     } catch (err) {
       if (isMissing(err)) return null;
       throw err;

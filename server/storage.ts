@@ -56,7 +56,10 @@ export interface Storage {
   store(source: Readable, limit?: number): Promise<StoredFile>;
   /** Copies a file from disk into storage (demo loading, CLI). */
   storeFile(file: string): Promise<StoredFile>;
-  /** Makes an incoming file a kept raw file (its key by content); raw keys are returned as they are. */
+  /**
+   * Makes an incoming file a kept raw file (its key by content); raw keys are returned as they are.
+   * Bytes already kept get the time of now, so the orphan sweep (ops/raw-sweep.ts) leaves them.
+   */
   adopt(key: string, sha256: string): Promise<string>;
   /** Removes a file no version adopted (raw files are kept: another version may share them). */
   discard(key: string): Promise<void>;

@@ -3,6 +3,7 @@ import { clearExpiredRateLimits } from '../auth/rate-limit-sweep';
 import { loadVersion, recoverStalledLoads } from './load-version';
 import { log } from '../log';
 import { untilReachable } from '../outages';
+import { orphanRawSweeper } from '../ops/raw-sweep';
 import { sweepLeftIncoming } from '../storage';
 import type { Jobs, Services } from '../services';
 import { createReleaseQueue, sendRelease, workReleases } from './releases';
@@ -74,11 +75,14 @@ export class JobQueue implements Jobs {
         }
       },
     );
+    const sweepOrphans = orphanRawSweeper(services);
     const sweep = async () => {
       await recoverStalledLoads(services).catch((err) => log.error({ err }, 'recovering stalled loads failed'));
       await clearExpiredRateLimits(services.db).catch((err) => log.error({ err }, 'clearing expired rate limits failed'));
       // A process that is never restarted still sweeps what killed ones left (one listing of incoming/).
       await sweepLeftIncoming(services.storage);
+      // Raw files adopted by a process that died before writing the row naming them (a day old).
+      void sweepOrphans();
     };
     await sweep();
     this.sweeper = setInterval(sweep, Math.min(30, services.config.loadStallSeconds) * 1000);

@@ -96,6 +96,22 @@ describe.each([
     expect(await storage.stat(raw)).not.toBeNull();
   });
 
+  it('gives bytes kept already the time of now when they are adopted again (the orphan sweep leaves them)', async () => {
+    const body = Buffer.from(`a,b\n${crypto.randomUUID()},3\n`);
+    const raw = await storage.adopt((await storage.store(Readable.from([body]))).key, sha(body));
+    const first = (await storage.stat(raw))!.modified.getTime();
+    // Bucket times are in whole seconds.
+    await new Promise((r) => setTimeout(r, 1100));
+    await storage.adopt((await storage.store(Readable.from([body]))).key, sha(body));
+    const second = (await storage.stat(raw))!.modified.getTime();
+    expect(second).toBeGreaterThan(first);
+    await new Promise((r) => setTimeout(r, 1100));
+    await storage.adopt(raw, sha(body));
+    expect((await storage.stat(raw))!.modified.getTime()).toBeGreaterThan(second);
+    expect(await text(await storage.open(raw))).toBe(body.toString());
+    expect(await all(storage.list(''))).toEqual([raw]);
+  });
+
   it('keeps nothing of a stream over its limit, also one long enough to go up in parts', async () => {
     await expect(storage.store(bytes(5000), 1000)).rejects.toBeInstanceOf(StreamTooLarge);
     await expect(storage.store(bytes(13 * 1024 * 1024), 12 * 1024 * 1024)).rejects.toBeInstanceOf(StreamTooLarge);

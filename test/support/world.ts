@@ -10,6 +10,8 @@ export interface TestWorld {
   svc: TestServices;
   app: Express;
   w: World;
+  /** The database the file works on (its own when `isolated`), e.g. for a JobQueue of the test's. */
+  url: string;
   /** The Authorization header of a fresh API token of `u`. */
   bearer(u: { email: string; password: string }): Promise<{ Authorization: string }>;
   /** Runs `fn` after the file's tests, before the services close (the last registered first). */
@@ -36,7 +38,8 @@ export function testWorld(opts: Parameters<typeof testServices>[0] & { isolated?
   } as TestWorld;
   beforeAll(async () => {
     if (isolated) own = await isolatedDatabase();
-    t.svc = testServices(own ? { ...services, url: own.url } : services);
+    t.url = own?.url ?? services.url ?? process.env.SATUDATA_TEST_DB!;
+    t.svc = testServices({ ...services, url: t.url });
     t.app = createApp(t.svc);
     t.w = await makeWorld(t.svc);
   });
