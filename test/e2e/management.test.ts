@@ -253,6 +253,18 @@ describe('the management side in the browser', () => {
     expect(await svc.db('wilayah').where({ kode_bps: '1813' }).first()).toMatchObject({ nama: 'PESISIR BARAT RAYA', kode_kemendagri: '18.13', active: true });
     const audit = await svc.db('audit_events').where({ action: 'wilayah.update', target_id: '1813' });
     expect(audit.map((a) => a.details)).toEqual([{ nama: { from: 'PESISIR BARAT', to: 'PESISIR BARAT RAYA' } }]);
+
+    // Its own page takes it out of use and back, staying on that page.
+    await page.goto(editUrl);
+    await Promise.all([page.waitForURL(editUrl), page.click('button:has-text("Nonaktifkan PESISIR BARAT RAYA")')]);
+    await page.waitForSelector('text=Kode referensi ini tidak aktif');
+    expect(await page.textContent('.flash-ok')).toContain('PESISIR BARAT RAYA tidak dipakai lagi');
+    expect((await svc.db('wilayah').where({ kode_bps: '1813' }).first()).active).toBe(false);
+    await noSidewaysScroll(page);
+    await page.screenshot({ path: path.join(SHOTS, 'wilayah-inactive-360.png'), fullPage: true });
+    await Promise.all([page.waitForURL(editUrl), page.click('button:has-text("Aktifkan PESISIR BARAT RAYA")')]);
+    expect(await page.textContent('.flash-ok')).toContain('PESISIR BARAT RAYA dipakai kembali');
+    expect((await svc.db('wilayah').where({ kode_bps: '1813' }).first()).active).toBe(true);
     await page.setViewportSize(DESKTOP);
     await page.goto(editUrl);
     await shoot(page, 'wilayah-edit-walidata');

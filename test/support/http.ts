@@ -8,6 +8,17 @@ export function csrfFrom(html: string): string {
   return m[1];
 }
 
+/**
+ * The hidden fields of the page's (first) form posting to `action`, as a browser would send them
+ * when its button is pressed.
+ */
+export function formOn(html: string, action: string): Record<string, string> {
+  const start = html.indexOf(`action="${action}"`);
+  if (start < 0) throw new Error(`no form posting to ${action} in page`);
+  const form = html.slice(start, html.indexOf('</form>', start));
+  return Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+}
+
 /** A browser-like agent signed in through the real sign-in form (an app, or the base URL of a running process). */
 export async function signedIn(app: Express | string, email: string, password: string) {
   const agent = request.agent(app);

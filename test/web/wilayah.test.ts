@@ -2,7 +2,7 @@ import request from 'supertest';
 import type { Express } from 'express';
 import { createApp } from '../../server/app';
 import { makeWorld, type World } from '../support/factories';
-import { csrfFrom, signedIn } from '../support/http';
+import { csrfFrom, formOn, signedIn } from '../support/http';
 import { load } from '../support/ingest';
 import { runCli } from '../ops/db-state';
 import { isolatedDatabase } from '../support/isolated-db';
@@ -73,6 +73,22 @@ describe('the reference codes, managed by the walidata', () => {
     await agent.post(`/manage/wilayah/${added.id}/active`).type('form').send({ _csrf: csrf, active: 'true' }).expect(303);
     expect((await load(svc, w, csv('1898', 'KOTA UJI'))).report.errors).toEqual([]);
     expect((await audits('wilayah.set_active')).map((a) => a.details)).toEqual([{ active: false }, { active: true }]);
+
+    // The code's own page takes it out of use and back, and comes back to itself.
+    const page = await agent.get(`/manage/wilayah/${added.id}`).expect(200);
+    const off = formOn(page.text, `/manage/wilayah/${added.id}/active`);
+    expect(off).toMatchObject({ active: 'false', back: 'edit' });
+    expect(page.text).toContain('Nonaktifkan KOTA UJI');
+    await agent.post(`/manage/wilayah/${added.id}/active`).type('form').send(off).expect(303).expect('Location', `/manage/wilayah/${added.id}`);
+    const inactive = await agent.get(`/manage/wilayah/${added.id}`).expect(200);
+    expect(inactive.text).toContain('KOTA UJI tidak dipakai lagi');
+    expect(inactive.text).toContain('Kode referensi ini tidak aktif');
+    const on = formOn(inactive.text, `/manage/wilayah/${added.id}/active`);
+    expect(on).toMatchObject({ active: 'true', back: 'edit' });
+    await agent.post(`/manage/wilayah/${added.id}/active`).type('form').send(on).expect(303).expect('Location', `/manage/wilayah/${added.id}`);
+    expect(await svc.db('wilayah').where({ id: added.id }).first()).toMatchObject({ active: true });
+    const english = await agent.get(`/manage/wilayah/${added.id}?lang=en`).expect(200);
+    expect(english.text).toContain('Deactivate KOTA UJI');
   });
 
   it('refuses bad formats, a wrong parent and a code in use, in Indonesian and in English', async () => {

@@ -107,7 +107,8 @@ export function wilayahRoutes(services: Services): Router {
     const active = req.body?.active === 'true';
     const w = await perform(setWilayahActive, req.actor, untrusted({ id, active }), services, { ip: req.ip });
     flash(req, 'ok', res.locals.t(active ? 'wilayah.activated' : 'wilayah.deactivated', { name: w.nama }));
-    res.redirect(303, '/manage/wilayah');
+    // From the code's own page, back to it; from the list, to the list.
+    res.redirect(303, req.body?.back === 'edit' ? `/manage/wilayah/${w.id}` : '/manage/wilayah');
   });
 
   return r;
