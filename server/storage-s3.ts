@@ -93,7 +93,7 @@ export class S3Storage implements Storage {
 
   async adopt(key: string, sha256: string): Promise<string> {
     if (!key.startsWith('incoming/')) {
-      await this.touch(key);
+      if (await this.stat(key)) await this.touch(key);
       return key;
     }
     const raw = rawKeyFor(sha256);
@@ -118,10 +118,10 @@ export class S3Storage implements Storage {
   /**
    * Bytes kept already and adopted again get a new time (a copy onto themselves, done by the
    * bucket, with the time in their metadata too), so the orphan sweep leaves them while the row
-   * that names them is written.
+   * that names them is written. The object must exist.
    */
   private async touch(key: string): Promise<void> {
-    if (await this.stat(key)) await this.copy(key, key, true);
+    await this.copy(key, key, true);
   }
 
   async discard(key: string): Promise<void> {
